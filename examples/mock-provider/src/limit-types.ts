@@ -1,0 +1,22 @@
+export interface LimitState {
+  limit: number;
+  remaining: number;
+  /** Milliseconds until the sliding minute is empty again. */
+  resetMs: number;
+}
+
+/** Only the dimensions that have a limit appear, as on real providers. */
+export interface LimitSnapshot {
+  requests?: LimitState;
+  tokens?: LimitState;
+}
+
+export interface Refusal {
+  /** Which budget ran out; OpenAI names it as the 429 body's `type`. */
+  kind: 'requests' | 'tokens';
+  cause: 'per-minute' | 'per-second' | 'concurrency' | 'too-large' | 'scripted';
+  limit?: number;
+  used?: number;
+  requested: number;
+  retryAfterMs: number;
+}

@@ -1,0 +1,64 @@
+import { KeyLimiter } from './key-limiter.js';
+import type { ResolvedOptions } from './options.js';
+import { createRandom } from './random.js';
+import { ScriptQueue } from './script-queue.js';
+import { StatsRecorder } from './stats-recorder.js';
+
+/**
+ * Everything a reset clears. Requests in flight keep references to the objects they started
+ * with, so when they finish after a reset they cannot disturb the fresh counters.
+ */
+export class MockProviderState {
+  readonly options: ResolvedOptions;
+  #limiters = new Map<string, KeyLimiter>();
+  #stats = new StatsRecorder();
+  #script = new ScriptQueue();
+  #random: () => number;
+  #sequence = 0;
+
+  constructor(options: ResolvedOptions) {
+    this.options = options;
+    this.#random = createRandom(options.seed);
+  }
+
+  get stats(): StatsRecorder {
+    return this.#stats;
+  }
+
+  get script(): ScriptQueue {
+    return this.#script;
+  }
+
+  now(): number {
+    return this.options.now();
+  }
+
+  limiter(key: string): KeyLimiter {
+    let limiter = this.#limiters.get(key);
+    if (limiter === undefined) {
+      limiter = new KeyLimiter(this.options.keys.get(key) ?? this.options.defaultLimits);
+      this.#limiters.set(key, limiter);
+    }
+    return limiter;
+  }
+
+  /** Numbers request ids and response ids; restarts at 1 on reset so runs compare equal. */
+  nextSequence(): number {
+    this.#sequence += 1;
+    return this.#sequence;
+  }
+
+  /** Configured latency of the next admitted request: fixed plus uniform integer jitter. */
+  latencyMs(): number {
+    const { fixedMs, jitterMs } = this.options.latency;
+    return fixedMs + Math.floor(this.#random() * jitterMs);
+  }
+
+  reset(): void {
+    this.#limiters = new Map();
+    this.#stats = new StatsRecorder();
+    this.#script = new ScriptQueue();
+    this.#random = createRandom(this.options.seed);
+    this.#sequence = 0;
+  }
+}

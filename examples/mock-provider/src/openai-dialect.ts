@@ -1,0 +1,38 @@
+import type { Dialect } from './dialect.js';
+import { bearerToken, paddedSequence } from './dialect.js';
+import { formatDuration } from './format-duration.js';
+import type { LimitSnapshot } from './limit-types.js';
+import { openaiCompletionBody, openaiStreamFrames } from './openai-completion.js';
+import {
+  openaiBadRequestBody,
+  openaiErrorBody,
+  openaiMissingKeyBody,
+  openaiRateLimitBody,
+} from './openai-errors.js';
+
+/** `x-ratelimit-*` as OpenAI sends them: remaining in the minute, reset as a duration. */
+export function openaiRateLimitHeaders(snapshot: LimitSnapshot): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const dimension of ['requests', 'tokens'] as const) {
+    const state = snapshot[dimension];
+    if (state === undefined) continue;
+    headers[`x-ratelimit-limit-${dimension}`] = String(state.limit);
+    headers[`x-ratelimit-remaining-${dimension}`] = String(state.remaining);
+    headers[`x-ratelimit-reset-${dimension}`] = formatDuration(state.resetMs);
+  }
+  return headers;
+}
+
+export const openaiDialect: Dialect = {
+  name: 'openai',
+  requestIdHeader: 'x-request-id',
+  readKey: bearerToken,
+  requestId: (sequence) => `req_${paddedSequence(sequence, 32)}`,
+  rateLimitHeaders: openaiRateLimitHeaders,
+  missingKeyBody: openaiMissingKeyBody,
+  badRequestBody: openaiBadRequestBody,
+  rateLimitBody: openaiRateLimitBody,
+  errorBody: openaiErrorBody,
+  completionBody: openaiCompletionBody,
+  streamFrames: openaiStreamFrames,
+};

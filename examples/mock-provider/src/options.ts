@@ -1,0 +1,49 @@
+/** Per-key ceilings. A missing (or null) dimension is unlimited. */
+export interface RateLimits {
+  /** Requests per minute; also at most ceil(rpm / 60) requests in any one clock second. */
+  rpm?: number | null;
+  /** Tokens (input + output) per minute; also at most ceil(tpm / 60) in any one clock second. */
+  tpm?: number | null;
+  /** Requests in flight at once. */
+  concurrency?: number | null;
+}
+
+export interface LatencyOptions {
+  /** Added to every admitted request. */
+  fixedMs?: number;
+  /** Uniform extra delay in [0, jitterMs), drawn from the seeded generator. */
+  jitterMs?: number;
+}
+
+export interface MockProviderOptions {
+  /** Limits per API key. A listed key gets exactly these limits, not merged with `defaultLimits`. */
+  keys?: Record<string, RateLimits>;
+  /** Limits of every key not listed in `keys`. */
+  defaultLimits?: RateLimits;
+  latency?: LatencyOptions;
+  /** Seed of the generator behind latency jitter, so runs are reproducible. */
+  seed?: number;
+  /** Clock in milliseconds, injectable so tests can move rate-limit windows without sleeping. */
+  now?: () => number;
+}
+
+export interface StartMockProviderOptions extends MockProviderOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+}
+
+/** Options after validation, with every default filled in. */
+export interface ResolvedOptions {
+  keys: ReadonlyMap<string, ResolvedLimits>;
+  defaultLimits: ResolvedLimits;
+  latency: Required<LatencyOptions>;
+  seed: number;
+  now: () => number;
+}
+
+export interface ResolvedLimits {
+  rpm?: number;
+  tpm?: number;
+  concurrency?: number;
+}

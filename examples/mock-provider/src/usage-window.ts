@@ -1,0 +1,87 @@
+export const MINUTE_MS = 60_000;
+export const SECOND_MS = 1000;
+
+interface Admission {
+  at: number;
+  tokens: number;
+}
+
+export interface WindowUsage {
+  requests: number;
+  tokens: number;
+}
+
+/**
+ * The admissions of one key over the last minute. Kept as a log rather than counters so the
+ * sliding minute is exact and the wait until enough usage expires can be computed, not guessed.
+ * Assumes the clock never runs backwards.
+ */
+export class UsageWindow {
+  #admissions: Admission[] = [];
+
+  record(at: number, tokens: number): void {
+    this.#admissions.push({ at, tokens });
+  }
+
+  /** Usage admitted in the sliding minute (now − 60 s, now]. */
+  minute(now: number): WindowUsage {
+    this.#expire(now);
+    return sum(this.#admissions);
+  }
+
+  /** Usage admitted in the current clock second [floor(now / 1 s), +1 s): the burst quantum. */
+  second(now: number): WindowUsage {
+    const start = now - positiveModulo(now, SECOND_MS);
+    return sum(this.#admissions.filter((admission) => admission.at >= start));
+  }
+
+  /** Milliseconds until the next clock second opens a fresh quantum. */
+  untilNextSecond(now: number): number {
+    return SECOND_MS - positiveModulo(now, SECOND_MS);
+  }
+
+  /** Milliseconds until at most `count` admissions remain in the minute. */
+  untilRequestsAtMost(now: number, count: number): number {
+    this.#expire(now);
+    const mustExpire = this.#admissions.length - count;
+    if (mustExpire <= 0) return 0;
+    return this.#admissions[mustExpire - 1]!.at + MINUTE_MS - now;
+  }
+
+  /** Milliseconds until at most `tokens` tokens remain charged in the minute. */
+  untilTokensAtMost(now: number, tokens: number): number {
+    this.#expire(now);
+    let charged = sum(this.#admissions).tokens;
+    if (charged <= tokens) return 0;
+    for (const admission of this.#admissions) {
+      charged -= admission.tokens;
+      if (charged <= tokens) return admission.at + MINUTE_MS - now;
+    }
+    return 0;
+  }
+
+  /** Milliseconds until the window is empty again: what providers call the reset time. */
+  untilEmpty(now: number): number {
+    this.#expire(now);
+    const newest = this.#admissions.at(-1);
+    return newest === undefined ? 0 : newest.at + MINUTE_MS - now;
+  }
+
+  #expire(now: number): void {
+    let expired = 0;
+    while (expired < this.#admissions.length && this.#admissions[expired]!.at <= now - MINUTE_MS) {
+      expired += 1;
+    }
+    if (expired > 0) this.#admissions.splice(0, expired);
+  }
+}
+
+function sum(admissions: readonly Admission[]): WindowUsage {
+  let tokens = 0;
+  for (const admission of admissions) tokens += admission.tokens;
+  return { requests: admissions.length, tokens };
+}
+
+function positiveModulo(value: number, divisor: number): number {
+  return ((value % divisor) + divisor) % divisor;
+}

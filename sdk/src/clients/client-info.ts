@@ -1,0 +1,46 @@
+import { keyFingerprint } from '../internal/key-fingerprint.js';
+import type { InstrumentOptions } from '../types.js';
+import type { ProviderSpec } from './provider-spec.js';
+
+export interface ClientInfo {
+  provider: string;
+  key: string;
+  tenant: string | undefined;
+  serverAddress: string | undefined;
+}
+
+const overrides = new WeakMap<object, InstrumentOptions>();
+const infos = new WeakMap<object, ClientInfo>();
+
+/** Remembers what the user said of a client in `instrument(client, options)`. */
+export function configureClient(client: object, options: InstrumentOptions): void {
+  overrides.set(client, options);
+  infos.delete(client);
+}
+
+/** Provider, key name and server of a client, worked out once per client. */
+export function clientInfo(client: any, spec: ProviderSpec): ClientInfo {
+  let info = infos.get(client);
+  if (info === undefined) {
+    const options = overrides.get(client) ?? {};
+    info = {
+      provider: options.provider ?? spec.provider(client),
+      key:
+        options.key ??
+        keyFingerprint(typeof client?.apiKey === 'string' ? client.apiKey : undefined),
+      tenant: options.tenant,
+      serverAddress: hostOf(client?.baseURL),
+    };
+    if (client !== null && typeof client === 'object') infos.set(client, info);
+  }
+  return info;
+}
+
+function hostOf(baseURL: unknown): string | undefined {
+  if (typeof baseURL !== 'string') return undefined;
+  try {
+    return new URL(baseURL).hostname;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,193 @@
+import { anthropicSpec, isAnthropicClient } from './clients/anthropic.js';
+import { configureClient } from './clients/client-info.js';
+import { instrumentChatModel, isLangChainChatModel } from './clients/langchain.js';
+import { isOpenAIClient, openaiSpec } from './clients/openai.js';
+import { instrumentClientInstance } from './clients/patch-client.js';
+import { trackCall } from './clients/track-call.js';
+import { instrumentCompiledGraph, isCompiledGraph } from './graph/langgraph.js';
+import { reportFault } from './internal/fault.js';
+import type { Pipeline } from './internal/pipeline.js';
+import { currentScope, withScope } from './internal/scope.js';
+import { settle, type Telemetry } from './internal/telemetry.js';
+import type {
+  GraphOptions,
+  InstrumentOptions,
+  NodeOptions,
+  RunOptions,
+  TrackCallOptions,
+  TrackedCall,
+} from './types.js';
+
+/** What `init()` returns: the handle an app uses to instrument its clients and graphs. */
+export class Headroom {
+  readonly #telemetry: Telemetry;
+  readonly #pipeline: Pipeline;
+  readonly #undo: Array<() => void> = [];
+  #shutdown: Promise<void> | undefined;
+
+  /** @internal Use `init()`. */
+  constructor(telemetry: Telemetry, pipeline: Pipeline) {
+    this.#telemetry = telemetry;
+    this.#pipeline = pipeline;
+  }
+
+  /**
+   * Instruments, in place, an `openai` client (`OpenAI`, `AzureOpenAI`), an `@anthropic-ai/sdk`
+   * client, a LangChain chat model (`ChatOpenAI`, `ChatAnthropic`, …) or a compiled LangGraph
+   * graph, and returns it. Anything else is returned untouched, with one warning.
+   */
+  instrument<T>(target: T, options: InstrumentOptions & GraphOptions = {}): T {
+    try {
+      validateInstrumentOptions(options);
+      const client = target as any;
+      if (isCompiledGraph(client)) {
+        instrumentCompiledGraph(client, this.#telemetry, options.name ?? graphName(client));
+      } else if (isLangChainChatModel(client)) {
+        instrumentChatModel(client, this.#telemetry, options);
+      } else if (isOpenAIClient(client)) {
+        configureClient(client, options);
+        instrumentClientInstance(client, openaiSpec, this.#telemetry);
+      } else if (isAnthropicClient(client)) {
+        configureClient(client, options);
+        instrumentClientInstance(client, anthropicSpec, this.#telemetry);
+      } else {
+        reportFault(
+          'instrument',
+          new TypeError(
+            'not an openai or @anthropic-ai/sdk client, LangChain chat model or compiled LangGraph graph; left as it is',
+          ),
+        );
+      }
+    } catch (error) {
+      if (error instanceof HeadroomOptionsError) throw error;
+      reportFault('instrument', error);
+    }
+    return target;
+  }
+
+  /** Same as `instrument(graph, { name })`, for readability where a graph is meant. */
+  instrumentGraph<T>(graph: T, options: GraphOptions = {}): T {
+    return this.instrument(graph, options);
+  }
+
+  /**
+   * Records any other model client's call as one logical call. `fn` gets a `TrackedCall` to
+   * report usage and to wrap each HTTP attempt; its result (the same promise object) is returned.
+   */
+  trackCall<T>(options: TrackCallOptions, fn: (call: TrackedCall) => T): T {
+    for (const name of ['provider', 'model'] as const) {
+      if (typeof options?.[name] !== 'string' || options[name] === '') {
+        throw new HeadroomOptionsError(
+          `Expected \`${name}\` to be a non-empty string, got ${JSON.stringify(options?.[name])}`,
+        );
+      }
+    }
+    return trackCall(this.#telemetry, options, fn);
+  }
+
+  /**
+   * Wraps a hand-written graph node: each call of the returned function is one execution of
+   * `node`, and model calls inside it are tagged with the node and nest under its span.
+   */
+  node<F extends (...args: any[]) => any>(options: NodeOptions, fn: F): F {
+    for (const name of ['graph', 'node'] as const) {
+      if (typeof options?.[name] !== 'string' || options[name] === '') {
+        throw new HeadroomOptionsError(
+          `Expected \`${name}\` to be a non-empty string, got ${JSON.stringify(options?.[name])}`,
+        );
+      }
+    }
+    const telemetry = this.#telemetry;
+    return function headroomNode(this: unknown, ...args: unknown[]) {
+      if (!telemetry.enabled) return fn.apply(this, args);
+      return telemetry.runNode(options.graph, options.node, undefined, undefined, () =>
+        fn.apply(this, args),
+      );
+    } as F;
+  }
+
+  /** Runs `fn` as one run of a hand-written graph: nodes inside count toward its steps. */
+  run<T>(options: RunOptions, fn: () => T): T {
+    if (typeof options?.graph !== 'string' || options.graph === '') {
+      throw new HeadroomOptionsError(
+        `Expected \`graph\` to be a non-empty string, got ${JSON.stringify(options?.graph)}`,
+      );
+    }
+    let run: ReturnType<Telemetry['startRun']>;
+    try {
+      run = this.#telemetry.startRun(options.graph, options.recursionLimit);
+    } catch (error) {
+      reportFault('start graph run', error);
+      return fn();
+    }
+    const scope = currentScope();
+    return settle(
+      () => withScope({ tenant: scope?.tenant, run }, fn, run.context),
+      (error) => run.end(error),
+    );
+  }
+
+  /** Runs `fn` with `headroom.tenant` set for every model call inside it. */
+  withTenant<T>(tenant: string, fn: () => T): T {
+    if (typeof tenant !== 'string' || tenant === '') {
+      throw new HeadroomOptionsError(
+        `Expected \`tenant\` to be a non-empty string, got ${JSON.stringify(tenant)}`,
+      );
+    }
+    return withScope({ ...currentScope(), tenant }, fn);
+  }
+
+  /** Exports everything recorded so far. */
+  async forceFlush(): Promise<void> {
+    try {
+      await this.#pipeline.forceFlush();
+    } catch (error) {
+      reportFault('flush', error);
+    }
+  }
+
+  /** Flushes, stops recording, undoes module patches, and releases the global providers it set. */
+  shutdown(): Promise<void> {
+    this.#shutdown ??= (async () => {
+      this.#telemetry.enabled = false;
+      for (const undo of this.#undo.splice(0).reverse()) undo();
+      try {
+        await this.#pipeline.shutdown();
+      } catch (error) {
+        reportFault('shutdown', error);
+      }
+    })();
+    return this.#shutdown;
+  }
+
+  /** @internal */
+  get telemetry(): Telemetry {
+    return this.#telemetry;
+  }
+
+  /** @internal Registers a patch for `shutdown` to undo. */
+  addUndo(undo: () => void): void {
+    this.#undo.push(undo);
+  }
+}
+
+/** A bad option given to Headroom: thrown at the call that was given it, never later. */
+export class HeadroomOptionsError extends TypeError {
+  override name = 'HeadroomOptionsError';
+}
+
+function validateInstrumentOptions(options: InstrumentOptions & GraphOptions): void {
+  for (const name of ['key', 'provider', 'tenant', 'name'] as const) {
+    const value = options?.[name];
+    if (value !== undefined && (typeof value !== 'string' || value === '')) {
+      throw new HeadroomOptionsError(
+        `Expected \`${name}\` to be a non-empty string, got ${JSON.stringify(value)}`,
+      );
+    }
+  }
+}
+
+function graphName(graph: any): string {
+  const name = typeof graph.getName === 'function' ? graph.getName() : graph.name;
+  return typeof name === 'string' && name !== '' ? name : 'graph';
+}

@@ -1,0 +1,15 @@
+export { Headroom, HeadroomOptionsError } from './headroom.js';
+export { init } from './init.js';
+export * from './semconv.js';
+export type {
+  CallEndEvent,
+  GraphOptions,
+  HeadroomHooks,
+  HeadroomOptions,
+  InstrumentOptions,
+  NodeOptions,
+  RunOptions,
+  TrackCallOptions,
+  TrackedCall,
+} from './types.js';
+export { VERSION } from './version.js';

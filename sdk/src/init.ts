@@ -1,0 +1,55 @@
+import { Headroom } from './headroom.js';
+import { buildPipeline } from './internal/pipeline.js';
+import { Telemetry } from './internal/telemetry.js';
+import type { HeadroomOptions } from './types.js';
+
+/**
+ * Starts Headroom: builds (or adopts) the OpenTelemetry pipeline and returns the handle to
+ * instrument clients and graphs with. Call it once at start-up, before the app's first model call.
+ * A bad option throws here, with the option named; nothing later ever throws into the app.
+ */
+export function init(options: HeadroomOptions = {}): Headroom {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(
+      `Expected \`options\` to be an object, got ${options === null ? 'null' : typeof options}`,
+    );
+  }
+  if (options.prometheus) {
+    const port = options.prometheus.port;
+    if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
+      throw new TypeError(
+        `Expected \`prometheus.port\` to be an integer from 0 to 65535, got ${port}`,
+      );
+    }
+  }
+  if (
+    options.protocol !== undefined &&
+    options.protocol !== 'http/protobuf' &&
+    options.protocol !== 'http/json'
+  ) {
+    throw new TypeError(
+      `Expected \`protocol\` to be 'http/protobuf' or 'http/json', got ${JSON.stringify(options.protocol)}`,
+    );
+  }
+  if (
+    typeof options.collectorUrl === 'string' &&
+    options.collectorUrl !== '' &&
+    !URL.canParse(options.collectorUrl)
+  ) {
+    throw new TypeError(
+      `Expected \`collectorUrl\` to be a URL, got ${JSON.stringify(options.collectorUrl)}`,
+    );
+  }
+  const pipeline = buildPipeline(options);
+  const captureContent =
+    options.captureContent ??
+    process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT?.toLowerCase() === 'true';
+  const telemetry = new Telemetry(
+    pipeline.tracer,
+    pipeline.store,
+    captureContent,
+    options.hooks ?? {},
+    options.tenant,
+  );
+  return new Headroom(telemetry, pipeline);
+}

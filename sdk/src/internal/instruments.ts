@@ -1,0 +1,58 @@
+import * as semconv from '../semconv.js';
+
+export interface InstrumentDescription {
+  unit: string;
+  description: string;
+}
+
+/** Units and descriptions of every instrument, shared by the observable and the produced ones. */
+export const INSTRUMENTS: Record<string, InstrumentDescription> = {
+  [semconv.METRIC_GEN_AI_CLIENT_OPERATION_DURATION]: {
+    unit: 's',
+    description: 'GenAI operation duration',
+  },
+  [semconv.METRIC_GEN_AI_CLIENT_TOKEN_USAGE]: {
+    unit: '{token}',
+    description: 'Measures number of input and output tokens used',
+  },
+  [semconv.METRIC_CALLS_ACTIVE]: { unit: '{call}', description: 'Logical model calls in flight' },
+  [semconv.METRIC_CALLS_ACTIVE_MAX]: {
+    unit: '{call}',
+    description: 'Most logical model calls in flight at once since the previous export',
+  },
+  [semconv.METRIC_CALLS]: { unit: '{call}', description: 'Logical model calls ended, by outcome' },
+  [semconv.METRIC_REQUESTS]: {
+    unit: '{request}',
+    description: 'HTTP attempts sent to the provider, retries included, by outcome',
+  },
+  [semconv.METRIC_TOKENS]: { unit: '{token}', description: 'Tokens consumed, by token type' },
+  [semconv.METRIC_RATELIMIT_LIMIT]: {
+    unit: '1',
+    description:
+      'Last rate limit the provider reported; requests or tokens per `headroom.ratelimit.dimension`',
+  },
+  [semconv.METRIC_RATELIMIT_REMAINING]: {
+    unit: '1',
+    description:
+      'Last remaining quota the provider reported; requests or tokens per `headroom.ratelimit.dimension`',
+  },
+  [semconv.METRIC_NODE_EXECUTIONS]: { unit: '{execution}', description: 'Graph node runs' },
+  [semconv.METRIC_NODE_ACTIVE]: { unit: '{execution}', description: 'Graph nodes running now' },
+  [semconv.METRIC_NODE_ACTIVE_MAX]: {
+    unit: '{execution}',
+    description: 'Most executions of a node running at once since the previous export',
+  },
+  [semconv.METRIC_NODE_EXECUTIONS_PER_RUN]: {
+    unit: '{execution}',
+    description: 'Executions of a node in one graph run',
+  },
+  [semconv.METRIC_RUN_STEPS]: { unit: '{step}', description: 'Supersteps per graph run' },
+};
+
+/** Bucket boundaries per histogram. */
+export const BOUNDARIES: Record<string, readonly number[]> = {
+  [semconv.METRIC_GEN_AI_CLIENT_OPERATION_DURATION]: semconv.DURATION_BUCKETS,
+  [semconv.METRIC_GEN_AI_CLIENT_TOKEN_USAGE]: semconv.TOKEN_BUCKETS,
+  [semconv.METRIC_NODE_EXECUTIONS_PER_RUN]: semconv.STEP_BUCKETS,
+  [semconv.METRIC_RUN_STEPS]: semconv.STEP_BUCKETS,
+};

@@ -1,0 +1,100 @@
+import type { Attributes, BatchObservableResult, Meter, Observable } from '@opentelemetry/api';
+import * as semconv from '../semconv.js';
+import { INSTRUMENTS } from './instruments.js';
+import { readRateLimitHeaders } from './rate-limit-headers.js';
+import type { LimitSeries, SeriesStore } from './series.js';
+
+/**
+ * Counters, up-down counters and gauges as observable instruments that read the plain numbers of
+ * the series store at export: the request path only does arithmetic, and the SDK hashes each
+ * attribute set once per export instead of once per record.
+ * `withPeaks` adds the peak gauges for a meter we do not own (no producer of ours on its readers);
+ * they then reset on every read, so they are exact with one reader.
+ */
+export function registerObservableMetrics(
+  meter: Meter,
+  store: SeriesStore,
+  withPeaks: boolean,
+): () => void {
+  const create = <T extends Observable>(
+    factory: (name: string, options: object) => T,
+    name: string,
+  ) => factory.call(meter, name, INSTRUMENTS[name]!);
+  const active = create(meter.createObservableUpDownCounter, semconv.METRIC_CALLS_ACTIVE);
+  const calls = create(meter.createObservableCounter, semconv.METRIC_CALLS);
+  const requests = create(meter.createObservableCounter, semconv.METRIC_REQUESTS);
+  const tokens = create(meter.createObservableCounter, semconv.METRIC_TOKENS);
+  const limit = create(meter.createObservableGauge, semconv.METRIC_RATELIMIT_LIMIT);
+  const remaining = create(meter.createObservableGauge, semconv.METRIC_RATELIMIT_REMAINING);
+  const nodeExecutions = create(meter.createObservableCounter, semconv.METRIC_NODE_EXECUTIONS);
+  const nodeActive = create(meter.createObservableUpDownCounter, semconv.METRIC_NODE_ACTIVE);
+  const observables: Observable[] = [
+    active,
+    calls,
+    requests,
+    tokens,
+    limit,
+    remaining,
+    nodeExecutions,
+    nodeActive,
+  ];
+  const activeMax = withPeaks
+    ? create(meter.createObservableGauge, semconv.METRIC_CALLS_ACTIVE_MAX)
+    : undefined;
+  const nodeActiveMax = withPeaks
+    ? create(meter.createObservableGauge, semconv.METRIC_NODE_ACTIVE_MAX)
+    : undefined;
+  if (activeMax && nodeActiveMax) observables.push(activeMax, nodeActiveMax);
+
+  const callback = (result: BatchObservableResult) => {
+    for (const series of store.calls.values()) {
+      result.observe(active, series.active.value, series.attributes);
+      if (activeMax) result.observe(activeMax, series.active.takePeak(0), series.attributes);
+      for (let index = 0; index < 3; index++) {
+        const attributes = series.outcomeAttributes[index]!;
+        if (series.calls[index]! > 0) result.observe(calls, series.calls[index]!, attributes);
+        if (series.requests[index]! > 0)
+          result.observe(requests, series.requests[index]!, attributes);
+      }
+      if (series.inputTokens > 0)
+        result.observe(tokens, series.inputTokens, series.inputTokenAttributes);
+      if (series.outputTokens > 0)
+        result.observe(tokens, series.outputTokens, series.outputTokenAttributes);
+    }
+    for (const series of store.limits.values()) {
+      for (const reading of currentReadings(series)) {
+        const attributes = dimensionAttributes(series, reading.dimension);
+        if (reading.limit !== undefined) result.observe(limit, reading.limit, attributes);
+        if (reading.remaining !== undefined)
+          result.observe(remaining, reading.remaining, attributes);
+      }
+    }
+    for (const series of store.nodes.values()) {
+      result.observe(nodeExecutions, series.executions, series.attributes);
+      result.observe(nodeActive, series.active.value, series.attributes);
+      if (nodeActiveMax)
+        result.observe(nodeActiveMax, series.active.takePeak(0), series.attributes);
+    }
+  };
+  meter.addBatchObservableCallback(callback, observables);
+  return () => meter.removeBatchObservableCallback(callback, observables);
+}
+
+/** Parses the last headers once; a response without rate-limit headers keeps the previous reading. */
+function currentReadings(series: LimitSeries) {
+  if (series.lastHeaders !== undefined) {
+    const readings = readRateLimitHeaders(series.lastHeaders);
+    series.lastHeaders = undefined;
+    if (readings.length > 0) series.readings = readings;
+  }
+  return series.readings;
+}
+
+function dimensionAttributes(series: LimitSeries, dimension: string): Attributes {
+  let attributes = series.dimensionAttributes.get(dimension);
+  if (attributes === undefined) {
+    attributes = { ...series.attributes, [semconv.ATTR_HEADROOM_RATELIMIT_DIMENSION]: dimension };
+    series.dimensionAttributes.set(dimension, attributes);
+  }
+  return attributes;
+}

@@ -1,0 +1,184 @@
+import type { Attributes } from '@opentelemetry/api';
+import * as semconv from '../semconv.js';
+import { OUTCOMES, type Outcome } from '../semconv.js';
+import { ActiveGauge, type Recorder } from './histogram.js';
+import type { RateLimitReading } from './rate-limit-headers.js';
+
+/** How a histogram comes to exist: our own buckets (own pipeline) or a bound OTel instrument. */
+export type HistogramFactory = (name: string, attributes: Attributes) => Recorder;
+
+export interface CallSeriesKey {
+  provider: string;
+  operation: string;
+  model: string;
+  key: string;
+  tenant?: string | undefined;
+  graph?: string | undefined;
+  node?: string | undefined;
+  serverAddress?: string | undefined;
+}
+
+export const OUTCOME_INDEX: Record<Outcome, number> = { ok: 0, rate_limited: 1, error: 2 };
+
+/** The last rate-limit headers seen for one provider × model × key; parsed only at export. */
+export class LimitSeries {
+  lastHeaders: { get(name: string): string | null } | undefined;
+  readings: RateLimitReading[] = [];
+  readonly dimensionAttributes = new Map<string, Attributes>();
+  constructor(readonly attributes: Attributes) {}
+}
+
+/**
+ * Everything recorded for one attribute set of model calls. Resolved once per distinct set and
+ * then updated with plain arithmetic: the hot path never hashes attributes.
+ */
+export class CallSeries {
+  readonly active: ActiveGauge;
+  /** Logical calls ended, by `OUTCOME_INDEX`. */
+  readonly calls = [0, 0, 0];
+  /** HTTP attempts ended, by `OUTCOME_INDEX`. */
+  readonly requests = [0, 0, 0];
+  inputTokens = 0;
+  outputTokens = 0;
+  readonly outcomeAttributes: Attributes[];
+  readonly inputTokenAttributes: Attributes;
+  readonly outputTokenAttributes: Attributes;
+  readonly inputTokenUsage: Recorder;
+  readonly outputTokenUsage: Recorder;
+  readonly #durations = new Map<string, Recorder>();
+
+  constructor(
+    readonly attributes: Attributes,
+    readonly limit: LimitSeries,
+    slots: number,
+    readonly histogram: HistogramFactory,
+  ) {
+    this.active = new ActiveGauge(slots);
+    this.outcomeAttributes = OUTCOMES.map((outcome) => ({
+      ...attributes,
+      [semconv.ATTR_HEADROOM_OUTCOME]: outcome,
+    }));
+    this.inputTokenAttributes = { ...attributes, [semconv.ATTR_GEN_AI_TOKEN_TYPE]: 'input' };
+    this.outputTokenAttributes = { ...attributes, [semconv.ATTR_GEN_AI_TOKEN_TYPE]: 'output' };
+    this.inputTokenUsage = histogram(
+      semconv.METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
+      this.inputTokenAttributes,
+    );
+    this.outputTokenUsage = histogram(
+      semconv.METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
+      this.outputTokenAttributes,
+    );
+  }
+
+  /** The duration histogram for one `error.type` ('' when the call succeeded). */
+  duration(errorType: string): Recorder {
+    let recorder = this.#durations.get(errorType);
+    if (recorder === undefined) {
+      const attributes =
+        errorType === ''
+          ? this.attributes
+          : { ...this.attributes, [semconv.ATTR_ERROR_TYPE]: errorType };
+      recorder = this.histogram(semconv.METRIC_GEN_AI_CLIENT_OPERATION_DURATION, attributes);
+      this.#durations.set(errorType, recorder);
+    }
+    return recorder;
+  }
+}
+
+/** One graph node: executions, in flight, and executions per run. */
+export class NodeSeries {
+  executions = 0;
+  readonly active: ActiveGauge;
+  readonly executionsPerRun: Recorder;
+  constructor(
+    readonly attributes: Attributes,
+    slots: number,
+    histogram: HistogramFactory,
+  ) {
+    this.active = new ActiveGauge(slots);
+    this.executionsPerRun = histogram(semconv.METRIC_NODE_EXECUTIONS_PER_RUN, attributes);
+  }
+}
+
+/** The series maps of one Headroom instance. */
+export class SeriesStore {
+  readonly calls = new Map<string, CallSeries>();
+  readonly limits = new Map<string, LimitSeries>();
+  readonly nodes = new Map<string, NodeSeries>();
+  readonly runSteps = new Map<string, Recorder>();
+
+  constructor(
+    readonly slots: number,
+    readonly histogram: HistogramFactory,
+  ) {}
+
+  callSeries(key: CallSeriesKey): CallSeries {
+    const id = `${key.provider}\u0000${key.operation}\u0000${key.model}\u0000${key.key}\u0000${key.tenant ?? ''}\u0000${key.graph ?? ''}\u0000${key.node ?? ''}\u0000${key.serverAddress ?? ''}`;
+    let series = this.calls.get(id);
+    if (series === undefined) {
+      series = new CallSeries(
+        callAttributes(key),
+        this.limitSeries(key),
+        this.slots,
+        this.histogram,
+      );
+      this.calls.set(id, series);
+    }
+    return series;
+  }
+
+  limitSeries(key: CallSeriesKey): LimitSeries {
+    const id = `${key.provider}\u0000${key.model}\u0000${key.key}`;
+    let series = this.limits.get(id);
+    if (series === undefined) {
+      series = new LimitSeries({
+        [semconv.ATTR_GEN_AI_PROVIDER_NAME]: key.provider,
+        [semconv.ATTR_GEN_AI_REQUEST_MODEL]: key.model,
+        [semconv.ATTR_HEADROOM_KEY]: key.key,
+      });
+      this.limits.set(id, series);
+    }
+    return series;
+  }
+
+  nodeSeries(graph: string, node: string): NodeSeries {
+    const id = `${graph}\u0000${node}`;
+    let series = this.nodes.get(id);
+    if (series === undefined) {
+      series = new NodeSeries(
+        { [semconv.ATTR_HEADROOM_GRAPH_NAME]: graph, [semconv.ATTR_HEADROOM_GRAPH_NODE]: node },
+        this.slots,
+        this.histogram,
+      );
+      this.nodes.set(id, series);
+    }
+    return series;
+  }
+
+  runStepsFor(graph: string, recursionLimit: number | undefined): Recorder {
+    const id = `${graph}\u0000${recursionLimit ?? ''}`;
+    let recorder = this.runSteps.get(id);
+    if (recorder === undefined) {
+      const attributes: Attributes = { [semconv.ATTR_HEADROOM_GRAPH_NAME]: graph };
+      if (recursionLimit !== undefined)
+        attributes[semconv.ATTR_HEADROOM_GRAPH_RECURSION_LIMIT] = recursionLimit;
+      recorder = this.histogram(semconv.METRIC_RUN_STEPS, attributes);
+      this.runSteps.set(id, recorder);
+    }
+    return recorder;
+  }
+}
+
+function callAttributes(key: CallSeriesKey): Attributes {
+  const attributes: Attributes = {
+    [semconv.ATTR_GEN_AI_OPERATION_NAME]: key.operation,
+    [semconv.ATTR_GEN_AI_PROVIDER_NAME]: key.provider,
+    [semconv.ATTR_GEN_AI_REQUEST_MODEL]: key.model,
+    [semconv.ATTR_HEADROOM_KEY]: key.key,
+  };
+  if (key.serverAddress) attributes[semconv.ATTR_SERVER_ADDRESS] = key.serverAddress;
+  if (key.tenant) attributes[semconv.ATTR_HEADROOM_TENANT] = key.tenant;
+  if (key.graph) attributes[semconv.ATTR_HEADROOM_GRAPH_NAME] = key.graph;
+  if (key.node) attributes[semconv.ATTR_HEADROOM_GRAPH_NODE] = key.node;
+  return attributes;
+}

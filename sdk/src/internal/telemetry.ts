@@ -1,0 +1,177 @@
+import { type Context, context, type Tracer, trace } from '@opentelemetry/api';
+import type { HeadroomHooks } from '../types.js';
+import { CallState } from './call-state.js';
+import { reportFault } from './fault.js';
+import { NodeState, RunState } from './graph-state.js';
+import { currentScope, type Scope, withScope } from './scope.js';
+import type { CallSeries, CallSeriesKey, SeriesStore } from './series.js';
+
+export interface CallStart {
+  provider: string;
+  operation: string;
+  model: string;
+  key: string;
+  tenant?: string | undefined;
+  serverAddress?: string | undefined;
+  /**
+   * A stable object for the caller's client (its `ClientInfo`): calls outside any node or tenant
+   * scope then find their series by operation and model alone, without building a series key.
+   */
+  source?: object;
+}
+
+/**
+ * Turns the lifecycle of calls, attempts, nodes and runs into spans and series updates. The
+ * client adapters call it; it knows nothing of any provider.
+ */
+export class Telemetry {
+  enabled = true;
+  readonly #seriesBySource = new WeakMap<object, Map<string, Map<string, CallSeries>>>();
+
+  constructor(
+    readonly tracer: Tracer,
+    readonly store: SeriesStore,
+    readonly captureContent: boolean,
+    readonly hooks: HeadroomHooks,
+    readonly defaultTenant: string | undefined,
+  ) {}
+
+  startCall(start: CallStart, scope: Scope | undefined): CallState {
+    const parent = parentContext(scope);
+    if (start.source !== undefined && scope?.node === undefined && scope?.tenant === undefined) {
+      let byOperation = this.#seriesBySource.get(start.source);
+      if (byOperation === undefined) {
+        byOperation = new Map();
+        this.#seriesBySource.set(start.source, byOperation);
+      }
+      let byModel = byOperation.get(start.operation);
+      if (byModel === undefined) {
+        byModel = new Map();
+        byOperation.set(start.operation, byModel);
+      }
+      let series = byModel.get(start.model);
+      if (series === undefined) {
+        series = this.#series(start, undefined);
+        byModel.set(start.model, series);
+      }
+      return new CallState(this, series, start.serverAddress, parent);
+    }
+    return new CallState(this, this.#series(start, scope), start.serverAddress, parent);
+  }
+
+  #series(start: CallStart, scope: Scope | undefined): CallSeries {
+    const node = scope?.node;
+    const key: CallSeriesKey = {
+      provider: start.provider,
+      operation: start.operation,
+      model: start.model,
+      key: start.key,
+      tenant: start.tenant ?? scope?.tenant ?? this.defaultTenant,
+      graph: node?.graph,
+      node: node?.node,
+      serverAddress: start.serverAddress,
+    };
+    return this.store.callSeries(key);
+  }
+
+  /**
+   * Runs `fn` as the body of `call`, for wrappers (LangChain, `trackCall`) whose inner client
+   * calls must find it. Provider clients do not need this: their attempts carry the call.
+   */
+  runInCall<T>(call: CallState, scope: Scope | undefined, fn: () => T): T {
+    return withScope({ ...scope, call }, fn, call.context);
+  }
+
+  startRun(graph: string, recursionLimit: number | undefined): RunState {
+    return new RunState(this, graph, recursionLimit, context.active());
+  }
+
+  /** Runs `fn` as one execution of a node; settles the node when `fn`'s result settles. */
+  runNode<T>(
+    graph: string,
+    node: string,
+    run: RunState | undefined,
+    step: number | undefined,
+    fn: () => T,
+  ): T {
+    const scope = currentScope();
+    let state: NodeState;
+    try {
+      const owner = run ?? scope?.run;
+      state = new NodeState(
+        this,
+        this.store.nodeSeries(graph, node),
+        graph,
+        node,
+        owner,
+        step,
+        owner?.context ?? context.active(),
+      );
+    } catch (error) {
+      reportFault('start node', error);
+      return fn();
+    }
+    const nodeScope: Scope = { tenant: scope?.tenant, run: state.run, node: state };
+    return settle(
+      () => withScope(nodeScope, fn, state.context),
+      (error) => state.end(error),
+    );
+  }
+
+  runHook<K extends keyof HeadroomHooks>(
+    name: K,
+    event: Parameters<NonNullable<HeadroomHooks[K]>>[0],
+  ): void {
+    try {
+      this.hooks[name]?.(event);
+    } catch (error) {
+      reportFault(`hook ${name}`, error);
+    }
+  }
+}
+
+/**
+ * The parent of a new call span: the active span (inside a node, the node's span or a span the
+ * app started in it). A call made inside another call's wrapper nests under that call.
+ */
+function parentContext(scope: Scope | undefined): Context {
+  const active = context.active();
+  return trace.getSpan(active) === undefined && scope?.node !== undefined
+    ? scope.node.context
+    : active;
+}
+
+/**
+ * Calls `fn` and calls `done` once its result settles, returning the original value or promise
+ * object untouched: `done` never changes what the caller sees.
+ */
+export function settle<T>(fn: () => T, done: (error?: unknown) => void): T {
+  let result: T;
+  try {
+    result = fn();
+  } catch (error) {
+    safely(done, error);
+    throw error;
+  }
+  if (isThenable(result)) {
+    result.then(
+      () => safely(done, undefined),
+      (error: unknown) => safely(done, error ?? new Error('rejected')),
+    );
+  } else {
+    safely(done, undefined);
+  }
+  return result;
+}
+
+function safely(done: (error?: unknown) => void, error: unknown): void {
+  try {
+    done(error);
+  } catch (fault) {
+    reportFault('end', fault);
+  }
+}
+
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
