@@ -5,6 +5,7 @@ import { isOpenAIClient, openaiSpec } from './clients/openai.js';
 import { instrumentClientInstance } from './clients/patch-client.js';
 import { trackCall } from './clients/track-call.js';
 import { instrumentCompiledGraph, isCompiledGraph } from './graph/langgraph.js';
+import { graphName } from './graph/langgraph-class.js';
 import { reportFault } from './internal/fault.js';
 import type { Pipeline } from './internal/pipeline.js';
 import { currentScope, withScope } from './internal/scope.js';
@@ -185,9 +186,4 @@ function validateInstrumentOptions(options: InstrumentOptions & GraphOptions): v
       );
     }
   }
-}
-
-function graphName(graph: any): string {
-  const name = typeof graph.getName === 'function' ? graph.getName() : graph.name;
-  return typeof name === 'string' && name !== '' ? name : 'graph';
 }

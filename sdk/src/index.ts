@@ -1,3 +1,4 @@
+export { getHeadroom } from './global.js';
 export { Headroom, HeadroomOptionsError } from './headroom.js';
 export { init } from './init.js';
 export * from './semconv.js';

@@ -55,9 +55,11 @@ async function* watch(
     failure = error;
     throw error;
   } finally {
+    // Settled first: on `break`, passing return() on makes the client abort its own controller to
+    // release the body, and that abort must not be taken for a failed stream.
+    finish(failure);
     // On `break` the consumer calls return(): pass it on so the HTTP body is released.
     if (failure === undefined) await iterator.return?.();
-    finish(failure);
   }
 }
 

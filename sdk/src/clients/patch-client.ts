@@ -104,27 +104,76 @@ function observeResult(
     if (owned) call.end();
     return;
   }
-  promise.then(
-    (result: any) => {
-      try {
-        if (streamed && typeof result?.iterator === 'function') {
-          observeStream(result, method.parseEvent, (streamResult, error) => {
-            applyResult(call, streamResult);
-            if (!owned) return;
-            if (error === undefined) call.end();
-            else call.fail(error);
-          });
-          return;
-        }
-        applyResult(call, method.parse(result));
-        if (owned) call.end();
-      } catch (error) {
-        reportFault('read response', error);
-        if (owned) call.end();
+  const onResult = (result: any) => {
+    try {
+      if (streamed && typeof result?.iterator === 'function') {
+        observeStream(result, method.parseEvent, (streamResult, error) => {
+          applyResult(call, streamResult);
+          if (!owned) return;
+          if (error === undefined) call.end();
+          else call.fail(error);
+        });
+        return;
       }
+      applyResult(call, method.parse(result));
+      if (owned) call.end();
+    } catch (error) {
+      reportFault('read response', error);
+      if (owned) call.end();
+    }
+  };
+  const onError = (error: unknown) => {
+    if (owned) call.fail(error);
+  };
+  // A stream is parsed at once: making the `Stream` reads nothing of the body.
+  if (!streamed && isLazyApiPromise(promise)) observeParse(promise, onResult, onError);
+  else promise.then(onResult, onError);
+}
+
+/** A Stainless `APIPromise`: the body is read only when someone parses it. */
+function isLazyApiPromise(promise: any): boolean {
+  return typeof promise.parse === 'function' && typeof promise.responsePromise?.then === 'function';
+}
+
+/**
+ * Calling an `APIPromise`'s `then` reads the body, and an app that asked for it raw
+ * (`asResponse()`) then finds it already read. So the parse the app starts itself is watched; a
+ * response that nobody has begun to parse when it arrives (`asResponse()`, or a promise awaited
+ * later) has its usage read from a clone, before anyone else can read the body.
+ */
+function observeParse(
+  promise: any,
+  onResult: (result: any) => void,
+  onError: (error: unknown) => void,
+): void {
+  let observed = false;
+  const parse = promise.parse;
+  promise.parse = function parseWatched(this: unknown, ...args: unknown[]) {
+    const parsed = parse.apply(this, args);
+    if (!observed) {
+      observed = true;
+      parsed.then(onResult, onError);
+    }
+    return parsed;
+  };
+  promise.responsePromise.then(
+    (props: any) => {
+      if (observed) return;
+      observed = true;
+      const response = props?.response;
+      if (typeof response?.clone !== 'function') {
+        onResult(undefined);
+        return;
+      }
+      response
+        .clone()
+        .json()
+        .then(onResult, () => onResult(undefined));
     },
     (error: unknown) => {
-      if (owned) call.fail(error);
+      if (observed) return;
+      observed = true;
+      onError(error);
     },
   );
 }

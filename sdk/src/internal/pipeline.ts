@@ -96,6 +96,8 @@ function userPipeline(options: HeadroomOptions): Pipeline {
       await Promise.all([flushOf(options.tracerProvider), flushOf(options.meterProvider)]);
     },
     shutdown: async () => {
+      // The app's providers are the app's to shut down; flush what Headroom recorded into them.
+      await Promise.allSettled([flushOf(options.tracerProvider), flushOf(options.meterProvider)]);
       unregister();
       releaseContext();
     },
@@ -189,8 +191,9 @@ function ownPipeline(options: HeadroomOptions): Pipeline {
       await Promise.all([tracerProvider.forceFlush(), meterProvider.forceFlush()]);
     },
     shutdown: async () => {
-      unregister();
+      // Shutting the providers down makes the final export, which still reads the series.
       await Promise.allSettled([tracerProvider.shutdown(), meterProvider.shutdown()]);
+      unregister();
       release();
     },
   };

@@ -1,0 +1,131 @@
+import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { type MockProvider, startMockProvider } from '@headroom/mock-provider';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const sdkRoot = fileURLToPath(new URL('..', import.meta.url));
+
+interface Point {
+  name: string;
+  attributes: Record<string, unknown>;
+  value: number;
+}
+
+/** A local OTLP/HTTP JSON receiver: the zero-code app exports to it like to a collector. */
+function otlpReceiver() {
+  const metrics: any[] = [];
+  const traces: any[] = [];
+  const server: Server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => {
+      body += chunk;
+    });
+    request.on('end', () => {
+      (request.url === '/v1/metrics' ? metrics : traces).push(JSON.parse(body));
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('{}');
+    });
+  });
+  return { server, metrics, traces };
+}
+
+function points(metrics: any[], name: string): Point[] {
+  const found: Point[] = [];
+  for (const request of metrics) {
+    for (const resource of request.resourceMetrics) {
+      for (const scope of resource.scopeMetrics) {
+        for (const metric of scope.metrics) {
+          if (metric.name !== name) continue;
+          for (const point of (metric.sum ?? metric.gauge).dataPoints) {
+            found.push({
+              name,
+              attributes: Object.fromEntries(point.attributes.map((a: any) => [a.key, Object.values(a.value)[0]])),
+              value: Number(point.asInt ?? point.asDouble),
+            });
+          }
+        }
+      }
+    }
+  }
+  return found;
+}
+
+function spanNames(traces: any[]): string[] {
+  return traces.flatMap((request) =>
+    request.resourceSpans.flatMap((resource: any) =>
+      resource.scopeSpans.flatMap((scope: any) => scope.spans.map((span: any) => span.name)),
+    ),
+  );
+}
+
+describe('node --import @headroom/sdk/register', () => {
+  let mock: MockProvider;
+  let receiver: ReturnType<typeof otlpReceiver>;
+
+  beforeEach(async () => {
+    mock = await startMockProvider({ port: 0 });
+    receiver = otlpReceiver();
+    await new Promise<void>((resolve) => receiver.server.listen(0, '127.0.0.1', resolve));
+  });
+
+  afterEach(async () => {
+    await mock.close();
+    await new Promise((resolve) => receiver.server.close(resolve));
+  });
+
+  const start = (app: string) =>
+    run(process.execPath, ['--import', '@headroom/sdk/register', fileURLToPath(new URL(`fixtures/${app}`, import.meta.url))], {
+      cwd: sdkRoot,
+      timeout: 20_000,
+      env: {
+        ...process.env,
+        MOCK_URL: mock.url,
+        HEADROOM_COLLECTOR_URL: `http://127.0.0.1:${(receiver.server.address() as AddressInfo).port}`,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_SERVICE_NAME: 'zero-code-test',
+      },
+    });
+
+  it('instruments an ESM app: its openai calls, and a LangGraph graph it compiles', async () => {
+    await start('zero-code-app.mjs');
+    const calls = points(receiver.metrics, 'headroom.calls');
+    const base = {
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.request.model': 'gpt-4o-mini',
+      'headroom.key': expect.stringMatching(/^key-[0-9a-f]{8}$/),
+      'server.address': '127.0.0.1',
+      'headroom.outcome': 'ok',
+    };
+    expect(calls).toEqual(
+      expect.arrayContaining([
+        { name: 'headroom.calls', attributes: base, value: 1 },
+        {
+          name: 'headroom.calls',
+          attributes: { ...base, 'headroom.graph.name': 'zero-code', 'headroom.graph.node': 'model' },
+          value: 1,
+        },
+      ]),
+    );
+    expect(calls).toHaveLength(2);
+    expect(points(receiver.metrics, 'headroom.graph.node.executions')).toEqual([
+      { name: 'headroom.graph.node.executions', attributes: { 'headroom.graph.name': 'zero-code', 'headroom.graph.node': 'model' }, value: 1 },
+    ]);
+    expect(spanNames(receiver.traces).sort()).toEqual(
+      ['POST', 'POST', 'chat gpt-4o-mini', 'chat gpt-4o-mini', 'invoke_agent zero-code', 'node model'].sort(),
+    );
+    expect(mock.stats().totals.requests).toBe(2);
+  });
+
+  it('instruments a CommonJS app', async () => {
+    await start('zero-code-app.cjs');
+    expect(points(receiver.metrics, 'headroom.calls').map((point) => point.value)).toEqual([2]);
+    expect(points(receiver.metrics, 'headroom.requests').map((point) => point.value)).toEqual([2]);
+    expect(JSON.stringify(receiver.metrics)).not.toContain('sk-zero-code');
+    expect(JSON.stringify(receiver.traces)).not.toContain('sk-zero-code');
+  });
+});
