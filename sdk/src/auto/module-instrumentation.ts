@@ -1,4 +1,7 @@
-import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
+import {
+  InstrumentationBase,
+  InstrumentationNodeModuleDefinition,
+} from '@opentelemetry/instrumentation';
 import { anthropicSpec } from '../clients/anthropic.js';
 import { patchChatModelClass } from '../clients/langchain-class.js';
 import { openaiSpec } from '../clients/openai.js';
@@ -25,18 +28,27 @@ const HOOKS: ModuleHook[] = [
     module: 'openai',
     versions: ['>=5 <7'],
     patch: (moduleExports, telemetry) =>
-      patchClientClass(exported(moduleExports, 'OpenAI') ?? moduleExports?.default, openaiSpec, telemetry),
+      patchClientClass(
+        exported(moduleExports, 'OpenAI') ?? moduleExports?.default,
+        openaiSpec,
+        telemetry,
+      ),
   },
   {
     module: '@anthropic-ai/sdk',
     versions: ['>=0.50 <2'],
     patch: (moduleExports, telemetry) =>
-      patchClientClass(exported(moduleExports, 'Anthropic') ?? moduleExports?.default, anthropicSpec, telemetry),
+      patchClientClass(
+        exported(moduleExports, 'Anthropic') ?? moduleExports?.default,
+        anthropicSpec,
+        telemetry,
+      ),
   },
   {
     module: '@langchain/langgraph',
     versions: ['>=0.3 <2'],
-    patch: (moduleExports, telemetry) => patchStateGraphClass(exported(moduleExports, 'StateGraph'), telemetry),
+    patch: (moduleExports, telemetry) =>
+      patchStateGraphClass(exported(moduleExports, 'StateGraph'), telemetry),
   },
   {
     module: '@langchain/openai',
@@ -53,7 +65,8 @@ const HOOKS: ModuleHook[] = [
   {
     module: '@langchain/anthropic',
     versions: ['>=0.3 <2'],
-    patch: (moduleExports, telemetry) => patchChatModelClass(exported(moduleExports, 'ChatAnthropic'), telemetry),
+    patch: (moduleExports, telemetry) =>
+      patchChatModelClass(exported(moduleExports, 'ChatAnthropic'), telemetry),
   },
 ];
 

@@ -110,7 +110,8 @@ function ownPipeline(options: HeadroomOptions): Pipeline {
     options.exportIntervalMillis ?? numberFromEnv('HEADROOM_EXPORT_INTERVAL_MS') ?? 500;
   if (!(Number.isFinite(interval) && interval >= 1)) {
     throw new TypeError(
-      `Expected \`exportIntervalMillis\` to be a number from 1 and up, got ${interval}`,
+      // A string is quoted: `got 500` for '500' would read as if the value were fine.
+      `Expected \`exportIntervalMillis\` to be a number from 1 and up, got ${typeof interval === 'string' ? JSON.stringify(interval) : String(interval)}`,
     );
   }
   const resource = defaultResource()

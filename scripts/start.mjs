@@ -1,0 +1,5 @@
+// `npm start`: sets up a fresh clone, then runs the demo.
+import { root, run, setup } from './setup.mjs';
+
+setup({ quiet: true });
+process.exit(run(process.execPath, [`${root}/scripts/demo.mjs`, ...process.argv.slice(2)]));
