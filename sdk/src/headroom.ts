@@ -6,6 +6,7 @@ import { instrumentClientInstance } from './clients/patch-client.js';
 import { trackCall } from './clients/track-call.js';
 import { instrumentCompiledGraph, isCompiledGraph } from './graph/langgraph.js';
 import { graphName } from './graph/langgraph-class.js';
+import { expectString, HeadroomOptionsError } from './internal/describe.js';
 import { reportFault } from './internal/fault.js';
 import type { Pipeline } from './internal/pipeline.js';
 import { currentScope, withScope } from './internal/scope.js';
@@ -76,12 +77,10 @@ export class Headroom {
    * report usage and to wrap each HTTP attempt; its result (the same promise object) is returned.
    */
   trackCall<T>(options: TrackCallOptions, fn: (call: TrackedCall) => T): T {
-    for (const name of ['provider', 'model'] as const) {
-      if (typeof options?.[name] !== 'string' || options[name] === '') {
-        throw new HeadroomOptionsError(
-          `Expected \`${name}\` to be a non-empty string, got ${JSON.stringify(options?.[name])}`,
-        );
-      }
+    expectString('provider', options?.provider);
+    expectString('model', options?.model);
+    for (const name of ['key', 'apiKey', 'operation', 'tenant', 'serverAddress'] as const) {
+      expectString(name, options[name], true);
     }
     return trackCall(this.#telemetry, options, fn);
   }
@@ -91,13 +90,8 @@ export class Headroom {
    * `node`, and model calls inside it are tagged with the node and nest under its span.
    */
   node<F extends (...args: any[]) => any>(options: NodeOptions, fn: F): F {
-    for (const name of ['graph', 'node'] as const) {
-      if (typeof options?.[name] !== 'string' || options[name] === '') {
-        throw new HeadroomOptionsError(
-          `Expected \`${name}\` to be a non-empty string, got ${JSON.stringify(options?.[name])}`,
-        );
-      }
-    }
+    expectString('graph', options?.graph);
+    expectString('node', options?.node);
     const telemetry = this.#telemetry;
     return function headroomNode(this: unknown, ...args: unknown[]) {
       if (!telemetry.enabled) return fn.apply(this, args);
@@ -109,11 +103,7 @@ export class Headroom {
 
   /** Runs `fn` as one run of a hand-written graph: nodes inside count toward its steps. */
   run<T>(options: RunOptions, fn: () => T): T {
-    if (typeof options?.graph !== 'string' || options.graph === '') {
-      throw new HeadroomOptionsError(
-        `Expected \`graph\` to be a non-empty string, got ${JSON.stringify(options?.graph)}`,
-      );
-    }
+    expectString('graph', options?.graph);
     let run: ReturnType<Telemetry['startRun']>;
     try {
       run = this.#telemetry.startRun(options.graph, options.recursionLimit);
@@ -130,11 +120,7 @@ export class Headroom {
 
   /** Runs `fn` with `headroom.tenant` set for every model call inside it. */
   withTenant<T>(tenant: string, fn: () => T): T {
-    if (typeof tenant !== 'string' || tenant === '') {
-      throw new HeadroomOptionsError(
-        `Expected \`tenant\` to be a non-empty string, got ${JSON.stringify(tenant)}`,
-      );
-    }
+    expectString('tenant', tenant);
     return withScope({ ...currentScope(), tenant }, fn);
   }
 
@@ -172,18 +158,7 @@ export class Headroom {
   }
 }
 
-/** A bad option given to Headroom: thrown at the call that was given it, never later. */
-export class HeadroomOptionsError extends TypeError {
-  override name = 'HeadroomOptionsError';
-}
-
 function validateInstrumentOptions(options: InstrumentOptions & GraphOptions): void {
-  for (const name of ['key', 'provider', 'tenant', 'name'] as const) {
-    const value = options?.[name];
-    if (value !== undefined && (typeof value !== 'string' || value === '')) {
-      throw new HeadroomOptionsError(
-        `Expected \`${name}\` to be a non-empty string, got ${JSON.stringify(value)}`,
-      );
-    }
-  }
+  for (const name of ['key', 'provider', 'tenant', 'name'] as const)
+    expectString(name, options?.[name], true);
 }

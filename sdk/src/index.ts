@@ -1,6 +1,7 @@
 export { getHeadroom } from './global.js';
-export { Headroom, HeadroomOptionsError } from './headroom.js';
+export { Headroom } from './headroom.js';
 export { init } from './init.js';
+export { HeadroomOptionsError } from './internal/describe.js';
 export * from './semconv.js';
 export type {
   CallEndEvent,

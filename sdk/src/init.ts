@@ -1,4 +1,5 @@
 import { Headroom } from './headroom.js';
+import { describe } from './internal/describe.js';
 import { buildPipeline } from './internal/pipeline.js';
 import { Telemetry } from './internal/telemetry.js';
 import type { HeadroomOptions } from './types.js';
@@ -18,7 +19,7 @@ export function init(options: HeadroomOptions = {}): Headroom {
     const port = options.prometheus.port;
     if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
       throw new TypeError(
-        `Expected \`prometheus.port\` to be an integer from 0 to 65535, got ${port}`,
+        `Expected \`prometheus.port\` to be an integer from 0 to 65535, got ${describe(port)}`,
       );
     }
   }
@@ -28,7 +29,7 @@ export function init(options: HeadroomOptions = {}): Headroom {
     options.protocol !== 'http/json'
   ) {
     throw new TypeError(
-      `Expected \`protocol\` to be 'http/protobuf' or 'http/json', got ${JSON.stringify(options.protocol)}`,
+      `Expected \`protocol\` to be 'http/protobuf' or 'http/json', got ${describe(options.protocol)}`,
     );
   }
   if (
@@ -37,7 +38,7 @@ export function init(options: HeadroomOptions = {}): Headroom {
     !URL.canParse(options.collectorUrl)
   ) {
     throw new TypeError(
-      `Expected \`collectorUrl\` to be a URL, got ${JSON.stringify(options.collectorUrl)}`,
+      `Expected \`collectorUrl\` to be a URL, got ${describe(options.collectorUrl)}`,
     );
   }
   const pipeline = buildPipeline(options);

@@ -24,8 +24,10 @@ async function setUp(maxRetries = 0) {
   return { mock, telemetry, client, series };
 }
 
-const pointsOf = (telemetry: { points(name: string): Array<{ attributes: object; value: any }> }) =>
-  (name: string) => telemetry.points(name).map((point) => [point.attributes, point.value]);
+const pointsOf =
+  (telemetry: { points(name: string): Array<{ attributes: object; value: any }> }) =>
+  (name: string) =>
+    telemetry.points(name).map((point) => [point.attributes, point.value]);
 
 describe('anthropic client', () => {
   it('a basic call: provider anthropic, one call, one attempt, tokens as the mock counts them', async () => {
@@ -89,9 +91,7 @@ describe('anthropic client', () => {
     await telemetry.collect();
     const points = pointsOf(telemetry);
     expect(points('headroom.calls')).toEqual([[{ ...series, 'headroom.outcome': 'error' }, 1]]);
-    expect(points('headroom.requests')).toEqual([
-      [{ ...series, 'headroom.outcome': 'error' }, 1],
-    ]);
+    expect(points('headroom.requests')).toEqual([[{ ...series, 'headroom.outcome': 'error' }, 1]]);
     const call = onlySpan(telemetry.spans(), `chat ${MODEL}`);
     expect(call.attributes).toEqual({
       ...series,

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
-import { SpanKind } from '@opentelemetry/api';
 import { ChatOpenAI } from '@langchain/openai';
+import { SpanKind } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { childrenOf, countTokens, onlySpan, resources, stats } from './mock.js';
 
 const KEY = 'sk-langchain-test';
 const FINGERPRINT = `key-${createHash('sha256').update(KEY).digest('hex').slice(0, 8)}`;
 const MODEL = 'gpt-4o-mini';
-const usage = countTokens({ messages: [{ role: 'user', content: 'Hello there' }] });
+const usage = countTokens({ messages: [{ content: 'Hello there' }] });
 
 // ChatOpenAI makes its `openai` client with `maxRetries: 0` and retries itself; the call has no
 // server address because LangChain, not the client, is what starts it.
@@ -35,8 +35,10 @@ async function setUp(maxRetries: number) {
   return { mock, telemetry, model };
 }
 
-const pointsOf = (telemetry: { points(name: string): Array<{ attributes: object; value: any }> }) =>
-  (name: string) => telemetry.points(name).map((point) => [point.attributes, point.value]);
+const pointsOf =
+  (telemetry: { points(name: string): Array<{ attributes: object; value: any }> }) =>
+  (name: string) =>
+    telemetry.points(name).map((point) => [point.attributes, point.value]);
 
 describe('ChatOpenAI (@langchain/openai)', () => {
   it('a successful invoke reports its tokens exactly once', async () => {

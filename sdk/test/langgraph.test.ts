@@ -1,11 +1,27 @@
 import { createHash } from 'node:crypto';
-import { Annotation, END, GraphRecursionError, Send, START, StateGraph } from '@langchain/langgraph';
+import {
+  Annotation,
+  END,
+  GraphRecursionError,
+  MessagesAnnotation,
+  Send,
+  START,
+  StateGraph,
+} from '@langchain/langgraph';
 import { ChatOpenAI } from '@langchain/openai';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { callAttributes, childrenOf, gate, onlySpan, parentOf, resources } from './mock.js';
+import {
+  callAttributes,
+  childrenOf,
+  countTokens,
+  gate,
+  onlySpan,
+  parentOf,
+  resources,
+} from './mock.js';
 
 const KEY = 'sk-graph-test';
 const FINGERPRINT = `key-${createHash('sha256').update(KEY).digest('hex').slice(0, 8)}`;
@@ -219,6 +235,58 @@ describe('LangGraph loops', () => {
       'headroom.graph.recursion_limit': 5,
       'error.type': 'GraphRecursionError',
     });
+  });
+});
+
+describe('LangGraph runs however they are started', () => {
+  it('stream() with messages mode and streamEvents() are one run each, tokens counted once, even instrumented twice', async () => {
+    const mock = await open.mock();
+    const telemetry = open.telemetry();
+    const model = telemetry.headroom.instrument(
+      new ChatOpenAI({
+        model: 'gpt-4o-mini',
+        apiKey: KEY,
+        configuration: { baseURL: `${mock.url}/v1` },
+        maxRetries: 0,
+      }),
+    );
+    const graph = new StateGraph(MessagesAnnotation)
+      .addNode('agent', async (state) => ({ messages: [await model.invoke(state.messages)] }))
+      .addEdge(START, 'agent')
+      .addEdge('agent', END)
+      .compile();
+    telemetry.headroom.instrument(graph, { name: 'chat' });
+    telemetry.headroom.instrument(graph, { name: 'chat' });
+    const input = { messages: [{ role: 'user', content: 'Hello there' }] };
+
+    let chunks = 0;
+    for await (const _ of await graph.stream(input, { streamMode: 'messages' })) chunks++;
+    expect(chunks).toBeGreaterThan(0);
+    let events = 0;
+    for await (const _ of graph.streamEvents(input, { version: 'v2' })) events++;
+    expect(events).toBeGreaterThan(0);
+    await telemetry.collect();
+
+    const usage = countTokens({ messages: [{ content: 'Hello there' }] });
+    const agent = { 'headroom.graph.name': 'chat', 'headroom.graph.node': 'agent' };
+    expect(telemetry.sum('headroom.graph.node.executions', agent)).toBe(2);
+    expect(histogram(telemetry, 'headroom.graph.run.steps')).toEqual([
+      {
+        attributes: { 'headroom.graph.name': 'chat', 'headroom.graph.recursion_limit': 25 },
+        count: 2,
+        sum: 2,
+        max: 1,
+      },
+    ]);
+    expect(telemetry.sum('headroom.calls', { ...agent, 'headroom.outcome': 'ok' })).toBe(2);
+    expect(telemetry.sum('headroom.tokens', { ...agent, 'gen_ai.token.type': 'input' })).toBe(
+      usage.inputTokens * 2,
+    );
+    expect(telemetry.sum('headroom.tokens', { ...agent, 'gen_ai.token.type': 'output' })).toBe(
+      usage.outputTokens * 2,
+    );
+    expect(telemetry.spans().filter((span) => span.name === 'invoke_agent chat')).toHaveLength(2);
+    expect(telemetry.spans().filter((span) => span.name === 'node agent')).toHaveLength(2);
   });
 });
 

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   type MockProvider,
   type MockProviderStats,
@@ -52,6 +54,15 @@ export function resources() {
 export async function stats(mock: MockProvider): Promise<MockProviderStats> {
   const response = await fetch(`${mock.url}/stats`);
   return (await response.json()) as MockProviderStats;
+}
+
+/** A loopback port nothing listens on: bound once, then closed. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 /**

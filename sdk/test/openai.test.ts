@@ -1,9 +1,17 @@
 import { createHash } from 'node:crypto';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import OpenAI, { APIPromise } from 'openai';
+import OpenAI, { APIPromise, RateLimitError } from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallEndEvent } from '../src/index.js';
-import { callAttributes, childrenOf, countTokens, gate, onlySpan, resources, stats } from './mock.js';
+import {
+  callAttributes,
+  childrenOf,
+  countTokens,
+  gate,
+  onlySpan,
+  resources,
+  stats,
+} from './mock.js';
 
 const KEY = 'sk-openai-test';
 const FINGERPRINT = `key-${createHash('sha256').update(KEY).digest('hex').slice(0, 8)}`;
@@ -109,12 +117,12 @@ describe('openai client: fan-out', () => {
     const duration = telemetry.points('gen_ai.client.operation.duration');
     expect(duration.map((point) => [point.attributes, point.value.count])).toEqual([[series, 20]]);
     const tokenUsage = telemetry.points('gen_ai.client.token.usage');
-    expect(tokenUsage.map((point) => [point.attributes, point.value.count, point.value.sum])).toEqual(
-      [
-        [{ ...series, 'gen_ai.token.type': 'input' }, 20, usage.inputTokens * 20],
-        [{ ...series, 'gen_ai.token.type': 'output' }, 20, usage.outputTokens * 20],
-      ],
-    );
+    expect(
+      tokenUsage.map((point) => [point.attributes, point.value.count, point.value.sum]),
+    ).toEqual([
+      [{ ...series, 'gen_ai.token.type': 'input' }, 20, usage.inputTokens * 20],
+      [{ ...series, 'gen_ai.token.type': 'output' }, 20, usage.outputTokens * 20],
+    ]);
     expect(telemetry.spans().filter((span) => span.name === `chat ${MODEL}`)).toHaveLength(20);
 
     // A quiet interval after the burst: the peak resets to what is in flight, 0.
@@ -188,26 +196,23 @@ describe('openai client: retries', () => {
     const { mock, telemetry, client, series } = await setUp();
     mock.script([429], { key: KEY });
 
-    const error = await client.chat.completions
+    const error = (await client.chat.completions
       .create({ model: MODEL, messages })
-      .catch((caught: unknown) => caught);
+      .catch((caught: unknown) => caught)) as RateLimitError;
 
     // What an uninstrumented client throws for the same response, for comparison.
     const bare = new OpenAI({ apiKey: KEY, baseURL: `${mock.url}/v1`, maxRetries: 0 });
     mock.script([429], { key: KEY });
-    const bareError = await bare.chat.completions
+    const bareError = (await bare.chat.completions
       .create({ model: MODEL, messages })
-      .catch((caught: unknown) => caught);
+      .catch((caught: unknown) => caught)) as RateLimitError;
 
-    expect(error).toBeInstanceOf(OpenAI.RateLimitError);
-    expect((error as OpenAI.RateLimitError).constructor).toBe(
-      (bareError as OpenAI.RateLimitError).constructor,
-    );
-    expect((error as OpenAI.RateLimitError).message).toBe(
-      (bareError as OpenAI.RateLimitError).message,
-    );
-    expect((error as OpenAI.RateLimitError).status).toBe(429);
-    expect((error as OpenAI.RateLimitError).code).toBe('rate_limit_exceeded');
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(error.constructor).toBe(bareError.constructor);
+    expect(error.message).toBe(bareError.message);
+    expect(error.status).toBe(429);
+    expect(error.code).toBe('rate_limit_exceeded');
+    expect(error.headers.get('retry-after-ms')).toBe('20');
 
     await telemetry.collect();
     const call = onlySpan(telemetry.spans(), `chat ${MODEL}`);

@@ -60,7 +60,10 @@ describe('rate-limit gauges equal the headers the provider sent', () => {
     expect(gauge(telemetry, 'headroom.ratelimit.limit')).toEqual([
       [attributes(KEY, 'requests'), number(last!, 'x-ratelimit-limit-requests')],
       [attributes(KEY, 'tokens'), number(last!, 'x-ratelimit-limit-tokens')],
-      [attributes(OTHER_KEY, 'requests'), number(otherResponse.headers, 'x-ratelimit-limit-requests')],
+      [
+        attributes(OTHER_KEY, 'requests'),
+        number(otherResponse.headers, 'x-ratelimit-limit-requests'),
+      ],
       [attributes(OTHER_KEY, 'tokens'), number(otherResponse.headers, 'x-ratelimit-limit-tokens')],
     ]);
     expect(gauge(telemetry, 'headroom.ratelimit.remaining')).toEqual([

@@ -43,7 +43,9 @@ function points(metrics: any[], name: string): Point[] {
           for (const point of (metric.sum ?? metric.gauge).dataPoints) {
             found.push({
               name,
-              attributes: Object.fromEntries(point.attributes.map((a: any) => [a.key, Object.values(a.value)[0]])),
+              attributes: Object.fromEntries(
+                point.attributes.map((a: any) => [a.key, Object.values(a.value)[0]]),
+              ),
               value: Number(point.asInt ?? point.asDouble),
             });
           }
@@ -78,17 +80,25 @@ describe('node --import @headroom/sdk/register', () => {
   });
 
   const start = (app: string) =>
-    run(process.execPath, ['--import', '@headroom/sdk/register', fileURLToPath(new URL(`fixtures/${app}`, import.meta.url))], {
-      cwd: sdkRoot,
-      timeout: 20_000,
-      env: {
-        ...process.env,
-        MOCK_URL: mock.url,
-        HEADROOM_COLLECTOR_URL: `http://127.0.0.1:${(receiver.server.address() as AddressInfo).port}`,
-        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-        OTEL_SERVICE_NAME: 'zero-code-test',
+    run(
+      process.execPath,
+      [
+        '--import',
+        '@headroom/sdk/register',
+        fileURLToPath(new URL(`fixtures/${app}`, import.meta.url)),
+      ],
+      {
+        cwd: sdkRoot,
+        timeout: 20_000,
+        env: {
+          ...process.env,
+          MOCK_URL: mock.url,
+          HEADROOM_COLLECTOR_URL: `http://127.0.0.1:${(receiver.server.address() as AddressInfo).port}`,
+          OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+          OTEL_SERVICE_NAME: 'zero-code-test',
+        },
       },
-    });
+    );
 
   it('instruments an ESM app: its openai calls, and a LangGraph graph it compiles', async () => {
     await start('zero-code-app.mjs');
@@ -106,17 +116,32 @@ describe('node --import @headroom/sdk/register', () => {
         { name: 'headroom.calls', attributes: base, value: 1 },
         {
           name: 'headroom.calls',
-          attributes: { ...base, 'headroom.graph.name': 'zero-code', 'headroom.graph.node': 'model' },
+          attributes: {
+            ...base,
+            'headroom.graph.name': 'zero-code',
+            'headroom.graph.node': 'model',
+          },
           value: 1,
         },
       ]),
     );
     expect(calls).toHaveLength(2);
     expect(points(receiver.metrics, 'headroom.graph.node.executions')).toEqual([
-      { name: 'headroom.graph.node.executions', attributes: { 'headroom.graph.name': 'zero-code', 'headroom.graph.node': 'model' }, value: 1 },
+      {
+        name: 'headroom.graph.node.executions',
+        attributes: { 'headroom.graph.name': 'zero-code', 'headroom.graph.node': 'model' },
+        value: 1,
+      },
     ]);
     expect(spanNames(receiver.traces).sort()).toEqual(
-      ['POST', 'POST', 'chat gpt-4o-mini', 'chat gpt-4o-mini', 'invoke_agent zero-code', 'node model'].sort(),
+      [
+        'POST',
+        'POST',
+        'chat gpt-4o-mini',
+        'chat gpt-4o-mini',
+        'invoke_agent zero-code',
+        'node model',
+      ].sort(),
     );
     expect(mock.stats().totals.requests).toBe(2);
   });

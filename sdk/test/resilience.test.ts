@@ -5,7 +5,7 @@ import OpenAI from 'openai';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { init } from '../src/index.js';
 import { resetFaults } from '../src/internal/fault.js';
-import { countTokens, resources } from './mock.js';
+import { closedPort, countTokens, resources } from './mock.js';
 
 const KEY = 'sk-resilience';
 const messages = [{ role: 'user' as const, content: 'Hello there' }];
@@ -33,15 +33,6 @@ async function listen(server: Server): Promise<number> {
       }),
   );
   return (server.address() as AddressInfo).port;
-}
-
-/** A port nothing listens on: bound once, then closed. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** A collector that takes the request and answers it badly; records which paths were hit. */
@@ -102,9 +93,7 @@ describe('a collector that is down or broken never reaches the app', () => {
 
       const completions = [];
       for (let index = 0; index < 6; index++) {
-        completions.push(
-          await client.chat.completions.create({ model: 'gpt-4o-mini', messages }),
-        );
+        completions.push(await client.chat.completions.create({ model: 'gpt-4o-mini', messages }));
       }
       expect(completions).toHaveLength(6);
       await expect(telemetry.collect()).resolves.toBeUndefined();

@@ -64,15 +64,19 @@ export function wrapCreate(
           },
           scope,
         );
-        if (telemetry.captureContent) {
+      } catch (error) {
+        reportFault('start call', error);
+        return original.apply(this, args);
+      }
+      if (telemetry.captureContent) {
+        try {
           call.span.setAttribute(
             semconv.ATTR_GEN_AI_INPUT_MESSAGES,
             JSON.stringify(method.inputMessages(body) ?? null),
           );
+        } catch (error) {
+          reportFault('capture input messages', error);
         }
-      } catch (error) {
-        reportFault('start call', error);
-        return original.apply(this, args);
       }
     }
     const owner = (call ?? outer)!;

@@ -64,8 +64,8 @@ export class CallState {
   }
 
   fail(error: unknown): void {
-    const { outcome, errorType } = classifyError(error);
     if (this.#ended) return;
+    const { outcome, errorType } = classifyError(error);
     this.span.setStatus({
       code: SpanStatusCode.ERROR,
       message: error instanceof Error ? error.message : String(error),

@@ -41,6 +41,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import type { HeadroomOptions } from '../types.js';
 import { VERSION } from '../version.js';
+import { describe } from './describe.js';
 import { BucketHistogram, type Recorder } from './histogram.js';
 import { BOUNDARIES, INSTRUMENTS } from './instruments.js';
 import { HeadroomMetricProducer, type RegisteredHistogram } from './metric-producer.js';
@@ -111,7 +112,7 @@ function ownPipeline(options: HeadroomOptions): Pipeline {
   if (!(Number.isFinite(interval) && interval >= 1)) {
     throw new TypeError(
       // A string is quoted: `got 500` for '500' would read as if the value were fine.
-      `Expected \`exportIntervalMillis\` to be a number from 1 and up, got ${typeof interval === 'string' ? JSON.stringify(interval) : String(interval)}`,
+      `Expected \`exportIntervalMillis\` to be a number from 1 and up, got ${describe(interval)}`,
     );
   }
   const resource = defaultResource()
