@@ -124,6 +124,14 @@ export class Headroom {
     return withScope({ ...currentScope(), tenant }, fn);
   }
 
+  /**
+   * The URL of the Prometheus endpoint (`init({ prometheus })`) once it listens; undefined when
+   * there is none or its port could not be bound.
+   */
+  prometheusUrl(): Promise<string | undefined> {
+    return this.#pipeline.prometheusUrl;
+  }
+
   /** Exports everything recorded so far. */
   async forceFlush(): Promise<void> {
     try {

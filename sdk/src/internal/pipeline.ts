@@ -46,13 +46,16 @@ import { BucketHistogram, type Recorder } from './histogram.js';
 import { BOUNDARIES, INSTRUMENTS } from './instruments.js';
 import { HeadroomMetricProducer, type RegisteredHistogram } from './metric-producer.js';
 import { registerObservableMetrics } from './observable-metrics.js';
-import { SeriesStore } from './series.js';
+import { type PrometheusServer, servePrometheus } from './prometheus-server.js';
+import { SERIES_LIMIT, SeriesStore } from './series.js';
 
 export const SCOPE = { name: '@headroom/sdk', version: VERSION };
 
 export interface Pipeline {
   tracer: Tracer;
   store: SeriesStore;
+  /** Where Prometheus text is served, when it is. */
+  prometheusUrl: Promise<string | undefined>;
   forceFlush(): Promise<void>;
   shutdown(): Promise<void>;
 }
@@ -93,6 +96,7 @@ function userPipeline(options: HeadroomOptions): Pipeline {
   return {
     tracer: tracerProvider.getTracer(SCOPE.name, SCOPE.version),
     store,
+    prometheusUrl: Promise.resolve(undefined),
     forceFlush: async () => {
       await Promise.all([flushOf(options.tracerProvider), flushOf(options.meterProvider)]);
     },
@@ -170,15 +174,23 @@ function ownPipeline(options: HeadroomOptions): Pipeline {
         metricProducers: [producer(slot, temporalityOf(exporter))],
       }),
   );
+  let prometheus: PrometheusServer | undefined;
   if (options.prometheus) {
-    readers.push(
-      new PrometheusExporter({
-        ...options.prometheus,
-        metricProducers: [producer(metricExporters.length, AggregationTemporality.CUMULATIVE)],
-      }),
-    );
+    const exporter = new PrometheusExporter({
+      preventServerStart: true,
+      metricProducers: [producer(metricExporters.length, AggregationTemporality.CUMULATIVE)],
+    });
+    readers.push(exporter);
+    prometheus = servePrometheus(exporter, options.prometheus);
   }
-  const meterProvider = new MeterProvider({ resource, readers });
+  const meterProvider = new MeterProvider({
+    resource,
+    readers,
+    // The store folds series past SERIES_LIMIT itself; the SDK's own limit (2,000 attribute sets
+    // per instrument) must sit above the most any instrument can then have: four
+    // `headroom.ratelimit.dimension` values per series.
+    views: [{ meterName: SCOPE.name, aggregationCardinalityLimit: 4 * (SERIES_LIMIT + 1) }],
+  });
   const tracerProvider = new BasicTracerProvider({ resource, spanProcessors });
   const unregister = registerObservableMetrics(
     meterProvider.getMeter(SCOPE.name, SCOPE.version),
@@ -189,12 +201,17 @@ function ownPipeline(options: HeadroomOptions): Pipeline {
   return {
     tracer: tracerProvider.getTracer(SCOPE.name, SCOPE.version),
     store,
+    prometheusUrl: prometheus?.url ?? Promise.resolve(undefined),
     forceFlush: async () => {
       await Promise.all([tracerProvider.forceFlush(), meterProvider.forceFlush()]);
     },
     shutdown: async () => {
       // Shutting the providers down makes the final export, which still reads the series.
-      await Promise.allSettled([tracerProvider.shutdown(), meterProvider.shutdown()]);
+      await Promise.allSettled([
+        tracerProvider.shutdown(),
+        meterProvider.shutdown(),
+        prometheus?.close(),
+      ]);
       unregister();
       release();
     },

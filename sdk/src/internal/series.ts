@@ -1,6 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import * as semconv from '../semconv.js';
 import { OUTCOMES, type Outcome } from '../semconv.js';
+import { reportFault } from './fault.js';
 import { ActiveGauge, type Recorder } from './histogram.js';
 import type { RateLimitReading } from './rate-limit-headers.js';
 
@@ -100,6 +101,15 @@ export class NodeSeries {
   }
 }
 
+/**
+ * Most distinct attribute sets kept per kind of series. An app that puts something unbounded in
+ * a model name or a graph name must not grow memory without end: past the limit, new sets are
+ * folded into one overflow series, as the OpenTelemetry SDK does with its cardinality limit.
+ */
+export const SERIES_LIMIT = 2000;
+const OVERFLOW = '\u0000overflow';
+const OVERFLOW_ATTRIBUTES: Attributes = { 'otel.metric.overflow': true };
+
 /** The series maps of one Headroom instance. */
 export class SeriesStore {
   readonly calls = new Map<string, CallSeries>();
@@ -116,6 +126,7 @@ export class SeriesStore {
     const id = `${key.provider}\u0000${key.operation}\u0000${key.model}\u0000${key.key}\u0000${key.tenant ?? ''}\u0000${key.graph ?? ''}\u0000${key.node ?? ''}\u0000${key.serverAddress ?? ''}`;
     let series = this.calls.get(id);
     if (series === undefined) {
+      if (this.calls.size >= SERIES_LIMIT) return this.#overflowCalls();
       series = new CallSeries(
         callAttributes(key),
         this.limitSeries(key),
@@ -131,6 +142,7 @@ export class SeriesStore {
     const id = `${key.provider}\u0000${key.model}\u0000${key.key}`;
     let series = this.limits.get(id);
     if (series === undefined) {
+      if (this.limits.size >= SERIES_LIMIT) return this.#overflowLimits();
       series = new LimitSeries({
         [semconv.ATTR_GEN_AI_PROVIDER_NAME]: key.provider,
         [semconv.ATTR_GEN_AI_REQUEST_MODEL]: key.model,
@@ -145,6 +157,19 @@ export class SeriesStore {
     const id = `${graph}\u0000${node}`;
     let series = this.nodes.get(id);
     if (series === undefined) {
+      if (this.nodes.size >= SERIES_LIMIT) {
+        reportFault(
+          'series limit',
+          new Error(
+            `more than ${SERIES_LIMIT} graph nodes; the rest are counted as one overflow series`,
+          ),
+        );
+        series =
+          this.nodes.get(OVERFLOW) ??
+          new NodeSeries(OVERFLOW_ATTRIBUTES, this.slots, this.histogram);
+        this.nodes.set(OVERFLOW, series);
+        return series;
+      }
       series = new NodeSeries(
         { [semconv.ATTR_HEADROOM_GRAPH_NAME]: graph, [semconv.ATTR_HEADROOM_GRAPH_NODE]: node },
         this.slots,
@@ -155,12 +180,46 @@ export class SeriesStore {
     return series;
   }
 
+  #overflowCalls(): CallSeries {
+    reportFault(
+      'series limit',
+      new Error(
+        `more than ${SERIES_LIMIT} model-call series; the rest are counted as one overflow series`,
+      ),
+    );
+    let series = this.calls.get(OVERFLOW);
+    if (series === undefined) {
+      series = new CallSeries(
+        OVERFLOW_ATTRIBUTES,
+        this.#overflowLimits(),
+        this.slots,
+        this.histogram,
+      );
+      this.calls.set(OVERFLOW, series);
+    }
+    return series;
+  }
+
+  #overflowLimits(): LimitSeries {
+    let series = this.limits.get(OVERFLOW);
+    if (series === undefined) {
+      series = new LimitSeries(OVERFLOW_ATTRIBUTES);
+      this.limits.set(OVERFLOW, series);
+    }
+    return series;
+  }
+
   runStepsFor(graph: string, recursionLimit: number | undefined): Recorder {
-    const id = `${graph}\u0000${recursionLimit ?? ''}`;
+    let id = `${graph}\u0000${recursionLimit ?? ''}`;
     let recorder = this.runSteps.get(id);
+    if (recorder === undefined && this.runSteps.size >= SERIES_LIMIT) {
+      id = OVERFLOW;
+      recorder = this.runSteps.get(id);
+    }
     if (recorder === undefined) {
-      const attributes: Attributes = { [semconv.ATTR_HEADROOM_GRAPH_NAME]: graph };
-      if (recursionLimit !== undefined)
+      const attributes: Attributes =
+        id === OVERFLOW ? OVERFLOW_ATTRIBUTES : { [semconv.ATTR_HEADROOM_GRAPH_NAME]: graph };
+      if (recursionLimit !== undefined && id !== OVERFLOW)
         attributes[semconv.ATTR_HEADROOM_GRAPH_RECURSION_LIMIT] = recursionLimit;
       recorder = this.histogram(semconv.METRIC_RUN_STEPS, attributes);
       this.runSteps.set(id, recorder);
