@@ -44,6 +44,7 @@ import { VERSION } from '../version.js';
 import { describe } from './describe.js';
 import { BucketHistogram, type Recorder } from './histogram.js';
 import { BOUNDARIES, INSTRUMENTS } from './instruments.js';
+import { LeanTracer } from './lean-tracer.js';
 import { HeadroomMetricProducer, type RegisteredHistogram } from './metric-producer.js';
 import { registerObservableMetrics } from './observable-metrics.js';
 import { type PrometheusServer, servePrometheus } from './prometheus-server.js';
@@ -199,7 +200,7 @@ function ownPipeline(options: HeadroomOptions): Pipeline {
   );
   const release = registerGlobals(options, tracerProvider, meterProvider);
   return {
-    tracer: tracerProvider.getTracer(SCOPE.name, SCOPE.version),
+    tracer: new LeanTracer(spanProcessors, resource, SCOPE),
     store,
     prometheusUrl: prometheus?.url ?? Promise.resolve(undefined),
     forceFlush: async () => {
