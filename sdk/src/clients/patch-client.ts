@@ -130,7 +130,7 @@ function observeResult(
     if (owned) call.fail(error);
   };
   // A stream is parsed at once: making the `Stream` reads nothing of the body.
-  if (!streamed && isLazyApiPromise(promise)) observeParse(promise, onResult, onError);
+  if (!streamed && isLazyApiPromise(promise)) observeParse(promise, call, onResult, onError);
   else promise.then(onResult, onError);
 }
 
@@ -147,6 +147,7 @@ function isLazyApiPromise(promise: any): boolean {
  */
 function observeParse(
   promise: any,
+  call: CallState,
   onResult: (result: any) => void,
   onError: (error: unknown) => void,
 ): void {
@@ -160,26 +161,32 @@ function observeParse(
     }
     return parsed;
   };
-  promise.responsePromise.then(
-    (props: any) => {
-      if (observed) return;
-      observed = true;
-      const response = props?.response;
-      if (typeof response?.clone !== 'function') {
-        onResult(undefined);
-        return;
-      }
-      response
-        .clone()
-        .json()
-        .then(onResult, () => onResult(undefined));
-    },
-    (error: unknown) => {
-      if (observed) return;
-      observed = true;
-      onError(error);
-    },
-  );
+  // An app that awaits the call has begun parsing long before the provider answers. Only when
+  // the first answer comes and nobody has, is the response itself watched: one promise fewer
+  // on the common path.
+  call.onAnswer = () => {
+    if (observed) return;
+    promise.responsePromise.then(
+      (props: any) => {
+        if (observed) return;
+        observed = true;
+        const response = props?.response;
+        if (typeof response?.clone !== 'function') {
+          onResult(undefined);
+          return;
+        }
+        response
+          .clone()
+          .json()
+          .then(onResult, () => onResult(undefined));
+      },
+      (error: unknown) => {
+        if (observed) return;
+        observed = true;
+        onError(error);
+      },
+    );
+  };
 }
 
 /**
@@ -216,8 +223,12 @@ export function wrapFetchWithTimeout(original: Function, telemetry: Telemetry): 
         } catch (error) {
           reportFault('end attempt', error);
         }
+        call.answered();
       },
-      (error: unknown) => attempt.fail(error),
+      (error: unknown) => {
+        attempt.fail(error);
+        call.answered();
+      },
     );
     return promise;
   }, original);

@@ -2,6 +2,7 @@ import { type Context, type Span, SpanKind, SpanStatusCode, trace } from '@opent
 import * as semconv from '../semconv.js';
 import type { CallEndEvent } from '../types.js';
 import { classifyError, outcomeOfStatus } from './classify.js';
+import { reportFault } from './fault.js';
 import { type CallSeries, OUTCOME_INDEX } from './series.js';
 import type { Telemetry } from './telemetry.js';
 
@@ -42,6 +43,20 @@ export class CallState {
     );
     this.context = trace.setSpan(parent, this.span);
     series.active.increment();
+  }
+
+  /** Runs once, when the first HTTP attempt of the call is answered (see `observeParse`). */
+  onAnswer: (() => void) | undefined;
+
+  answered(): void {
+    const onAnswer = this.onAnswer;
+    if (onAnswer === undefined) return;
+    this.onAnswer = undefined;
+    try {
+      onAnswer();
+    } catch (error) {
+      reportFault('answer', error);
+    }
   }
 
   get ended(): boolean {
