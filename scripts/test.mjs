@@ -21,6 +21,16 @@ const reports = mkdtempSync(join(tmpdir(), 'headroom-test-'));
 let passed = 0;
 let failed = 0;
 const broken = [];
+
+// Vitest strips types without checking them, so the type check runs first, as one more check.
+console.log('\n── typecheck ──');
+if (run('npx', ['turbo', 'run', 'typecheck', '--output-logs=errors-only']) === 0) {
+  passed += 1;
+} else {
+  broken.push('typecheck');
+  failed += 1;
+}
+
 for (const workspace of workspaces) {
   const directory = join(root, workspace);
   const manifest = JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8'));

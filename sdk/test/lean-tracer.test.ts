@@ -146,7 +146,7 @@ describe('LeanTracer', () => {
 
   it('startActiveSpan makes the span active for the callback', () => {
     const { lean } = pair();
-    const seen = lean.startActiveSpan('active', (span) => {
+    const seen = lean.startActiveSpan('active', (span: Span) => {
       const active = trace.getSpan(context.active());
       span.end();
       return active === span;

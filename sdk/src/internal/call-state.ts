@@ -3,6 +3,7 @@ import * as semconv from '../semconv.js';
 import type { CallEndEvent } from '../types.js';
 import { classifyError, outcomeOfStatus } from './classify.js';
 import { reportFault } from './fault.js';
+import { markFailed } from './mark-failed.js';
 import { type CallSeries, OUTCOME_INDEX } from './series.js';
 import type { Telemetry } from './telemetry.js';
 
@@ -81,10 +82,7 @@ export class CallState {
   fail(error: unknown): void {
     if (this.#ended) return;
     const { outcome, errorType } = classifyError(error);
-    this.span.setStatus({
-      code: SpanStatusCode.ERROR,
-      message: error instanceof Error ? error.message : String(error),
-    });
+    markFailed(this.span, error);
     this.#finish(outcome, errorType);
   }
 
@@ -190,13 +188,8 @@ export class Attempt {
     if (this.#ended) return;
     this.#ended = true;
     this.call.series.requests[OUTCOME_INDEX.error]!++;
-    const span = this.#span;
-    span.setAttribute(semconv.ATTR_ERROR_TYPE, classifyError(error).errorType);
-    span.setStatus({
-      code: SpanStatusCode.ERROR,
-      message: error instanceof Error ? error.message : String(error),
-    });
-    span.end();
+    markFailed(this.#span, error, classifyError(error).errorType);
+    this.#span.end();
   }
 }
 

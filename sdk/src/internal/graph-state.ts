@@ -1,5 +1,6 @@
-import { type Context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { type Context, type Span, SpanKind, trace } from '@opentelemetry/api';
 import * as semconv from '../semconv.js';
+import { errorName, markFailed } from './mark-failed.js';
 import type { NodeSeries } from './series.js';
 import type { Telemetry } from './telemetry.js';
 
@@ -48,16 +49,7 @@ export class RunState {
     if (this.recursionLimit !== undefined) {
       this.span.setAttribute(semconv.ATTR_HEADROOM_GRAPH_RECURSION_LIMIT, this.recursionLimit);
     }
-    if (error !== undefined) {
-      this.span.setStatus({
-        code: SpanStatusCode.ERROR,
-        message: error instanceof Error ? error.message : String(error),
-      });
-      this.span.setAttribute(
-        semconv.ATTR_ERROR_TYPE,
-        error instanceof Error ? error.name : '_OTHER',
-      );
-    }
+    if (error !== undefined) markFailed(this.span, error, errorName(error));
     this.span.end();
   }
 }
@@ -98,14 +90,7 @@ export class NodeState {
     this.#ended = true;
     this.series.active.decrement();
     if (error !== undefined && !isGraphControlFlow(error)) {
-      this.span.setStatus({
-        code: SpanStatusCode.ERROR,
-        message: error instanceof Error ? error.message : String(error),
-      });
-      this.span.setAttribute(
-        semconv.ATTR_ERROR_TYPE,
-        error instanceof Error ? error.name : '_OTHER',
-      );
+      markFailed(this.span, error, errorName(error));
     }
     this.span.end();
   }
