@@ -1,0 +1,363 @@
+import { describe, expect, it } from 'vitest';
+import { graphView, keyView, nodeView, replicas, snapshotOf } from '../test-helpers.js';
+import { diagnose } from './diagnose.js';
+
+const KEY = 'key=prod|provider=openai|model=gpt-4o-mini';
+const RPM = `${KEY}|dimension=rpm`;
+
+/** A key at 90 % of 600 RPM with none of the five patterns: the base each test adds one to. */
+const steady = {
+  requestsPerMinute: 540,
+  peakRequestsPerSecond: 10,
+  callsPerMinute: 540,
+  retryAmplification: 1,
+  activeCalls: 4,
+  peakActiveCalls: 6,
+};
+
+describe('diagnose', () => {
+  it('steady demand with no pattern is `none`, with the numbers', () => {
+    const diagnosis = diagnose(
+      snapshotOf({ keys: [keyView({ ...steady, ceilings: { rpm: 600 } })] }),
+      RPM,
+    );
+    expect(diagnosis).toEqual({
+      cause: 'none',
+      title: 'No scaling pattern found',
+      summary:
+        'prod/openai/gpt-4o-mini: 540 of 600 RPM (90%), 0 429s per minute, and no fan-out, retry, loop, batch or shared-key pattern.',
+      evidence: {
+        requestsPerMinute: 540,
+        tokensPerMinute: 0,
+        rateLimitedPerMinute: 0,
+        rpmCeiling: 600,
+      },
+      fix: expect.objectContaining({ snippet: '' }),
+      alternatives: [],
+    });
+  });
+
+  describe('fan_out', () => {
+    it('wins on a node that starts 24 calls in one second against 10 a second, naming the node', () => {
+      const snapshot = snapshotOf({
+        keys: [keyView({ ...steady, peakRequestsPerSecond: 24, ceilings: { rpm: 600 } })],
+        nodes: [
+          nodeView({ node: 'summarize', burstSize: 24, callsPerMinute: 200 }),
+          nodeView({ node: 'plan', burstSize: 2, callsPerMinute: 40 }),
+        ],
+      });
+      const diagnosis = diagnose(snapshot, RPM);
+      expect(diagnosis.cause).toBe('fan_out');
+      expect(diagnosis.summary).toBe(
+        'agent/summarize started 24 model calls within one second (fan-out from 10).',
+      );
+      expect(diagnosis.evidence).toEqual({
+        node: 'agent/summarize',
+        burstSize: 24,
+        burstTrigger: 10,
+        peakActiveExecutions: 0,
+      });
+      expect(diagnosis.fix.snippet).toContain('pLimit(10)');
+      expect(diagnosis.fix.snippet).toContain('maxConcurrency: 10');
+      // The same spike is not also called a batch: the node burst explains it.
+      expect(diagnosis.alternatives).toEqual([]);
+    });
+
+    it('wins on the key alone when the peak in flight reaches the concurrency ceiling', () => {
+      const snapshot = snapshotOf({
+        keys: [keyView({ ...steady, peakActiveCalls: 6, ceilings: { rpm: 600, concurrency: 5 } })],
+      });
+      const diagnosis = diagnose(snapshot, `${KEY}|dimension=concurrency`);
+      expect(diagnosis).toMatchObject({
+        cause: 'fan_out',
+        evidence: { peakActiveCalls: 6, concurrencyCeiling: 5 },
+      });
+      expect(diagnosis.fix.snippet).toContain('pLimit(4)');
+    });
+
+    it('wins a tie with graph_loop on a LangGraph Send: 20 executions in a run, all side by side', () => {
+      const snapshot = snapshotOf({
+        keys: [keyView({ ...steady, ceilings: { rpm: 600 } })],
+        nodes: [
+          nodeView({
+            node: 'map',
+            maxExecutionsPerRun: 20,
+            peakActiveExecutions: 20,
+            callsPerMinute: 100,
+          }),
+        ],
+      });
+      expect(diagnose(snapshot, RPM)).toMatchObject({
+        cause: 'fan_out',
+        evidence: { node: 'agent/map' },
+        alternatives: ['graph_loop'],
+      });
+    });
+
+    it('does not fit 9 in flight, 2 calls a second from a node, or a burst in a node that calls no model', () => {
+      const snapshot = snapshotOf({
+        keys: [keyView({ ...steady, peakActiveCalls: 9, ceilings: { rpm: 60 } })],
+        nodes: [
+          nodeView({ node: 'plan', burstSize: 2, callsPerMinute: 30 }),
+          nodeView({ node: 'fetch', burstSize: 50, peakActiveExecutions: 50 }),
+        ],
+      });
+      expect(diagnose(snapshot, RPM).cause).toBe('none');
+    });
+  });
+
+  describe('stacked_retries', () => {
+    it('wins at 2.4 attempts per call, with the 429s', () => {
+      const snapshot = snapshotOf({
+        keys: [
+          keyView({
+            ...steady,
+            callsPerMinute: 225,
+            retryAmplification: 2.4,
+            rateLimitedPerMinute: 37,
+            ceilings: { rpm: 600 },
+          }),
+        ],
+      });
+      const diagnosis = diagnose(snapshot, RPM);
+      expect(diagnosis).toMatchObject({
+        cause: 'stacked_retries',
+        title: 'Stacked retries',
+        summary:
+          '2.4 HTTP attempts per logical call (540 requests for 225 calls a minute), 37 429s per minute.',
+        evidence: {
+          attemptsPerCall: 2.4,
+          requestsPerMinute: 540,
+          callsPerMinute: 225,
+          rateLimitedPerMinute: 37,
+        },
+        alternatives: [],
+      });
+      expect(diagnosis.fix.snippet).toContain('new OpenAI({ maxRetries: 0 })');
+    });
+
+    it('does not fit 1.5 attempts per call, or a window with no calls', () => {
+      const at = (retryAmplification: number | null) =>
+        diagnose(
+          snapshotOf({
+            keys: [keyView({ ...steady, retryAmplification, ceilings: { rpm: 600 } })],
+          }),
+          RPM,
+        ).cause;
+      expect(at(1.5)).toBe('none');
+      expect(at(null)).toBe('none');
+    });
+  });
+
+  describe('graph_loop', () => {
+    it('wins on a model node run 18 times in one run, naming it and the recursion limit', () => {
+      const snapshot = snapshotOf({
+        keys: [keyView({ ...steady, ceilings: { rpm: 600 } })],
+        nodes: [
+          nodeView({
+            node: 'critique',
+            maxExecutionsPerRun: 18,
+            peakActiveExecutions: 2,
+            callsPerMinute: 300,
+          }),
+        ],
+        graphs: [graphView({ maxStepsPerRun: 19, recursionLimit: 25 })],
+      });
+      expect(diagnose(snapshot, RPM)).toMatchObject({
+        cause: 'graph_loop',
+        summary: 'agent/critique ran 18 times in one run.',
+        evidence: { node: 'agent/critique', executionsPerRun: 18, recursionLimit: 25 },
+      });
+    });
+
+    it('wins on a graph using 22 of its 25 steps', () => {
+      const snapshot = snapshotOf({
+        keys: [keyView({ ...steady, ceilings: { rpm: 600 } })],
+        nodes: [nodeView({ node: 'agent', maxExecutionsPerRun: 8, callsPerMinute: 300 })],
+        graphs: [graphView({ maxStepsPerRun: 22, recursionLimit: 25 })],
+      });
+      const diagnosis = diagnose(snapshot, RPM);
+      expect(diagnosis).toMatchObject({
+        cause: 'graph_loop',
+        summary: 'agent took 22 steps in one run, 88% of its recursion limit 25.',
+        evidence: { graph: 'agent', stepsPerRun: 22, recursionLimit: 25 },
+      });
+      expect(diagnosis.fix.snippet).toContain('recursionLimit');
+    });
+
+    it('is the diagnosis of a node alert', () => {
+      const snapshot = snapshotOf({
+        nodes: [nodeView({ node: 'critique', maxExecutionsPerRun: 30 })],
+        graphs: [graphView()],
+      });
+      expect(diagnose(snapshot, 'graph=agent|node=critique')).toMatchObject({
+        cause: 'graph_loop',
+        evidence: { node: 'agent/critique' },
+      });
+    });
+
+    it('does not fit 10 executions a run, 19 of 25 steps, a graph with no limit, or a graph with no model node', () => {
+      const snapshot = snapshotOf({
+        keys: [keyView({ ...steady, ceilings: { rpm: 600 } })],
+        nodes: [
+          nodeView({ node: 'agent', maxExecutionsPerRun: 10, callsPerMinute: 300 }),
+          nodeView({ graph: 'etl', node: 'load', maxExecutionsPerRun: 40 }),
+        ],
+        graphs: [
+          graphView({ maxStepsPerRun: 19 }),
+          graphView({ graph: 'other', maxStepsPerRun: 500, recursionLimit: null }),
+          graphView({ graph: 'etl', maxStepsPerRun: 45, recursionLimit: 50 }),
+        ],
+      });
+      expect(diagnose(snapshot, RPM).cause).toBe('none');
+    });
+  });
+
+  describe('batch_too_large', () => {
+    it('wins on 40 requests in one second against 2 a second, with no node burst', () => {
+      const snapshot = snapshotOf({
+        keys: [
+          keyView({
+            ...steady,
+            requestsPerMinute: 120,
+            callsPerMinute: 120,
+            peakRequestsPerSecond: 40,
+            ceilings: { rpm: 600 },
+          }),
+        ],
+      });
+      const diagnosis = diagnose(snapshot, `${KEY}|dimension=burst`);
+      expect(diagnosis).toMatchObject({
+        cause: 'batch_too_large',
+        summary:
+          '40 requests in the busiest second against 2 per second on average (20×); the quota allows 10 per second.',
+        evidence: { busiestSecond: 40, averagePerSecond: 2, perSecondShare: 10 },
+      });
+      expect(diagnosis.fix.snippet).toContain('const rpm = 600;');
+      expect(diagnosis.fix.snippet).toContain('Math.floor((rpm / 60) * seconds)');
+    });
+
+    it('does not fit when a node bursts (fan-out), under 5× the average, or under 5 requests', () => {
+      const key = (fields: Parameters<typeof keyView>[0]) =>
+        keyView({ ...steady, ceilings: { rpm: 600 }, ...fields });
+      const withNode = snapshotOf({
+        keys: [key({ requestsPerMinute: 120, peakRequestsPerSecond: 40 })],
+        nodes: [nodeView({ burstSize: 12, callsPerMinute: 100 })],
+      });
+      expect(diagnose(withNode, RPM).cause).toBe('fan_out');
+      expect(
+        diagnose(
+          snapshotOf({ keys: [key({ requestsPerMinute: 120, peakRequestsPerSecond: 9 })] }),
+          RPM,
+        ).cause,
+      ).toBe('none');
+      expect(
+        diagnose(
+          snapshotOf({ keys: [key({ requestsPerMinute: 6, peakRequestsPerSecond: 4 })] }),
+          RPM,
+        ).cause,
+      ).toBe('none');
+    });
+  });
+
+  describe('shared_key', () => {
+    it('wins on 3 replicas each far under the ceiling and together at 93 % of it', () => {
+      const snapshot = snapshotOf({
+        keys: [
+          keyView({
+            ...steady,
+            requestsPerMinute: 560,
+            replicas: replicas(190, 190, 180),
+            ceilings: { rpm: 600 },
+          }),
+        ],
+      });
+      const diagnosis = diagnose(snapshot, RPM);
+      expect(diagnosis).toMatchObject({
+        cause: 'shared_key',
+        summary:
+          '3 replicas together send 560 RPM against a ceiling of 600 (93%); the busiest alone sends 190 (32%).',
+        evidence: {
+          dimension: 'rpm',
+          replicas: 3,
+          fleet: 560,
+          ceiling: 600,
+          busiestReplica: 190,
+          shares: 'replica-0 34%, replica-1 34%, replica-2 32%',
+        },
+      });
+      expect(diagnosis.fix.text).toContain('(200 RPM)');
+    });
+
+    it('wins on tokens when the token ceiling is the one shared', () => {
+      const snapshot = snapshotOf({
+        keys: [
+          keyView({
+            ...steady,
+            requestsPerMinute: 100,
+            peakRequestsPerSecond: 2,
+            tokensPerMinute: 90_000,
+            replicas: replicas(50, 50),
+            ceilings: { rpm: 600, tpm: 100_000 },
+          }),
+        ],
+      });
+      expect(diagnose(snapshot, `${KEY}|dimension=tpm`)).toMatchObject({
+        cause: 'shared_key',
+        evidence: { dimension: 'tpm', fleet: 90_000, busiestReplica: 45_000 },
+      });
+    });
+
+    it('does not fit one replica, a replica busy alone, or a fleet under 80 %', () => {
+      const at = (requestsPerMinute: number, split: number[]) =>
+        diagnose(
+          snapshotOf({
+            keys: [
+              keyView({
+                ...steady,
+                requestsPerMinute,
+                replicas: replicas(...split),
+                ceilings: { rpm: 600 },
+              }),
+            ],
+          }),
+          RPM,
+        ).cause;
+      expect(at(560, [560])).toBe('none');
+      expect(at(560, [500, 60])).toBe('none');
+      expect(at(450, [150, 150, 150])).toBe('none');
+    });
+  });
+
+  it('ranks by how far each signal is past its trigger; the others are alternatives, strongest first', () => {
+    // Retries 2.4 / 1.5 = 1.6; shared 560 / 480 = 1.17; fan-out 12 / 10 = 1.2.
+    const snapshot = snapshotOf({
+      keys: [
+        keyView({
+          ...steady,
+          requestsPerMinute: 560,
+          retryAmplification: 2.4,
+          peakActiveCalls: 12,
+          replicas: replicas(190, 190, 180),
+          ceilings: { rpm: 600 },
+        }),
+      ],
+    });
+    const diagnosis = diagnose(snapshot, RPM);
+    expect(diagnosis.cause).toBe('stacked_retries');
+    expect(diagnosis.alternatives).toEqual(['fan_out', 'shared_key']);
+  });
+
+  it('a series no longer in the view is `none`; the same input always gives the same diagnosis', () => {
+    expect(diagnose(snapshotOf(), RPM)).toMatchObject({
+      cause: 'none',
+      summary: `${RPM} is no longer in the view.`,
+    });
+    const snapshot = snapshotOf({
+      keys: [
+        keyView({ ...steady, retryAmplification: 3, peakActiveCalls: 30, ceilings: { rpm: 600 } }),
+      ],
+    });
+    expect(diagnose(snapshot, RPM)).toEqual(diagnose(structuredClone(snapshot), RPM));
+  });
+});

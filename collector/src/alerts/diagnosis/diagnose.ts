@@ -1,0 +1,52 @@
+import type { Snapshot } from '../../view/snapshot.js';
+import { batchTooLarge } from './batch-too-large.js';
+import { fanOut } from './fan-out.js';
+import { findSuspects } from './find-suspects.js';
+import { graphLoop } from './graph-loop.js';
+import { noPattern } from './no-pattern.js';
+import { sharedKey } from './shared-key.js';
+import { stackedRetries } from './stacked-retries.js';
+import type { Diagnosis, Finding, Suspects } from './types.js';
+
+/** In this order ties are broken: a fan-out also makes spikes, retries and long runs, so it explains most. */
+const FINDERS: Array<(suspects: Suspects) => Finding | undefined> = [
+  fanOut,
+  stackedRetries,
+  graphLoop,
+  batchTooLarge,
+  sharedKey,
+];
+
+/**
+ * Which of the five causes fits the alert's series best.
+ *
+ * Scoring: each cause has triggers (a signal and the value past which the pattern is there);
+ * its score is its strongest signal divided by that signal's trigger, so 1 is "just there" and
+ * 3 is "three times past". Causes with no signal past its trigger drop out. The highest score
+ * wins, ties go to the order above, and every other cause still in is an alternative, strongest
+ * first. With none in, the cause is `none`. The triggers:
+ *
+ * - fan_out: a node's burst (calls started in one second) ≥ rpm/60 clamped to 3..10 (10 with no
+ *   rpm ceiling); a node's executions side by side ≥ 10; the key's peak in flight ≥ 10, or the
+ *   concurrency ceiling if lower.
+ * - stacked_retries: HTTP attempts per logical call > 1.5.
+ * - graph_loop: a node's executions in one run > 10; a graph's steps in one run ≥ 0.8 × its
+ *   recursion limit.
+ * - batch_too_large: the busiest second ≥ 5 × the minute's average per second (and ≥ 5
+ *   requests), with no node at the fan-out burst trigger.
+ * - shared_key: ≥ 2 replicas, together ≥ 0.8 × the rpm or tpm ceiling, the busiest alone < 0.8 ×.
+ *
+ * Pure: the same snapshot and series give the same diagnosis.
+ */
+export function diagnose(snapshot: Snapshot, series: string): Diagnosis {
+  const suspects = findSuspects(snapshot, series);
+  if (suspects === undefined) return noPattern(series, undefined);
+  const findings = FINDERS.map((find) => find(suspects))
+    .filter((finding) => finding !== undefined)
+    // Array#sort is stable, so equal scores keep the FINDERS order.
+    .sort((a, b) => b.score - a.score);
+  const [winner, ...others] = findings;
+  if (winner === undefined) return noPattern(series, suspects);
+  const { score: _score, ...diagnosis } = winner;
+  return { ...diagnosis, alternatives: others.map((finding) => finding.cause) };
+}

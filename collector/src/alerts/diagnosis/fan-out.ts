@@ -1,0 +1,112 @@
+import type { KeyView } from '../../view/snapshot.js';
+import { formatNumber } from '../format.js';
+import { strongest } from './strongest.js';
+import type { Finding, Fix, Suspects } from './types.js';
+
+/** Calls in flight at once (or node executions side by side) that no sequential code produces. */
+export const FAN_OUT_IN_FLIGHT = 10;
+/** One or two calls in the same second are ordinary, whatever the quota. */
+const MIN_NODE_BURST = 3;
+
+/**
+ * Calls one node starts within one second that count as a fan-out: the quota's per-second share
+ * (rpm/60, what the provider refuses past), but between 3 and 10.
+ */
+export function nodeBurstTrigger(key: KeyView | undefined): number {
+  const rpm = key?.ceilings.rpm?.value;
+  if (rpm === undefined) return FAN_OUT_IN_FLIGHT;
+  return Math.min(FAN_OUT_IN_FLIGHT, Math.max(MIN_NODE_BURST, rpm / 60));
+}
+
+type Candidate = Pick<Finding, 'score' | 'summary' | 'evidence'>;
+
+/**
+ * Uncontrolled fan-out: Promise.all over model calls, parallel branches, LangGraph Send.
+ * Signals: a node's burst against the per-second share, a node's executions side by side, and
+ * the key's peak in flight against 10 (or its concurrency ceiling if lower).
+ */
+export function fanOut({ key, nodes }: Suspects): Finding | undefined {
+  const candidates: Candidate[] = [];
+  const burstTrigger = nodeBurstTrigger(key);
+  for (const node of nodes) {
+    const name = `${node.graph}/${node.node}`;
+    if (node.burstSize >= burstTrigger) {
+      candidates.push({
+        score: node.burstSize / burstTrigger,
+        summary: `${name} started ${node.burstSize} model calls within one second (fan-out from ${formatNumber(burstTrigger)})`,
+        evidence: {
+          node: name,
+          burstSize: node.burstSize,
+          burstTrigger: round(burstTrigger),
+          peakActiveExecutions: node.peakActiveExecutions,
+        },
+      });
+    }
+    if (node.peakActiveExecutions >= FAN_OUT_IN_FLIGHT) {
+      candidates.push({
+        score: node.peakActiveExecutions / FAN_OUT_IN_FLIGHT,
+        summary: `${name} ran ${node.peakActiveExecutions} times side by side (parallel branches or Send)`,
+        evidence: {
+          node: name,
+          peakActiveExecutions: node.peakActiveExecutions,
+          burstSize: node.burstSize,
+        },
+      });
+    }
+  }
+  if (key !== undefined) {
+    const concurrency = key.ceilings.concurrency?.value;
+    const trigger = Math.min(FAN_OUT_IN_FLIGHT, concurrency ?? FAN_OUT_IN_FLIGHT);
+    if (key.peakActiveCalls >= trigger) {
+      candidates.push({
+        score: key.peakActiveCalls / trigger,
+        summary: `${key.peakActiveCalls} calls in flight at peak${concurrency === undefined ? '' : ` against a concurrency ceiling of ${concurrency}`}`,
+        evidence: {
+          peakActiveCalls: key.peakActiveCalls,
+          activeCalls: key.activeCalls,
+          ...(concurrency !== undefined && { concurrencyCeiling: concurrency }),
+        },
+      });
+    }
+  }
+  const best = strongest(candidates);
+  if (best === undefined) return undefined;
+  return {
+    cause: 'fan_out',
+    title: 'Uncontrolled fan-out',
+    ...best,
+    summary: `${best.summary}.`,
+    fix: fix(key),
+  };
+}
+
+function fix(key: KeyView | undefined): Fix {
+  const limit = suggestedLimit(key);
+  return {
+    text:
+      `Bound the model calls in flight: put a semaphore or queue around them (at most ${limit} at once, ` +
+      `the per-second share of the quota) and give LangGraph a maxConcurrency.`,
+    snippet: [
+      `import pLimit from 'p-limit';`,
+      ``,
+      `// At most ${limit} model calls in flight, however many items or branches there are.`,
+      `const limit = pLimit(${limit});`,
+      `const answers = await Promise.all(items.map((item) => limit(() => model.invoke(item))));`,
+      ``,
+      `// LangGraph: at most ${limit} branches or Send targets run at once.`,
+      `await graph.invoke(input, { maxConcurrency: ${limit} });`,
+    ].join('\n'),
+  };
+}
+
+function suggestedLimit(key: KeyView | undefined): number {
+  const concurrency = key?.ceilings.concurrency?.value;
+  if (concurrency !== undefined) return Math.max(1, Math.floor(concurrency * 0.8));
+  const rpm = key?.ceilings.rpm?.value;
+  if (rpm !== undefined) return Math.max(1, Math.floor(rpm / 60));
+  return 8;
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}

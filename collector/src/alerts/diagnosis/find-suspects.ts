@@ -1,0 +1,29 @@
+import type { Snapshot } from '../../view/snapshot.js';
+import { keySeries, nodeSeries } from '../series-id.js';
+import type { Suspects } from './types.js';
+
+/**
+ * The snapshot does not say which key a graph node calls, so for a key alert every node that
+ * made model calls in the window is a suspect (one app per collector, usually one key); the
+ * evidence names the node, so a wrong guess is visible. A node alert looks at its own node.
+ */
+export function findSuspects(snapshot: Snapshot, series: string): Suspects | undefined {
+  const key = snapshot.keys.find((candidate) => {
+    const id = keySeries(candidate);
+    return series === id || series.startsWith(`${id}|dimension=`);
+  });
+  if (key !== undefined) {
+    const nodes = snapshot.nodes.filter((node) => node.callsPerMinute > 0);
+    const graphs = snapshot.graphs.filter((graph) =>
+      nodes.some((node) => node.graph === graph.graph),
+    );
+    return { label: `${key.key}/${key.provider}/${key.model}`, key, nodes, graphs };
+  }
+  const node = snapshot.nodes.find((candidate) => nodeSeries(candidate) === series);
+  if (node === undefined) return undefined;
+  return {
+    label: `${node.graph}/${node.node}`,
+    nodes: [node],
+    graphs: snapshot.graphs.filter((graph) => graph.graph === node.graph),
+  };
+}

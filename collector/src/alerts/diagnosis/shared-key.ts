@@ -1,0 +1,103 @@
+import type { KeyView } from '../../view/snapshot.js';
+import { formatPercent } from '../format.js';
+import { strongest } from './strongest.js';
+import type { Finding, Fix, Suspects } from './types.js';
+
+/** Share of the ceiling at which a fleet counts as at the ceiling, and a replica as busy alone. */
+export const SHARED_TRIGGER = 0.8;
+
+type Dimension = 'rpm' | 'tpm';
+type Candidate = Pick<Finding, 'score' | 'summary' | 'evidence'> & {
+  dimension: Dimension;
+  ceiling: number;
+};
+
+/**
+ * Many replicas sharing one key: together at or near the ceiling, while none would be alone.
+ * Per dimension with a ceiling; tokens per replica are estimated from its share of requests.
+ */
+export function sharedKey({ key }: Suspects): Finding | undefined {
+  if (key === undefined || key.replicas.length < 2) return undefined;
+  const candidates: Candidate[] = [];
+  for (const dimension of ['rpm', 'tpm'] as const) {
+    const ceiling = key.ceilings[dimension]?.value;
+    if (ceiling === undefined) continue;
+    const fleet = dimension === 'rpm' ? key.requestsPerMinute : key.tokensPerMinute;
+    const busiest =
+      dimension === 'rpm'
+        ? Math.max(...key.replicas.map((replica) => replica.requestsPerMinute))
+        : Math.round(Math.max(...key.replicas.map((replica) => replica.share)) * fleet);
+    if (fleet < SHARED_TRIGGER * ceiling || busiest >= SHARED_TRIGGER * ceiling) continue;
+    const unit = dimension.toUpperCase();
+    candidates.push({
+      dimension,
+      ceiling,
+      score: fleet / (SHARED_TRIGGER * ceiling),
+      summary:
+        `${key.replicas.length} replicas together send ${fleet} ${unit} against a ceiling of ${ceiling} ` +
+        `(${formatPercent(fleet / ceiling)}); the busiest alone sends ${busiest} (${formatPercent(busiest / ceiling)})`,
+      evidence: {
+        dimension,
+        replicas: key.replicas.length,
+        fleet,
+        ceiling,
+        busiestReplica: busiest,
+        shares: shares(key),
+      },
+    });
+  }
+  const best = strongest(candidates);
+  if (best === undefined) return undefined;
+  const { dimension, ceiling, ...finding } = best;
+  return {
+    cause: 'shared_key',
+    title: 'Key shared by replicas',
+    ...finding,
+    summary: `${finding.summary}.`,
+    fix: fix(key, dimension, ceiling),
+  };
+}
+
+/** `replica-a 52%, replica-b 48%`, the first 8. */
+function shares(key: KeyView): string {
+  const listed = key.replicas
+    .slice(0, 8)
+    .map((replica) => `${replica.instance} ${formatPercent(replica.share)}`);
+  return key.replicas.length > 8 ? `${listed.join(', ')}, …` : listed.join(', ');
+}
+
+function fix(key: KeyView, dimension: Dimension, ceiling: number): Fix {
+  const replicas = key.replicas.length;
+  const unit = dimension.toUpperCase();
+  const perReplica = Math.max(1, Math.floor(ceiling / replicas));
+  // Token ceilings pace requests by the tokens a request takes here on average.
+  const tokensPerRequest =
+    key.requestsPerMinute > 0
+      ? Math.max(1, Math.round(key.tokensPerMinute / key.requestsPerMinute))
+      : 1000;
+  return {
+    text:
+      `${replicas} replicas share one key: keep one fleet-wide budget (the Headroom guard with Redis), ` +
+      `or give each replica a quota of ceiling / replicas (${perReplica} ${unit}).`,
+    snippet: [
+      `// Each replica takes its share of the key's ceiling, so together they stay under it.`,
+      `const ceiling = ${ceiling}; // the key's ${unit} ceiling`,
+      `const replicas = Number(process.env.REPLICAS ?? ${replicas});`,
+      `const perReplica = Math.floor(ceiling / replicas); // ${perReplica} ${unit} for this replica`,
+      dimension === 'rpm'
+        ? `const requestsPerMinute = perReplica;`
+        : `const requestsPerMinute = perReplica / ${tokensPerRequest}; // about ${tokensPerRequest} tokens a request`,
+      ``,
+      `// Pace this replica: one request every 60 000 / requestsPerMinute ms.`,
+      `const interval = 60_000 / requestsPerMinute;`,
+      `let next = 0;`,
+      `async function paced<T>(call: () => Promise<T>): Promise<T> {`,
+      `  const now = Date.now();`,
+      `  const start = Math.max(now, next);`,
+      `  next = start + interval;`,
+      `  await new Promise((resolve) => setTimeout(resolve, start - now));`,
+      `  return call();`,
+      `}`,
+    ].join('\n'),
+  };
+}

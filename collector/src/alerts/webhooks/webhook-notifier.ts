@@ -1,0 +1,177 @@
+import type { Rule, Webhook } from '../../storage/types.js';
+import type { TransitionDraft } from '../types.js';
+import { parseRetryAfter, retryDelay } from './retry-delay.js';
+import { slackMessage } from './slack-message.js';
+
+export interface WebhookNotifierOptions {
+  fetch?: typeof globalThis.fetch;
+  sleep?: (milliseconds: number) => Promise<void>;
+  /** Attempts per webhook and transition, the first included. */
+  maxAttempts?: number;
+  /** The backoff's first ceiling; it doubles each attempt. */
+  baseDelayMs?: number;
+  /** No wait is longer, backoff or retry-after. */
+  maxDelayMs?: number;
+  /** A receiver that never answers must not hold a delivery forever. */
+  timeoutMs?: number;
+  /** In [0, 1): the jitter; tests pin it. */
+  random?: () => number;
+  /** For retry-after dates. */
+  now?: () => number;
+  log?: (line: string) => void;
+}
+
+/** Outcome of one attempt: delivered, failed for good, or worth another try. */
+type Attempt =
+  | { done: true }
+  | { done: false; retry: boolean; reason: string; retryAfterMs?: number | undefined };
+
+/**
+ * Posts firing and resolved transitions to webhooks, Slack-style. `notify` never throws and its
+ * promise never rejects; callers need not await it (the engine's loop must not wait on a slow
+ * receiver), but may, e.g. in tests or before shutdown.
+ */
+export class WebhookNotifier {
+  readonly #fetch: typeof globalThis.fetch;
+  readonly #sleep: (milliseconds: number) => Promise<void>;
+  readonly #maxAttempts: number;
+  readonly #baseDelayMs: number;
+  readonly #maxDelayMs: number;
+  readonly #timeoutMs: number;
+  readonly #random: () => number;
+  readonly #now: () => number;
+  readonly #log: (line: string) => void;
+  /** Deliveries under way, so `idle()` can wait for them. */
+  readonly #pending = new Set<Promise<void>>();
+
+  constructor({
+    fetch = globalThis.fetch,
+    sleep = (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds)),
+    maxAttempts = 5,
+    baseDelayMs = 500,
+    maxDelayMs = 60_000,
+    timeoutMs = 10_000,
+    random = Math.random,
+    now = Date.now,
+    log = (line) => console.warn(line),
+  }: WebhookNotifierOptions = {}) {
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
+      throw new TypeError(
+        `Expected \`maxAttempts\` to be an integer from 1 and up, got ${maxAttempts}`,
+      );
+    }
+    for (const [name, value] of Object.entries({ baseDelayMs, maxDelayMs, timeoutMs })) {
+      if (!Number.isFinite(value) || value < 0)
+        throw new TypeError(`Expected \`${name}\` to be a number from 0 and up, got ${value}`);
+    }
+    this.#fetch = fetch;
+    this.#sleep = sleep;
+    this.#maxAttempts = maxAttempts;
+    this.#baseDelayMs = baseDelayMs;
+    this.#maxDelayMs = maxDelayMs;
+    this.#timeoutMs = timeoutMs;
+    this.#random = random;
+    this.#now = now;
+    this.#log = log;
+  }
+
+  /**
+   * Sends a firing or resolved transition (pending ones are noise) to every enabled webhook
+   * whose severities include it (none listed: all). `rule` is absent when it was deleted.
+   */
+  notify(
+    webhooks: readonly Webhook[],
+    transition: TransitionDraft,
+    rule?: Pick<Rule, 'name' | 'kind'>,
+  ): Promise<void> {
+    try {
+      if (transition.state === 'pending') return Promise.resolve();
+      const targets = webhooks.filter(
+        (webhook) =>
+          webhook.enabled &&
+          (webhook.severities.length === 0 || webhook.severities.includes(transition.severity)),
+      );
+      if (targets.length === 0) return Promise.resolve();
+      const body = JSON.stringify(slackMessage(transition, rule));
+      const about = `${transition.state} alert ${rule?.name ?? transition.ruleId} on ${transition.series}`;
+      const delivery = Promise.all(
+        targets.map((webhook) => this.#deliver(webhook, body, about)),
+      ).then(() => undefined);
+      this.#pending.add(delivery);
+      void delivery.finally(() => this.#pending.delete(delivery));
+      return delivery;
+    } catch (error) {
+      this.#log(
+        `webhooks: ${transition.state} alert on ${transition.series} not sent: ${reason(error)}`,
+      );
+      return Promise.resolve();
+    }
+  }
+
+  /** Resolves when every delivery started so far has ended (delivered or given up). */
+  async idle(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.all(this.#pending);
+  }
+
+  async #deliver(webhook: Webhook, body: string, about: string): Promise<void> {
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const outcome = await this.#attempt(webhook, body);
+        if (outcome.done) return;
+        if (!outcome.retry) {
+          this.#log(
+            `webhook ${webhook.id}: ${outcome.reason}, not retried; ${about} not delivered`,
+          );
+          return;
+        }
+        if (attempt >= this.#maxAttempts) {
+          this.#log(
+            `webhook ${webhook.id}: gave up after ${attempt} attempts (${outcome.reason}); ${about} not delivered`,
+          );
+          return;
+        }
+        const delay = retryDelay({
+          attempt,
+          baseDelayMs: this.#baseDelayMs,
+          maxDelayMs: this.#maxDelayMs,
+          random: this.#random,
+          retryAfterMs: outcome.retryAfterMs,
+        });
+        await this.#sleep(delay);
+      }
+    } catch (error) {
+      // Only an injected sleep or random can throw here; a notifier must not.
+      this.#log(`webhook ${webhook.id}: ${reason(error)}; ${about} not delivered`);
+    }
+  }
+
+  async #attempt(webhook: Webhook, body: string): Promise<Attempt> {
+    let response: Response;
+    try {
+      response = await this.#fetch(webhook.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        signal: AbortSignal.timeout(this.#timeoutMs),
+      });
+    } catch (error) {
+      return { done: false, retry: true, reason: reason(error) };
+    }
+    // Read the body to the end so the connection goes back to the pool.
+    await response.arrayBuffer().catch(() => undefined);
+    if (response.ok) return { done: true };
+    // 429 and 5xx are the receiver's trouble, and may pass; any other status will not (RFC 9110 §15.5).
+    const retry = response.status === 429 || response.status >= 500;
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.#now());
+    return { done: false, retry, reason: `HTTP ${response.status}`, retryAfterMs };
+  }
+}
+
+/** The log never carries the webhook's URL: for Slack it is the secret. */
+function reason(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error.cause as { code?: unknown } | undefined)?.code;
+    return typeof cause === 'string' ? `${error.message} (${cause})` : error.message;
+  }
+  return String(error);
+}

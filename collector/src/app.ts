@@ -1,0 +1,68 @@
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { Collector } from './collector.js';
+import { requireToken } from './middleware/require-token.js';
+import { OtlpDecodeError } from './otlp/index.js';
+import { configRoutes } from './routes/config-routes.js';
+import { historyRoute } from './routes/history-route.js';
+import { type LiveOptions, liveRoute } from './routes/live.js';
+import { otlpRoute } from './routes/otlp.js';
+import { prometheusRules } from './routes/prometheus-rules.js';
+import { prometheusText } from './routes/prometheus-text.js';
+
+export interface AppOptions {
+  /** With a token, ingest, the API and /metrics need `Authorization: Bearer <token>`. */
+  token?: string;
+  /** Largest request body, before and after gzip. Default 16 MiB. */
+  bodyLimit?: number;
+  /** Pacing of `/api/live`. */
+  live?: LiveOptions;
+  /** Where unexpected errors are reported; they answer 500 and the server goes on. */
+  onUnexpectedError?: (error: unknown) => void;
+}
+
+/** The collector's HTTP surface, as a Hono app: tests drive it with `app.request(...)`. */
+export function createApp(
+  collector: Collector,
+  { token, bodyLimit = 16 * 1024 * 1024, live, onUnexpectedError }: AppOptions = {},
+): Hono {
+  const app = new Hono();
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) return c.json({ error: error.message }, error.status);
+    if (error instanceof OtlpDecodeError) return c.json({ error: error.message }, 400);
+    onUnexpectedError?.(error);
+    return c.json({ error: 'internal error' }, 500);
+  });
+  app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
+
+  app.get('/healthz', (c) =>
+    c.json({
+      status: 'ok',
+      uptimeSeconds: Math.floor((collector.view.now() - collector.view.startedAt) / 1000),
+      points: collector.view.points,
+      spans: collector.view.spans,
+    }),
+  );
+
+  const guard = requireToken(token);
+  app.use('/v1/*', guard);
+  app.use('/api/*', guard);
+  app.use('/metrics', guard);
+  app.post('/v1/metrics', otlpRoute(collector, 'metrics', bodyLimit));
+  app.post('/v1/traces', otlpRoute(collector, 'traces', bodyLimit));
+  app.get('/api/snapshot', (c) => c.json(collector.snapshot()));
+  app.get('/api/live', liveRoute(collector, live));
+  app.get('/api/history', historyRoute(collector));
+  if (collector.store) app.route('/api', configRoutes(collector, collector.store));
+  app.get('/api/prometheus-rules', (c) =>
+    c.body(prometheusRules(collector.rules), 200, {
+      'content-type': 'application/yaml; charset=utf-8',
+    }),
+  );
+  app.get('/metrics', (c) =>
+    c.body(prometheusText(collector.snapshot()), 200, {
+      'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+    }),
+  );
+  return app;
+}

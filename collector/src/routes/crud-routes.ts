@@ -1,0 +1,61 @@
+import { Hono } from 'hono';
+import { httpError } from '../http-error.js';
+
+/** What a CRUD resource needs: its store operations and its input parser. */
+export interface Resource<T extends { id: string }> {
+  /** Singular name for messages, e.g. `ceiling`. */
+  name: string;
+  list(): T[];
+  get(id: string): T | undefined;
+  put(value: T): T;
+  delete(id: string): boolean;
+  /** Validates input (throws a one-line error) and returns the value to store. */
+  parse(input: unknown, id: string | undefined): T;
+  /** Called after every change, e.g. to refresh caches. */
+  changed?(): void;
+}
+
+/**
+ * `GET /`, `POST /`, `GET /:id`, `PUT /:id`, `DELETE /:id` for one resource. A write answers
+ * only after the store has it on disk, so what the API acknowledged survives a crash.
+ */
+export function crudRoutes<T extends { id: string }>(resource: Resource<T>): Hono {
+  const app = new Hono();
+  app.get('/', (c) => c.json(resource.list()));
+  app.get('/:id', (c) => {
+    const value = resource.get(c.req.param('id'));
+    if (value === undefined)
+      throw httpError(404, `no ${resource.name} with id ${JSON.stringify(c.req.param('id'))}`);
+    return c.json(value);
+  });
+  app.post('/', async (c) => {
+    const input = await jsonBody(c.req.raw);
+    const value = resource.put(resource.parse(input, undefined));
+    resource.changed?.();
+    return c.json(value, 201);
+  });
+  app.put('/:id', async (c) => {
+    const input = await jsonBody(c.req.raw);
+    const value = resource.put(resource.parse(input, c.req.param('id')));
+    resource.changed?.();
+    return c.json(value);
+  });
+  app.delete('/:id', (c) => {
+    if (!resource.delete(c.req.param('id')))
+      throw httpError(404, `no ${resource.name} with id ${JSON.stringify(c.req.param('id'))}`);
+    resource.changed?.();
+    return c.body(null, 204);
+  });
+  return app;
+}
+
+/** The request body as JSON, or a 400 that says why not. */
+async function jsonBody(request: Request): Promise<unknown> {
+  const text = await request.text();
+  if (text.length > 1_000_000) throw httpError(413, 'body over 1 MB');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw httpError(400, `body is not JSON: ${(error as Error).message}`);
+  }
+}

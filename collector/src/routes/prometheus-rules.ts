@@ -1,0 +1,97 @@
+import { stringify } from 'yaml';
+import type { Rule } from '../storage/types.js';
+
+/** Seconds the slope of use is taken over in predictive rules, as in the collector's own. */
+const TREND_WINDOW = '1m';
+
+/**
+ * The alert rules as a Prometheus alerting-rules file, for teams that run Prometheus and
+ * Alertmanager at fleet scale: the expressions read the collector's own `/metrics` (scrape it),
+ * so Prometheus alerts on the same figures the dashboard shows. `promtool check rules` accepts
+ * the result.
+ */
+export function prometheusRules(rules: readonly Rule[]): string {
+  const alerts = rules
+    .filter((rule) => rule.enabled)
+    .map((rule) => ({
+      alert: alertName(rule),
+      expr: expression(rule),
+      for: `${rule.forSeconds}s`,
+      labels: { severity: rule.severity, rule: rule.id },
+      annotations: {
+        summary: summary(rule),
+        description: `Headroom rule "${rule.name}" (${rule.kind}, threshold ${rule.threshold}).`,
+      },
+    }));
+  return stringify({ groups: [{ name: 'headroom', rules: alerts }] }, { lineWidth: 0 });
+}
+
+function expression(rule: Rule): string {
+  const keyLabels = matchers(rule, ['key', 'provider', 'model']);
+  switch (rule.kind) {
+    case 'utilization':
+      return `headroom_utilization_ratio{${joinMatchers(keyLabels)}} >= ${rule.threshold}`;
+    case 'rate_limited':
+      return `headroom_rate_limited_per_minute{${joinMatchers(keyLabels)}} > ${rule.threshold}`;
+    case 'retry_amplification':
+      return `headroom_retry_amplification{${joinMatchers(keyLabels)}} > ${rule.threshold}`;
+    case 'node_executions_per_run':
+      return `headroom_node_max_executions_per_run{${joinMatchers(matchers(rule, ['graph', 'node']))}} > ${rule.threshold}`;
+    case 'predictive': {
+      // Seconds until use reaches the ceiling at the current slope, for rpm and tpm alike.
+      const within = rule.withinSeconds ?? 60;
+      const by = 'by (provider, model, key)';
+      const parts = [
+        ['rpm', 'headroom_requests_per_minute'],
+        ['tpm', 'headroom_tokens_per_minute'],
+      ].map(([dimension, metric]) => {
+        const use = `max ${by} (${metric}{${joinMatchers(keyLabels)}})`;
+        const ceiling = `max ${by} (headroom_ceiling{${joinMatchers([...keyLabels, `dimension="${dimension}"`])}})`;
+        const slope = `max ${by} (deriv(${metric}{${joinMatchers(keyLabels)}}[${TREND_WINDOW}]) > 0)`;
+        return `((${ceiling} - ${use}) / (${slope} * 60) <= ${within})`;
+      });
+      return parts.join(' or ');
+    }
+  }
+}
+
+function matchers(
+  rule: Rule,
+  labels: Array<'key' | 'provider' | 'model' | 'graph' | 'node'>,
+): string[] {
+  const result: string[] = [];
+  for (const label of labels) {
+    const value = rule.selector[label];
+    if (value !== undefined && value !== '*') result.push(`${label}="${escapeLabel(value)}"`);
+  }
+  return result;
+}
+
+function joinMatchers(list: string[]): string {
+  return list.join(',');
+}
+
+function escapeLabel(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+/** `HeadroomUtilizationWarning`-style names: Prometheus alert names are identifiers. */
+function alertName(rule: Rule): string {
+  const words = `${rule.kind} ${rule.severity} ${rule.id}`.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  return `Headroom${words.map((word) => word[0]!.toUpperCase() + word.slice(1)).join('')}`;
+}
+
+function summary(rule: Rule): string {
+  switch (rule.kind) {
+    case 'utilization':
+      return '{{ $labels.key }} {{ $labels.provider }}/{{ $labels.model }} is at {{ $value | humanizePercentage }} of its {{ $labels.dimension }} ceiling';
+    case 'predictive':
+      return '{{ $labels.key }} {{ $labels.provider }}/{{ $labels.model }} reaches its ceiling in {{ $value | humanizeDuration }} at the current slope';
+    case 'rate_limited':
+      return '{{ $labels.key }} {{ $labels.provider }}/{{ $labels.model }} got {{ $value }} 429s in the last minute';
+    case 'retry_amplification':
+      return '{{ $labels.key }} {{ $labels.provider }}/{{ $labels.model }} sends {{ $value }} HTTP attempts per call';
+    case 'node_executions_per_run':
+      return 'node {{ $labels.node }} of {{ $labels.graph }} ran {{ $value }} times in one run';
+  }
+}

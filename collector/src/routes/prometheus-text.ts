@@ -1,0 +1,121 @@
+import type { Snapshot } from '../view/snapshot.js';
+
+interface Family {
+  help: string;
+  type: 'gauge';
+  samples: Array<[Record<string, string>, number]>;
+}
+
+/**
+ * The collector's view in the Prometheus text format (version 0.0.4), with the names and labels
+ * of the team's design: one family per figure, labels provider, model, key, graph, node.
+ */
+export function prometheusText(view: Snapshot): string {
+  const families = new Map<string, Family>();
+  const sample = (
+    name: string,
+    help: string,
+    labels: Record<string, string>,
+    value: number | null,
+  ) => {
+    if (value === null || !Number.isFinite(value)) return;
+    let family = families.get(name);
+    if (family === undefined) {
+      family = { help, type: 'gauge', samples: [] };
+      families.set(name, family);
+    }
+    family.samples.push([labels, value]);
+  };
+  for (const key of view.keys) {
+    const labels = { provider: key.provider, model: key.model, key: key.key };
+    sample(
+      'headroom_requests_per_minute',
+      'HTTP requests to the provider over the last 60 s, all replicas',
+      labels,
+      key.requestsPerMinute,
+    );
+    sample(
+      'headroom_tokens_per_minute',
+      'Tokens over the last 60 s, all replicas',
+      labels,
+      key.tokensPerMinute,
+    );
+    sample(
+      'headroom_active_calls',
+      'Model calls in flight now, all replicas',
+      labels,
+      key.activeCalls,
+    );
+    sample(
+      'headroom_rate_limited_per_minute',
+      '429 responses over the last 60 s',
+      labels,
+      key.rateLimitedPerMinute,
+    );
+    sample(
+      'headroom_retry_amplification',
+      'HTTP attempts per logical call over the last 60 s',
+      labels,
+      key.retryAmplification,
+    );
+    sample(
+      'headroom_replicas',
+      'Replicas that used the key in the last 60 s',
+      labels,
+      key.replicas.length,
+    );
+    for (const [dimension, ceiling] of Object.entries(key.ceilings)) {
+      sample(
+        'headroom_ceiling',
+        'Ceiling per dimension (configured or learned)',
+        { ...labels, dimension, source: ceiling.source },
+        ceiling.value,
+      );
+    }
+    for (const [dimension, ratio] of Object.entries(key.utilization)) {
+      sample(
+        'headroom_utilization_ratio',
+        'Use divided by ceiling, per dimension',
+        { ...labels, dimension },
+        ratio,
+      );
+    }
+  }
+  for (const node of view.nodes) {
+    const labels = { graph: node.graph, node: node.node };
+    sample(
+      'headroom_node_executions_per_second',
+      'Executions of a graph node per second over the last 60 s',
+      labels,
+      node.executionsPerSecond,
+    );
+    sample(
+      'headroom_node_max_executions_per_run',
+      'Most executions of a graph node in one run, over the last 60 s',
+      labels,
+      node.maxExecutionsPerRun,
+    );
+    sample(
+      'headroom_node_active_executions',
+      'Executions of a graph node running now',
+      labels,
+      node.activeExecutions,
+    );
+  }
+  let text = '';
+  for (const [name, family] of families) {
+    text += `# HELP ${name} ${family.help}\n# TYPE ${name} ${family.type}\n`;
+    for (const [labels, value] of family.samples)
+      text += `${name}{${formatLabels(labels)}} ${value}\n`;
+  }
+  return text;
+}
+
+function formatLabels(labels: Record<string, string>): string {
+  return Object.entries(labels)
+    .map(
+      ([name, value]) =>
+        `${name}="${value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"')}"`,
+    )
+    .join(',');
+}

@@ -1,0 +1,67 @@
+import { WINDOW_SECONDS } from './snapshot.js';
+import type { View } from './view.js';
+
+/**
+ * Chart-ready history, one value per second, columnar as uPlot takes it: `seconds` is the x
+ * axis and every series is an array of the same length. Rates are the sliding 60-second sums the
+ * view reports at each second, so a chart and the snapshot always agree.
+ */
+export interface History {
+  seconds: number[];
+  keys: Record<
+    string,
+    {
+      key: string;
+      provider: string;
+      model: string;
+      requestsPerMinute: number[];
+      tokensPerMinute: number[];
+      rateLimitedPerMinute: number[];
+      /** HTTP attempts beyond the first of each call, per minute: the retries. */
+      retriesPerMinute: number[];
+      peakActiveCalls: number[];
+    }
+  >;
+  nodes: Record<
+    string,
+    { graph: string; node: string; executionsPerSecond: number[]; peakActiveCalls: number[] }
+  >;
+}
+
+/** Seconds of history the view holds: requests for more are cut to this. */
+export const MAX_HISTORY_SECONDS = 3600;
+
+export function history(view: View, fromSecond: number, toSecond: number): History {
+  const to = Math.min(toSecond, view.second());
+  const from = Math.max(fromSecond, to - MAX_HISTORY_SECONDS + 1);
+  const length = Math.max(0, to - from + 1);
+  const seconds = Array.from({ length }, (_, index) => from + index);
+  const sliding = (ring: { sum(second: number, seconds: number): number }) =>
+    seconds.map((second) => ring.sum(second, WINDOW_SECONDS));
+  const result: History = { seconds, keys: {}, nodes: {} };
+  for (const series of view.keys.values()) {
+    const requests = sliding(series.requests);
+    const calls = sliding(series.calls);
+    const input = sliding(series.inputTokens);
+    const output = sliding(series.outputTokens);
+    result.keys[`${series.key}|${series.provider}|${series.model}`] = {
+      key: series.key,
+      provider: series.provider,
+      model: series.model,
+      requestsPerMinute: requests,
+      tokensPerMinute: input.map((value, index) => value + output[index]!),
+      rateLimitedPerMinute: sliding(series.rateLimited),
+      retriesPerMinute: requests.map((value, index) => Math.max(0, value - calls[index]!)),
+      peakActiveCalls: series.peakActive.slice(to, length),
+    };
+  }
+  for (const series of view.nodes.values()) {
+    result.nodes[`${series.graph}|${series.node}`] = {
+      graph: series.graph,
+      node: series.node,
+      executionsPerSecond: series.executions.slice(to, length),
+      peakActiveCalls: series.callsPeak.slice(to, length),
+    };
+  }
+  return result;
+}

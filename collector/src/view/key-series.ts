@@ -1,0 +1,80 @@
+import { SecondRing } from './second-ring.js';
+
+/** Seconds a replica counts as present after its last export. */
+export const REPLICA_TTL_SECONDS = 60;
+
+/** What one replica (one `service.instance.id`) contributes to a key. */
+export class ReplicaShare {
+  readonly requests = new SecondRing(120);
+  /** Latest in-flight value of each of the replica's streams (nodes, tenants) on this key. */
+  readonly active = new Map<string, number>();
+  /** Latest peak-since-last-export of each stream. */
+  readonly peaks = new Map<string, number>();
+  lastSeen = 0;
+  constructor(
+    readonly instance: string,
+    readonly service: string,
+  ) {}
+
+  activeNow(): number {
+    let total = 0;
+    for (const value of this.active.values()) total += value;
+    return total;
+  }
+
+  peakNow(): number {
+    let total = 0;
+    for (const value of this.peaks.values()) total += value;
+    return total;
+  }
+}
+
+/** The latest limits a provider reported for a key, by `headroom.ratelimit.dimension`. */
+export interface LearnedLimits {
+  requests?: number;
+  tokens?: number;
+  input_tokens?: number;
+  output_tokens?: number;
+}
+
+/** One key × provider × model, summed over replicas, second by second for the last hour. */
+export class KeySeries {
+  readonly requests = new SecondRing();
+  readonly rateLimited = new SecondRing();
+  readonly calls = new SecondRing();
+  readonly inputTokens = new SecondRing();
+  readonly outputTokens = new SecondRing();
+  /** Fleet-wide peak in flight in each second: the sum of the replicas' peaks. */
+  readonly peakActive = new SecondRing();
+  readonly replicas = new Map<string, ReplicaShare>();
+  readonly learned: LearnedLimits = {};
+
+  constructor(
+    readonly key: string,
+    readonly provider: string,
+    readonly model: string,
+  ) {}
+
+  replica(instance: string, service: string, second: number): ReplicaShare {
+    let share = this.replicas.get(instance);
+    if (share === undefined) {
+      share = new ReplicaShare(instance, service);
+      this.replicas.set(instance, share);
+    }
+    share.lastSeen = second;
+    return share;
+  }
+
+  /** Replicas that exported within the last minute. */
+  liveReplicas(second: number): ReplicaShare[] {
+    return [...this.replicas.values()].filter(
+      (share) => share.lastSeen > second - REPLICA_TTL_SECONDS,
+    );
+  }
+
+  activeNow(second: number): number {
+    let total = 0;
+    for (const share of this.liveReplicas(second)) total += share.activeNow();
+    return total;
+  }
+}

@@ -1,0 +1,212 @@
+import type { Dimension } from '../storage/types.js';
+import type { KeySeries } from './key-series.js';
+import type { View } from './view.js';
+
+/** Seconds of the sliding window every rate in the view is taken over. */
+export const WINDOW_SECONDS = 60;
+
+export interface CeilingValue {
+  value: number;
+  /** `configured` by the API or the config file, or `learned` from the provider's headers. */
+  source: 'configured' | 'learned';
+}
+
+/** Seconds back the predictive rule compares with, to take the slope of use. */
+export const TREND_SECONDS = 15;
+/** Seconds in which the busiest second is looked for (the burst). */
+export const BURST_SECONDS = 10;
+
+/** Utilization per dimension; `burst` is the busiest recent second against the per-second share of rpm. */
+export type UtilizationDimension = Dimension | 'burst';
+
+export interface KeyView {
+  key: string;
+  provider: string;
+  model: string;
+  requestsPerMinute: number;
+  /** Requests in the busiest of the last 10 seconds: providers enforce rpm/60 per second too. */
+  peakRequestsPerSecond: number;
+  /** The same 60 s sums taken 15 s ago, for the slope of use. */
+  requestsPerMinuteBefore: number;
+  tokensPerMinuteBefore: number;
+  tokensPerMinute: number;
+  inputTokensPerMinute: number;
+  outputTokensPerMinute: number;
+  callsPerMinute: number;
+  rateLimitedPerMinute: number;
+  /** HTTP attempts per logical call; null with no calls in the window. */
+  retryAmplification: number | null;
+  activeCalls: number;
+  peakActiveCalls: number;
+  replicas: Array<{
+    instance: string;
+    service: string;
+    requestsPerMinute: number;
+    share: number;
+    activeCalls: number;
+  }>;
+  ceilings: Partial<Record<Dimension, CeilingValue>>;
+  /** use / ceiling per dimension that has a ceiling. */
+  utilization: Partial<Record<UtilizationDimension, number>>;
+}
+
+export interface NodeView {
+  graph: string;
+  node: string;
+  executionsPerSecond: number;
+  activeExecutions: number;
+  peakActiveExecutions: number;
+  /** Most model calls the node had going within one second of the window. */
+  burstSize: number;
+  callsPerMinute: number;
+  maxExecutionsPerRun: number;
+}
+
+export interface GraphView {
+  graph: string;
+  maxStepsPerRun: number;
+  recursionLimit: number | null;
+}
+
+export interface Snapshot {
+  time: number;
+  windowSeconds: number;
+  keys: KeyView[];
+  nodes: NodeView[];
+  graphs: GraphView[];
+}
+
+/** Configured ceilings of a key × provider × model (wildcards already resolved). */
+export type CeilingResolver = (
+  key: string,
+  provider: string,
+  model: string,
+) => Partial<Record<Dimension, number>>;
+
+export function snapshot(view: View, configured: CeilingResolver = () => ({})): Snapshot {
+  const second = view.second();
+  return {
+    time: view.now(),
+    windowSeconds: WINDOW_SECONDS,
+    keys: [...view.keys.values()].map((series) => keyView(series, second, configured)).sort(byName),
+    nodes: [...view.nodes.values()]
+      .map((series): NodeView => {
+        let active = 0;
+        for (const { value, seenAt } of series.active.values())
+          if (seenAt > second - WINDOW_SECONDS) active += value;
+        return {
+          graph: series.graph,
+          node: series.node,
+          executionsPerSecond: round(
+            series.executions.sum(second, WINDOW_SECONDS) / WINDOW_SECONDS,
+          ),
+          activeExecutions: active,
+          peakActiveExecutions: Math.max(active, series.activePeak.peak(second, WINDOW_SECONDS)),
+          burstSize: Math.max(
+            series.callsPeak.peak(second, WINDOW_SECONDS),
+            series.calls.peak(second, WINDOW_SECONDS),
+          ),
+          callsPerMinute: series.calls.sum(second, WINDOW_SECONDS),
+          maxExecutionsPerRun: series.executionsPerRun.peak(second, WINDOW_SECONDS),
+        };
+      })
+      .sort((a, b) => a.graph.localeCompare(b.graph) || a.node.localeCompare(b.node)),
+    graphs: [...view.graphs.values()]
+      .map((series) => ({
+        graph: series.graph,
+        maxStepsPerRun: series.steps.peak(second, WINDOW_SECONDS),
+        recursionLimit: series.recursionLimit ?? null,
+      }))
+      .sort((a, b) => a.graph.localeCompare(b.graph)),
+  };
+}
+
+function keyView(series: KeySeries, second: number, configured: CeilingResolver): KeyView {
+  const requestsPerMinute = series.requests.sum(second, WINDOW_SECONDS);
+  const inputTokensPerMinute = series.inputTokens.sum(second, WINDOW_SECONDS);
+  const outputTokensPerMinute = series.outputTokens.sum(second, WINDOW_SECONDS);
+  const callsPerMinute = series.calls.sum(second, WINDOW_SECONDS);
+  const activeCalls = series.activeNow(second);
+  const ceilings = resolveCeilings(series, configured(series.key, series.provider, series.model));
+  const use: Record<Dimension, number> = {
+    rpm: requestsPerMinute,
+    tpm: inputTokensPerMinute + outputTokensPerMinute,
+    concurrency: activeCalls,
+  };
+  const utilization: Partial<Record<UtilizationDimension, number>> = {};
+  for (const [dimension, ceiling] of Object.entries(ceilings) as Array<[Dimension, CeilingValue]>) {
+    utilization[dimension] = round(use[dimension] / ceiling.value);
+  }
+  const peakRequestsPerSecond = series.requests.peak(second, BURST_SECONDS);
+  if (ceilings.rpm !== undefined)
+    utilization.burst = round(peakRequestsPerSecond / (ceilings.rpm.value / 60));
+  return {
+    key: series.key,
+    provider: series.provider,
+    model: series.model,
+    requestsPerMinute,
+    peakRequestsPerSecond,
+    requestsPerMinuteBefore: series.requests.sum(second - TREND_SECONDS, WINDOW_SECONDS),
+    tokensPerMinuteBefore:
+      series.inputTokens.sum(second - TREND_SECONDS, WINDOW_SECONDS) +
+      series.outputTokens.sum(second - TREND_SECONDS, WINDOW_SECONDS),
+    tokensPerMinute: use.tpm,
+    inputTokensPerMinute,
+    outputTokensPerMinute,
+    callsPerMinute,
+    rateLimitedPerMinute: series.rateLimited.sum(second, WINDOW_SECONDS),
+    retryAmplification: callsPerMinute > 0 ? round(requestsPerMinute / callsPerMinute) : null,
+    activeCalls,
+    peakActiveCalls: Math.max(activeCalls, series.peakActive.peak(second, WINDOW_SECONDS)),
+    replicas: series
+      .liveReplicas(second)
+      .map((share) => {
+        const replicaRequests = share.requests.sum(second, WINDOW_SECONDS);
+        return {
+          instance: share.instance,
+          service: share.service,
+          requestsPerMinute: replicaRequests,
+          share: requestsPerMinute > 0 ? round(replicaRequests / requestsPerMinute) : 0,
+          activeCalls: share.activeNow(),
+        };
+      })
+      .sort((a, b) => a.instance.localeCompare(b.instance)),
+    ceilings,
+    utilization,
+  };
+}
+
+/**
+ * A configured ceiling wins; otherwise the provider's own limit headers: requests → rpm, and
+ * tokens (OpenAI) or input tokens (Anthropic's binding limit) → tpm.
+ */
+function resolveCeilings(
+  series: KeySeries,
+  configured: Partial<Record<Dimension, number>>,
+): Partial<Record<Dimension, CeilingValue>> {
+  const ceilings: Partial<Record<Dimension, CeilingValue>> = {};
+  for (const [dimension, value] of Object.entries(configured) as Array<
+    [Dimension, number | undefined]
+  >) {
+    if (value !== undefined && value > 0) ceilings[dimension] = { value, source: 'configured' };
+  }
+  const learnedRpm = series.learned.requests;
+  const learnedTpm = series.learned.tokens ?? series.learned.input_tokens;
+  if (ceilings.rpm === undefined && learnedRpm !== undefined && learnedRpm > 0)
+    ceilings.rpm = { value: learnedRpm, source: 'learned' };
+  if (ceilings.tpm === undefined && learnedTpm !== undefined && learnedTpm > 0)
+    ceilings.tpm = { value: learnedTpm, source: 'learned' };
+  return ceilings;
+}
+
+function byName(a: KeyView, b: KeyView): number {
+  return (
+    a.key.localeCompare(b.key) ||
+    a.provider.localeCompare(b.provider) ||
+    a.model.localeCompare(b.model)
+  );
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
