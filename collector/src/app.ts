@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { Collector } from './collector.js';
 import { requireToken } from './middleware/require-token.js';
 import { OtlpDecodeError } from './otlp/index.js';
+import { alertsRoute } from './routes/alerts-route.js';
 import { configRoutes } from './routes/config-routes.js';
 import { historyRoute } from './routes/history-route.js';
 import { type LiveOptions, liveRoute } from './routes/live.js';
@@ -53,6 +54,7 @@ export function createApp(
   app.get('/api/snapshot', (c) => c.json(collector.snapshot()));
   app.get('/api/live', liveRoute(collector, live));
   app.get('/api/history', historyRoute(collector));
+  app.get('/api/alerts', alertsRoute(collector));
   if (collector.store) app.route('/api', configRoutes(collector, collector.store));
   app.get('/api/prometheus-rules', (c) =>
     c.body(prometheusRules(collector.rules), 200, {
@@ -60,7 +62,7 @@ export function createApp(
     }),
   );
   app.get('/metrics', (c) =>
-    c.body(prometheusText(collector.snapshot()), 200, {
+    c.body(prometheusText(collector.snapshot(), collector.activeAlerts()), 200, {
       'content-type': 'text/plain; version=0.0.4; charset=utf-8',
     }),
   );

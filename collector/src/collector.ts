@@ -1,6 +1,12 @@
+import {
+  type ActiveAlert,
+  AlertEngine,
+  type TransitionDraft,
+  WebhookNotifier,
+} from './alerts/index.js';
 import { matchCeilings } from './ceilings/match-ceilings.js';
 import type { Store } from './storage/index.js';
-import type { Ceiling, Rule, Webhook } from './storage/types.js';
+import type { AlertTransition, Ceiling, Rollup, Rule, Webhook } from './storage/types.js';
 import { type Snapshot, snapshot } from './view/snapshot.js';
 import { View } from './view/view.js';
 
@@ -9,7 +15,14 @@ export interface CollectorOptions {
   now?: () => number;
   /** Where ceilings, rules, webhooks and alert history live. Without one, nothing is kept. */
   store?: Store;
+  /** Delivers alerts to webhooks; by default a real one, with retries. */
+  notifier?: WebhookNotifier;
+  /** One line per notable event. */
+  log?: (line: string) => void;
 }
+
+/** Alert transitions kept in memory when there is no store (tests, `--data` less runs). */
+const MEMORY_HISTORY = 1000;
 
 /**
  * The collector's state: the live view, and the ceilings, rules and webhooks of its store,
@@ -22,10 +35,19 @@ export class Collector {
   #rules: readonly Rule[] = [];
   #webhooks: readonly Webhook[] = [];
   #configVersion = 0;
+  readonly #engine = new AlertEngine();
+  readonly #notifier: WebhookNotifier;
+  readonly #log: (line: string) => void;
+  #active: ActiveAlert[] = [];
+  #alertVersion = 0;
+  readonly #memoryHistory: AlertTransition[] = [];
+  #lastRollupMinute: number | undefined;
 
-  constructor({ now = Date.now, store }: CollectorOptions = {}) {
+  constructor({ now = Date.now, store, notifier, log = () => {} }: CollectorOptions = {}) {
     this.view = new View({ now });
     this.store = store;
+    this.#log = log;
+    this.#notifier = notifier ?? new WebhookNotifier({ log });
     this.reload();
   }
 
@@ -51,12 +73,104 @@ export class Collector {
 
   /** Changes whenever anything the live stream shows changes. */
   get version(): number {
-    return this.view.version + this.#configVersion;
+    return this.view.version + this.#configVersion + this.#alertVersion;
   }
 
   /** Alerts pending or firing now. */
-  activeAlerts(): unknown[] {
-    return [];
+  activeAlerts(): ActiveAlert[] {
+    return this.#active;
+  }
+
+  /**
+   * Evaluates every rule against the view now (about once a second). Each transition is stored
+   * before any webhook is told of it, so history never misses what was sent.
+   */
+  evaluate(): TransitionDraft[] {
+    const evaluation = this.#engine.evaluate(this.snapshot(), this.#rules, this.view.now());
+    this.#active = evaluation.active;
+    if (evaluation.transitions.length === 0) return [];
+    this.#alertVersion++;
+    for (const draft of evaluation.transitions) {
+      const transition = this.#record(draft);
+      if (transition.state !== 'pending') {
+        this.#log(
+          `alert ${transition.state}: ${transition.ruleId} on ${transition.series} (value ${transition.value}, threshold ${transition.threshold})`,
+        );
+      }
+      const rule = this.#rules.find((candidate) => candidate.id === draft.ruleId);
+      void this.#notifier.notify(this.#webhooks, draft, rule);
+    }
+    return evaluation.transitions;
+  }
+
+  #record(draft: TransitionDraft): AlertTransition {
+    if (this.store) return this.store.appendTransition({ ...draft, at: Math.floor(draft.at) });
+    const transition = { ...draft, sequence: (this.#memoryHistory[0]?.sequence ?? 0) + 1 };
+    this.#memoryHistory.unshift(transition);
+    this.#memoryHistory.length = Math.min(this.#memoryHistory.length, MEMORY_HISTORY);
+    return transition;
+  }
+
+  /** Alert history, newest first. */
+  transitions(
+    query: {
+      since?: number;
+      limit?: number;
+      ruleId?: string;
+      state?: AlertTransition['state'];
+    } = {},
+  ): AlertTransition[] {
+    if (this.store) return this.store.listTransitions(query);
+    return this.#memoryHistory
+      .filter(
+        (transition) =>
+          (query.since === undefined || transition.sequence > query.since) &&
+          (query.ruleId === undefined || transition.ruleId === query.ruleId) &&
+          (query.state === undefined || transition.state === query.state),
+      )
+      .slice(0, query.limit ?? 100);
+  }
+
+  /**
+   * Writes the minutes that ended since the last call as 1-minute rollups (kept 7 days), one row
+   * per key × provider × model that saw traffic.
+   */
+  rollup(): Rollup[] {
+    const currentMinute = Math.floor(this.view.second() / 60);
+    const from =
+      this.#lastRollupMinute === undefined ? currentMinute - 1 : this.#lastRollupMinute + 1;
+    const rows: Rollup[] = [];
+    for (let minute = Math.max(from, currentMinute - 59); minute < currentMinute; minute++) {
+      const last = minute * 60 + 59;
+      for (const series of this.view.keys.values()) {
+        const requests = series.requests.sum(last, 60);
+        const calls = series.calls.sum(last, 60);
+        if (requests === 0 && calls === 0) continue;
+        rows.push({
+          minute: minute * 60_000,
+          key: series.key,
+          provider: series.provider,
+          model: series.model,
+          requests: Math.round(requests),
+          rateLimited: Math.round(series.rateLimited.sum(last, 60)),
+          calls: Math.round(calls),
+          inputTokens: Math.round(series.inputTokens.sum(last, 60)),
+          outputTokens: Math.round(series.outputTokens.sum(last, 60)),
+          peakActive: Math.round(series.peakActive.peak(last, 60)),
+          replicas: [...series.replicas.values()].filter(
+            (share) => share.requests.sum(last, 60) > 0,
+          ).length,
+        });
+      }
+    }
+    this.#lastRollupMinute = currentMinute - 1;
+    if (rows.length > 0) this.store?.addRollups(rows);
+    return rows;
+  }
+
+  /** Waits for webhook deliveries under way (before shutting down). */
+  idle(): Promise<void> {
+    return this.#notifier.idle();
   }
 
   snapshot(): Snapshot {

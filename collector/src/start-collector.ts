@@ -4,7 +4,12 @@ import { createApp } from './app.js';
 import { Collector } from './collector.js';
 import { defaultRules, loadConfigFile } from './config/index.js';
 import { checkListenAddress } from './listen-address.js';
-import { openStore, type Store } from './storage/index.js';
+import {
+  openStore,
+  ROLLUP_RETENTION_MS,
+  type Store,
+  TRANSITION_RETENTION_MS,
+} from './storage/index.js';
 
 export interface StartOptions {
   port?: number;
@@ -46,7 +51,7 @@ export async function startCollector({
       : loadConfigFile(config, { now: Math.floor((now ?? Date.now)()) });
   const store = data === undefined ? undefined : openStore(data);
   if (store) prepareStore(store, configured, Math.floor((now ?? Date.now)()), log);
-  const collector = new Collector({ ...(now ? { now } : {}), ...(store ? { store } : {}) });
+  const collector = new Collector({ ...(now ? { now } : {}), ...(store ? { store } : {}), log });
   const reported = new Set<string>();
   const app = createApp(collector, {
     ...(token === undefined ? {} : { token }),
@@ -70,7 +75,29 @@ export async function startCollector({
   }
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const prune = setInterval(() => collector.view.prune(), 60_000);
+  // Alerts once a second; rollups and pruning once a minute. A fault here is logged, never fatal.
+  const guarded = (what: string, task: () => void) => () => {
+    try {
+      task();
+    } catch (error) {
+      log(`${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  const evaluate = setInterval(
+    guarded('alert evaluation', () => collector.evaluate()),
+    1000,
+  );
+  const prune = setInterval(
+    guarded('rollup', () => {
+      collector.rollup();
+      collector.view.prune();
+      const at = Date.now();
+      store?.pruneRollups(at - ROLLUP_RETENTION_MS);
+      store?.pruneTransitions(at - TRANSITION_RETENTION_MS);
+    }),
+    60_000,
+  );
+  evaluate.unref();
   prune.unref();
   return {
     url: `http://${shownHost}:${address.port}`,
@@ -79,9 +106,12 @@ export async function startCollector({
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(prune);
+        clearInterval(evaluate);
         server.close(() => {
-          store?.close();
-          resolve();
+          void collector.idle().finally(() => {
+            store?.close();
+            resolve();
+          });
         });
         // Live streams and keep-alive sockets would hold close() open indefinitely.
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();

@@ -357,6 +357,16 @@ describe('malformed JSON', () => {
       bad('metric `x`: dataPoints must be an array, got an object'),
     );
     expect(jsonMetrics({ name: 7 })).toEqual(bad('metric #0: name must be a string, got 7'));
+    const second = {
+      resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'x' }] }] }, 'replica'],
+    };
+    expect(metrics(Buffer.from(JSON.stringify(second)), JSON_TYPE)).toEqual(
+      bad('resourceMetrics must be an object, got "replica"'),
+    );
+    const scopes = { resourceMetrics: [{ scopeMetrics: [{ metrics: [] }, { metrics: {} }] }] };
+    expect(metrics(Buffer.from(JSON.stringify(scopes)), JSON_TYPE)).toEqual(
+      bad('scope: metrics must be an array, got an object'),
+    );
     expect(jsonMetrics({ name: 'x', sum: { aggregationTemporality: 'DELTA' } })).toEqual(
       bad(
         'metric `x`: aggregationTemporality "DELTA" is not one of 0..2 or AGGREGATION_TEMPORALITY_UNSPECIFIED, AGGREGATION_TEMPORALITY_DELTA, AGGREGATION_TEMPORALITY_CUMULATIVE',

@@ -48,8 +48,9 @@ export function checkBuckets(counts: number[], bounds: number[], location: Locat
   }
   for (let index = 0; index < bounds.length; index++) {
     const bound = bounds[index]!;
-    if (!(Math.abs(bound) <= MAX_MAGNITUDE))
+    if (!(Math.abs(bound) <= MAX_MAGNITUDE)) {
       checkValue(bound, `explicitBounds[${index}]`, location);
+    }
     if (index > 0 && !(bound > bounds[index - 1]!)) {
       location.fail(`explicitBounds[${index}] ${bound} is not above the bound before it`);
     }

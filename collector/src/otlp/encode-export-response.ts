@@ -25,9 +25,9 @@ export function encodeExportResponse(
   if (encoding === 'json') {
     if (count === 0 && message === '') return { body: '{}', contentType: CONTENT_TYPES.json };
     const partialSuccess: Record<string, string> = {};
+    const countField = kind === 'metrics' ? 'rejectedDataPoints' : 'rejectedSpans';
     // proto3 JSON writes int64 as a decimal string.
-    if (count > 0)
-      partialSuccess[kind === 'metrics' ? 'rejectedDataPoints' : 'rejectedSpans'] = `${count}`;
+    if (count > 0) partialSuccess[countField] = `${count}`;
     if (message !== '') partialSuccess.errorMessage = message;
     return { body: JSON.stringify({ partialSuccess }), contentType: CONTENT_TYPES.json };
   }

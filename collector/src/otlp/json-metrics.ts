@@ -1,24 +1,21 @@
-import { checkBuckets, checkCount, checkLength, checkTime, checkValue } from './checks.js';
+import { checkLength } from './checks.js';
 import type { DecodedMetricsRequest } from './decoded-request.js';
-import { jsonAttributes } from './json-attributes.js';
 import { parseJsonBody } from './json-body.js';
+import { histogramPoints, numberPoints } from './json-points.js';
 import { jsonResource, jsonScope } from './json-resource.js';
 import {
   type JsonObject,
   jsonArray,
   jsonBoolean,
-  jsonDouble,
   jsonEnum,
-  jsonInteger,
   jsonObject,
   jsonString,
-  jsonTime,
   member,
 } from './json-values.js';
 import { MAX_STRING_LENGTH } from './limits.js';
 import { Location } from './location.js';
 import { SkippedPoints } from './skipped-points.js';
-import type { HistogramPoint, Metric, NumberPoint, ResourceMetrics, Temporality } from './types.js';
+import type { Metric, ResourceMetrics, Temporality } from './types.js';
 
 const TEMPORALITY_NAMES = [
   'AGGREGATION_TEMPORALITY_UNSPECIFIED',
@@ -26,9 +23,6 @@ const TEMPORALITY_NAMES = [
   'AGGREGATION_TEMPORALITY_CUMULATIVE',
 ];
 const TEMPORALITIES: Temporality[] = ['unspecified', 'delta', 'cumulative'];
-
-/** DataPointFlags.FLAG_NO_RECORDED_VALUE: a staleness marker, not a measurement. */
-const NO_RECORDED_VALUE = 1;
 
 /** Decodes an ExportMetricsServiceRequest in OTLP/JSON. */
 export function decodeMetricsJson(body: Uint8Array): DecodedMetricsRequest {
@@ -49,11 +43,13 @@ function resourceMetricsOf(
   location: Location,
   skipped: SkippedPoints,
 ): ResourceMetrics {
+  location.enter('request');
   const object: JsonObject = jsonObject(value, 'resourceMetrics', location) ?? {};
   const resource = jsonResource(object.resource, location);
   const scopes: ResourceMetrics['scopes'] = [];
   const list = member(object, 'scopeMetrics', 'scope_metrics');
   for (const item of jsonArray(list, 'scopeMetrics', location)) {
+    location.enter('resource');
     const scopeMetrics: JsonObject = jsonObject(item, 'scopeMetrics', location) ?? {};
     const scope = jsonScope(scopeMetrics.scope, location);
     const metrics: Metric[] = [];
@@ -113,100 +109,6 @@ function metricOf(value: unknown, location: Location, skipped: SkippedPoints): M
   skipped.exponentialHistogram += countPoints(exponential, 'exponentialHistogram', location);
   skipped.summary += countPoints(metric.summary, 'summary', location);
   return undefined;
-}
-
-function numberPoints(data: JsonObject, location: Location): NumberPoint[] {
-  const list = jsonArray(member(data, 'dataPoints', 'data_points'), 'dataPoints', location);
-  const points: NumberPoint[] = [];
-  for (let index = 0; index < list.length; index++) {
-    location.point = index;
-    const point: JsonObject = jsonObject(list[index], 'data point', location) ?? {};
-    const flags = jsonInteger(point.flags, 'flags', location);
-    if (flags & NO_RECORDED_VALUE) continue;
-    const asDouble = member(point, 'asDouble', 'as_double');
-    const asInt = member(point, 'asInt', 'as_int');
-    let value: number;
-    if (asDouble !== undefined) value = jsonDouble(asDouble, 'asDouble', location);
-    else if (asInt !== undefined) value = jsonInteger(asInt, 'asInt', location);
-    else location.fail('value is missing (neither asDouble nor asInt)');
-    checkValue(value, 'value', location);
-    const startTime = jsonTime(
-      member(point, 'startTimeUnixNano', 'start_time_unix_nano'),
-      'startTimeUnixNano',
-      location,
-    );
-    const time = jsonTime(
-      member(point, 'timeUnixNano', 'time_unix_nano'),
-      'timeUnixNano',
-      location,
-    );
-    checkTime(startTime, 'startTimeUnixNano', location);
-    checkTime(time, 'timeUnixNano', location);
-    points.push({ attributes: jsonAttributes(point.attributes, location), startTime, time, value });
-  }
-  location.point = -1;
-  return points;
-}
-
-function histogramPoints(data: JsonObject, location: Location): HistogramPoint[] {
-  const list = jsonArray(member(data, 'dataPoints', 'data_points'), 'dataPoints', location);
-  const points: HistogramPoint[] = [];
-  for (let index = 0; index < list.length; index++) {
-    location.point = index;
-    const point: JsonObject = jsonObject(list[index], 'data point', location) ?? {};
-    const flags = jsonInteger(point.flags, 'flags', location);
-    if (flags & NO_RECORDED_VALUE) continue;
-    const count = jsonInteger(point.count, 'count', location);
-    checkCount(count, 'count', location);
-    const bucketCounts: number[] = [];
-    const counts = member(point, 'bucketCounts', 'bucket_counts');
-    for (const item of jsonArray(counts, 'bucketCounts', location)) {
-      bucketCounts.push(jsonInteger(item, 'bucketCounts', location));
-    }
-    const explicitBounds: number[] = [];
-    const bounds = member(point, 'explicitBounds', 'explicit_bounds');
-    for (const item of jsonArray(bounds, 'explicitBounds', location)) {
-      explicitBounds.push(jsonDouble(item, 'explicitBounds', location));
-    }
-    checkBuckets(bucketCounts, explicitBounds, location);
-    const startTime = jsonTime(
-      member(point, 'startTimeUnixNano', 'start_time_unix_nano'),
-      'startTimeUnixNano',
-      location,
-    );
-    const time = jsonTime(
-      member(point, 'timeUnixNano', 'time_unix_nano'),
-      'timeUnixNano',
-      location,
-    );
-    checkTime(startTime, 'startTimeUnixNano', location);
-    checkTime(time, 'timeUnixNano', location);
-    const attributes = jsonAttributes(point.attributes, location);
-    const decoded: HistogramPoint = {
-      attributes,
-      startTime,
-      time,
-      count,
-      bucketCounts,
-      explicitBounds,
-    };
-    const sum = optionalValue(point.sum, 'sum', location);
-    if (sum !== undefined) decoded.sum = sum;
-    const min = optionalValue(point.min, 'min', location);
-    if (min !== undefined) decoded.min = min;
-    const max = optionalValue(point.max, 'max', location);
-    if (max !== undefined) decoded.max = max;
-    points.push(decoded);
-  }
-  location.point = -1;
-  return points;
-}
-
-function optionalValue(value: unknown, field: string, location: Location): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  const number = jsonDouble(value, field, location);
-  checkValue(number, field, location);
-  return number;
 }
 
 function temporalityOf(data: JsonObject, location: Location): Temporality {

@@ -43,11 +43,13 @@ export function decodeTracesJson(body: Uint8Array): DecodedTracesRequest {
   const list = member(root, 'resourceSpans', 'resource_spans');
   const resourceSpans: ResourceSpans[] = [];
   for (const item of jsonArray(list, 'resourceSpans', location)) {
+    location.enter('request');
     const object: JsonObject = jsonObject(item, 'resourceSpans', location) ?? {};
     const resource = jsonResource(object.resource, location);
     const scopes: ResourceSpans['scopes'] = [];
     const scopeList = member(object, 'scopeSpans', 'scope_spans');
     for (const scopeItem of jsonArray(scopeList, 'scopeSpans', location)) {
+      location.enter('resource');
       const scopeSpans: JsonObject = jsonObject(scopeItem, 'scopeSpans', location) ?? {};
       const scope = jsonScope(scopeSpans.scope, location);
       const spans: Span[] = [];

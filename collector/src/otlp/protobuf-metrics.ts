@@ -1,8 +1,8 @@
-import { checkBuckets, checkCount, checkLength, checkTime, checkValue } from './checks.js';
+import { checkLength } from './checks.js';
 import type { DecodedMetricsRequest } from './decoded-request.js';
 import { MAX_STRING_LENGTH } from './limits.js';
 import { Location } from './location.js';
-import { countAttribute, readKeyValue } from './protobuf-attributes.js';
+import { readHistogramPoint, readNumberPoint } from './protobuf-points.js';
 import { fields, ProtobufReader } from './protobuf-reader.js';
 import { readResource, readScope } from './protobuf-resource.js';
 import { SkippedPoints } from './skipped-points.js';
@@ -25,13 +25,8 @@ const METRIC = fields(1, 2, 3, 5, 7, 9, 10, 11);
 const GAUGE = fields(1);
 const SUM = fields(1, 2, 3);
 const HISTOGRAM = fields(1, 2);
-const NUMBER_POINT = fields(2, 3, 4, 6, 7, 8);
-const HISTOGRAM_POINT = fields(2, 3, 4, 5, 6, 7, 9, 10, 11, 12);
 
 const TEMPORALITIES: Temporality[] = ['unspecified', 'delta', 'cumulative'];
-
-/** DataPointFlags.FLAG_NO_RECORDED_VALUE: a staleness marker, not a measurement. */
-const NO_RECORDED_VALUE = 1;
 
 /** Decodes an ExportMetricsServiceRequest. */
 export function decodeMetricsProtobuf(body: Uint8Array): DecodedMetricsRequest {
@@ -158,7 +153,7 @@ class ProtobufMetricsDecoder {
       const tag = reader.varint();
       if (tag === 0x0a) {
         location.point = index++;
-        this.#numberPoint(reader.end(end), points);
+        readNumberPoint(reader, reader.end(end), location, points);
         location.point = -1;
       } else if (tag === 0x10 && kind === 'sum') temporality = reader.varint();
       else if (tag === 0x18 && kind === 'sum') monotonic = reader.varint() !== 0;
@@ -188,7 +183,7 @@ class ProtobufMetricsDecoder {
       const tag = reader.varint();
       if (tag === 0x0a) {
         location.point = index++;
-        this.#histogramPoint(reader.end(end), points);
+        readHistogramPoint(reader, reader.end(end), location, points);
         location.point = -1;
       } else if (tag === 0x10) temporality = reader.varint();
       else reader.skip(tag, HISTOGRAM, 'Histogram');
@@ -202,148 +197,6 @@ class ProtobufMetricsDecoder {
       temporality: this.#temporality(temporality),
       points,
     };
-  }
-
-  #numberPoint(end: number, points: NumberPoint[]): void {
-    const reader = this.#reader;
-    const location: Location = this.#location;
-    const attributes: Attributes = {};
-    let count = 0;
-    let startTime = 0;
-    let time = 0;
-    let value = 0;
-    let hasValue = false;
-    let flags = 0;
-    while (reader.position < end) {
-      const tag = reader.varint();
-      switch (tag) {
-        case 0x11: // start_time_unix_nano
-          startTime = reader.milliseconds();
-          break;
-        case 0x19: // time_unix_nano
-          time = reader.milliseconds();
-          break;
-        case 0x21: // as_double
-          value = reader.double();
-          hasValue = true;
-          break;
-        case 0x31: // as_int
-          value = reader.sfixed64();
-          hasValue = true;
-          break;
-        case 0x3a: // attributes
-          count = countAttribute(count, location);
-          readKeyValue(reader, reader.end(end), attributes, location, 0);
-          break;
-        case 0x40: // flags
-          flags = reader.varint();
-          break;
-        default:
-          reader.skip(tag, NUMBER_POINT, 'NumberDataPoint');
-      }
-    }
-    reader.finish(end);
-    if (flags & NO_RECORDED_VALUE) return;
-    if (!hasValue) location.fail('value is missing (neither asDouble nor asInt)');
-    checkValue(value, 'value', location);
-    checkTime(startTime, 'startTimeUnixNano', location);
-    checkTime(time, 'timeUnixNano', location);
-    points.push({ attributes, startTime, time, value });
-  }
-
-  #histogramPoint(end: number, points: HistogramPoint[]): void {
-    const reader = this.#reader;
-    const location: Location = this.#location;
-    const attributes: Attributes = {};
-    const bucketCounts: number[] = [];
-    const explicitBounds: number[] = [];
-    let attributeCount = 0;
-    let startTime = 0;
-    let time = 0;
-    let count = 0;
-    let sum: number | undefined;
-    let min: number | undefined;
-    let max: number | undefined;
-    let flags = 0;
-    while (reader.position < end) {
-      const tag = reader.varint();
-      switch (tag) {
-        case 0x11: // start_time_unix_nano
-          startTime = reader.milliseconds();
-          break;
-        case 0x19: // time_unix_nano
-          time = reader.milliseconds();
-          break;
-        case 0x21: // count
-          count = reader.fixed64();
-          break;
-        case 0x29: // sum
-          sum = reader.double();
-          break;
-        case 0x32: {
-          // bucket_counts, packed (the proto3 default)
-          const packedEnd = reader.end(end);
-          while (reader.position < packedEnd) bucketCounts.push(reader.fixed64());
-          reader.finish(packedEnd);
-          break;
-        }
-        case 0x31: // bucket_counts, one per field: parsers must accept both forms
-          bucketCounts.push(reader.fixed64());
-          break;
-        case 0x3a: {
-          // explicit_bounds, packed
-          const packedEnd = reader.end(end);
-          while (reader.position < packedEnd) explicitBounds.push(reader.double());
-          reader.finish(packedEnd);
-          break;
-        }
-        case 0x39: // explicit_bounds, one per field
-          explicitBounds.push(reader.double());
-          break;
-        case 0x4a: // attributes
-          attributeCount = countAttribute(attributeCount, location);
-          readKeyValue(reader, reader.end(end), attributes, location, 0);
-          break;
-        case 0x50: // flags
-          flags = reader.varint();
-          break;
-        case 0x59: // min
-          min = reader.double();
-          break;
-        case 0x61: // max
-          max = reader.double();
-          break;
-        default:
-          reader.skip(tag, HISTOGRAM_POINT, 'HistogramDataPoint');
-      }
-    }
-    reader.finish(end);
-    if (flags & NO_RECORDED_VALUE) return;
-    checkCount(count, 'count', location);
-    checkBuckets(bucketCounts, explicitBounds, location);
-    checkTime(startTime, 'startTimeUnixNano', location);
-    checkTime(time, 'timeUnixNano', location);
-    const point: HistogramPoint = {
-      attributes,
-      startTime,
-      time,
-      count,
-      bucketCounts,
-      explicitBounds,
-    };
-    if (sum !== undefined) {
-      checkValue(sum, 'sum', location);
-      point.sum = sum;
-    }
-    if (min !== undefined) {
-      checkValue(min, 'min', location);
-      point.min = min;
-    }
-    if (max !== undefined) {
-      checkValue(max, 'max', location);
-      point.max = max;
-    }
-    points.push(point);
   }
 
   /** Data points (field 1) in an ExponentialHistogram or Summary, which are skipped unread. */

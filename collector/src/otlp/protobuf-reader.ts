@@ -143,8 +143,9 @@ export class ProtobufReader {
     const field = Math.floor(tag / 8);
     const wireType = tag & 7;
     const start = this.position - varintLength(tag);
-    if (field === 0)
+    if (field === 0) {
       throw new OtlpDecodeError(`malformed protobuf: field number 0 at byte ${start}`);
+    }
     if (field < 32 && (known >>> field) & 1) {
       throw new OtlpDecodeError(
         `malformed protobuf: wrong wire type ${wireType} for ${message} field ${field} at byte ${start}`,

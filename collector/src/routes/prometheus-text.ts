@@ -1,3 +1,4 @@
+import type { ActiveAlert } from '../alerts/index.js';
 import type { Snapshot } from '../view/snapshot.js';
 
 interface Family {
@@ -10,7 +11,7 @@ interface Family {
  * The collector's view in the Prometheus text format (version 0.0.4), with the names and labels
  * of the team's design: one family per figure, labels provider, model, key, graph, node.
  */
-export function prometheusText(view: Snapshot): string {
+export function prometheusText(view: Snapshot, alerts: readonly ActiveAlert[] = []): string {
   const families = new Map<string, Family>();
   const sample = (
     name: string,
@@ -100,6 +101,22 @@ export function prometheusText(view: Snapshot): string {
       'Executions of a graph node running now',
       labels,
       node.activeExecutions,
+    );
+  }
+  const firing = new Map<string, { rule: string; severity: string; count: number }>();
+  for (const alert of alerts) {
+    if (alert.state !== 'firing') continue;
+    const id = `${alert.ruleId}\u0000${alert.severity}`;
+    const entry = firing.get(id) ?? { rule: alert.ruleId, severity: alert.severity, count: 0 };
+    entry.count++;
+    firing.set(id, entry);
+  }
+  for (const { rule, severity, count } of firing.values()) {
+    sample(
+      'headroom_alerts_firing',
+      'Alerts firing now, per rule and severity',
+      { rule, severity },
+      count,
     );
   }
   let text = '';

@@ -1,0 +1,163 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.js';
+import { Collector } from '../src/collector.js';
+import { defaultRules } from '../src/config/index.js';
+import { openStore } from '../src/storage/index.js';
+import { fakeClock, OPENAI_KEY, point, replicaExport, sum } from '../src/view/test-helpers.js';
+import { json, resources } from './helpers.js';
+
+const open = resources();
+afterEach(() => open.close());
+
+const RPM = 600;
+const ok = { ...OPENAI_KEY, 'headroom.outcome': 'ok' };
+const limited = { ...OPENAI_KEY, 'headroom.outcome': 'rate_limited' };
+
+describe('alerts', () => {
+  it('a ramp: the utilization warning fires before the first 429, and resolves after the ramp ends', () => {
+    const clock = fakeClock();
+    const store = openStore(open.directory());
+    open.add(() => store.close());
+    for (const rule of defaultRules(clock.now())) store.putRule(rule);
+    store.putCeiling({
+      id: 'c',
+      key: 'prod',
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      rpm: RPM,
+      updatedAt: clock.now(),
+    });
+    const collector = new Collector({ now: clock.now, store });
+    // The provider as the mock enforces it: at most rpm/60 in any second, and rpm in any 60 s.
+    const admitted: number[] = [];
+    let first429: number | undefined;
+    let firstFiring: number | undefined;
+    let lastResolved: number | undefined;
+    for (let second = 0; second < 200; second++) {
+      // One more request per second every 6 s up to 12/s, then back to zero at second 100.
+      const offered = second < 100 ? Math.min(12, Math.floor(second / 6)) : 0;
+      const lastMinute = admitted.slice(-59).reduce((total, value) => total + value, 0);
+      const accepted = Math.min(offered, RPM / 60, Math.max(0, RPM - lastMinute));
+      admitted.push(accepted);
+      if (accepted < offered && first429 === undefined) first429 = second;
+      collector.view.ingestMetrics(
+        replicaExport('replica', [
+          sum(
+            'headroom.requests',
+            [point(ok, accepted, clock.now()), point(limited, offered - accepted, clock.now())],
+            'delta',
+          ),
+          sum('headroom.calls', [point(ok, offered, clock.now())], 'delta'),
+        ]),
+      );
+      for (const transition of collector.evaluate()) {
+        if (transition.ruleId === 'default-utilization-warning' && transition.state === 'firing')
+          firstFiring ??= second;
+        if (transition.ruleId === 'default-utilization-warning' && transition.state === 'resolved')
+          lastResolved = second;
+      }
+      clock.advance(1000);
+    }
+    expect(first429).toBe(66);
+    expect(firstFiring).toBeDefined();
+    expect(firstFiring!).toBeLessThan(first429!);
+    expect(lastResolved).toBeDefined();
+    expect(lastResolved!).toBeGreaterThan(100);
+    expect(collector.activeAlerts()).toEqual([]);
+    const history = store.listTransitions({ ruleId: 'default-utilization-warning', limit: 1000 });
+    expect(history.map((transition) => transition.state).reverse()).toEqual(
+      expect.arrayContaining(['pending', 'firing', 'resolved']),
+    );
+    const firing = history.find((transition) => transition.state === 'firing')!;
+    expect(firing.diagnosis).toMatchObject({
+      cause: expect.any(String),
+      fix: { text: expect.any(String) },
+    });
+  });
+
+  it('a firing alert is delivered to a webhook, and listed by /api/alerts', async () => {
+    const received: unknown[] = [];
+    const receiver = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => {
+        body += chunk;
+      });
+      request.on('end', () => {
+        received.push(JSON.parse(body));
+        response.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    open.add(() => new Promise((resolve) => receiver.close(resolve)));
+    const clock = fakeClock();
+    const store = openStore(open.directory());
+    open.add(() => store.close());
+    for (const rule of defaultRules(clock.now())) store.putRule(rule);
+    store.putWebhook({
+      id: 'hook',
+      url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
+      severities: [],
+      enabled: true,
+      updatedAt: clock.now(),
+    });
+    const collector = new Collector({ now: clock.now, store });
+    collector.view.ingestMetrics(
+      replicaExport('replica', [
+        sum('headroom.requests', [point(limited, 3, clock.now())], 'delta'),
+      ]),
+    );
+    const transitions = collector.evaluate();
+    expect(transitions.map((transition) => [transition.ruleId, transition.state])).toEqual([
+      ['default-rate-limited-critical', 'pending'],
+      ['default-rate-limited-critical', 'firing'],
+    ]);
+    await collector.idle();
+    expect(received).toHaveLength(1);
+    expect((received[0] as { text: string }).text).toMatch(/^\[FIRING\] critical: /);
+    const app = createApp(collector);
+    const alerts = await json(app.request('http://localhost/api/alerts'));
+    expect(alerts.active).toMatchObject([
+      { ruleId: 'default-rate-limited-critical', state: 'firing', severity: 'critical', value: 3 },
+    ]);
+    expect(alerts.history.map((transition: { state: string }) => transition.state)).toEqual([
+      'firing',
+      'pending',
+    ]);
+    expect((await app.request('http://localhost/api/alerts?state=burning')).status).toBe(400);
+    const text = await (await app.request('http://localhost/metrics')).text();
+    expect(text).toContain(
+      'headroom_alerts_firing{rule="default-rate-limited-critical",severity="critical"} 1\n',
+    );
+  });
+
+  it('writes minutes that ended as rollups', () => {
+    const clock = fakeClock(Date.UTC(2026, 10, 26, 9, 0, 30));
+    const store = openStore(open.directory());
+    open.add(() => store.close());
+    const collector = new Collector({ now: clock.now, store });
+    collector.view.ingestMetrics(
+      replicaExport('replica', [sum('headroom.requests', [point(ok, 5, clock.now())], 'delta')]),
+    );
+    expect(collector.rollup()).toEqual([]);
+    clock.advance(60_000);
+    const rows = collector.rollup();
+    expect(rows).toEqual([
+      {
+        minute: Date.UTC(2026, 10, 26, 9, 0, 0),
+        key: 'prod',
+        provider: 'openai',
+        model: 'gpt-4o-mini',
+        requests: 5,
+        rateLimited: 0,
+        calls: 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        peakActive: 0,
+        replicas: 1,
+      },
+    ]);
+    expect(store.queryRollups({ from: 0, to: Date.UTC(2030, 0) })).toEqual(rows);
+  });
+});
