@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Collector } from './collector.js';
 import { requireToken } from './middleware/require-token.js';
 import { OtlpDecodeError } from './otlp/index.js';
@@ -30,7 +31,8 @@ export function createApp(
   const app = new Hono();
   app.onError((error, c) => {
     if (error instanceof HTTPException) return c.json({ error: error.message }, error.status);
-    if (error instanceof OtlpDecodeError) return c.json({ error: error.message }, 400);
+    if (error instanceof OtlpDecodeError)
+      return c.json({ error: error.message }, error.status as ContentfulStatusCode);
     onUnexpectedError?.(error);
     return c.json({ error: 'internal error' }, 500);
   });
