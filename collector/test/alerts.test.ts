@@ -132,7 +132,7 @@ describe('alerts', () => {
     );
   });
 
-  it('writes minutes that ended as rollups', () => {
+  it('writes minutes that ended as rollups, and serves them as 1-minute history', async () => {
     const clock = fakeClock(Date.UTC(2026, 10, 26, 9, 0, 30));
     const store = openStore(open.directory());
     open.add(() => store.close());
@@ -159,5 +159,12 @@ describe('alerts', () => {
       },
     ]);
     expect(store.queryRollups({ from: 0, to: Date.UTC(2030, 0) })).toEqual(rows);
+    const history = await json(
+      createApp(collector).request('http://localhost/api/history?minutes=3'),
+    );
+    const minute = Date.UTC(2026, 10, 26, 9, 0, 0) / 1000;
+    expect(history.resolutionSeconds).toBe(60);
+    expect(history.seconds).toEqual([minute - 120, minute - 60, minute]);
+    expect(history.keys['prod|openai|gpt-4o-mini'].requestsPerMinute).toEqual([0, 0, 5]);
   });
 });

@@ -43,6 +43,33 @@ async function replicaCalls(url: string, instance: string, calls: number) {
   await headroom.shutdown();
 }
 
+async function replicaRateLimited(url: string) {
+  const headroom = init({
+    serviceName: 'worker',
+    serviceInstanceId: 'limited',
+    collectorUrl: url,
+    exportIntervalMillis: 60_000,
+    registerGlobals: false,
+  });
+  await headroom
+    .trackCall({ provider: 'openai', model: 'gpt-4o-mini', key: 'prod' }, async () => {
+      throw Object.assign(new Error('slow down'), { status: 429 });
+    })
+    .catch(() => {});
+  await headroom.shutdown();
+}
+
+/** Polls `check` until it returns a value (the collector evaluates alerts once a second). */
+async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting for the collector');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 describe('collector process', () => {
   it('takes protobuf from the real OTLP exporter; a restarted replica never counts negative or double', async () => {
     const running = await startCollector({ port: 0 });
@@ -118,6 +145,12 @@ describe('collector process', () => {
       }),
     );
     const webhook = await json(send('/api/webhooks', { url: 'http://127.0.0.1:9/hook' }));
+    // A 429 reported by a replica fires the default critical rule within a second or two.
+    await replicaRateLimited(first.url);
+    const fired = await waitFor(async () => {
+      const alerts = await json(fetch(`${first.url}/api/alerts?state=firing`));
+      return alerts.history.length > 0 ? alerts.history : undefined;
+    });
     first.child.kill('SIGKILL');
     await once(first.child, 'exit');
     const second = await start();
@@ -130,5 +163,6 @@ describe('collector process', () => {
       (await list('/api/rules')).filter((item: { id: string }) => item.id.startsWith('default-')),
     ).toHaveLength(6);
     expect(await list('/api/webhooks')).toEqual([webhook]);
+    expect((await list('/api/alerts?state=firing')).history.slice(-fired.length)).toEqual(fired);
   });
 });

@@ -2,10 +2,12 @@ import type { Context } from 'hono';
 import type { Collector } from '../collector.js';
 import { httpError } from '../http-error.js';
 import { history, MAX_HISTORY_SECONDS } from '../view/history.js';
+import { MAX_HISTORY_MINUTES, rollupHistory } from '../view/rollup-history.js';
 
 /**
  * `GET /api/history?seconds=300` (or `from`/`to` in epoch seconds): chart-ready history at 1 s
- * resolution for up to the last hour.
+ * resolution for up to the last hour. `?minutes=1440`: 1-minute resolution from the rollups on
+ * disk, up to 7 days.
  */
 export function historyRoute(collector: Collector) {
   return function historyHandler(c: Context) {
@@ -21,6 +23,21 @@ export function historyRoute(collector: Collector) {
         );
       return value;
     };
+    const minutes = number('minutes');
+    if (minutes !== undefined) {
+      if (minutes < 1 || minutes > MAX_HISTORY_MINUTES) {
+        throw httpError(
+          400,
+          `Expected \`minutes\` to be from 1 to ${MAX_HISTORY_MINUTES}, got ${minutes}`,
+        );
+      }
+      const toMinute = Math.floor(now / 60) - 1;
+      const fromMinute = toMinute - minutes + 1;
+      const rows =
+        collector.store?.queryRollups({ from: fromMinute * 60_000, to: (toMinute + 1) * 60_000 }) ??
+        [];
+      return c.json(rollupHistory(rows, fromMinute, toMinute));
+    }
     const seconds = number('seconds');
     if (seconds !== undefined && (seconds < 1 || seconds > MAX_HISTORY_SECONDS)) {
       throw httpError(

@@ -1,0 +1,46 @@
+import type { Rollup } from '../storage/types.js';
+import type { History } from './history.js';
+
+/** Minutes of rollups kept on disk: 7 days. */
+export const MAX_HISTORY_MINUTES = 7 * 24 * 60;
+
+/**
+ * History at 1-minute resolution from the rollups, in the same columnar shape as the 1-second
+ * history (x in epoch seconds, one column per series; minutes without traffic are zeros).
+ */
+export function rollupHistory(
+  rows: readonly Rollup[],
+  fromMinute: number,
+  toMinute: number,
+): History & { resolutionSeconds: number } {
+  const length = Math.max(0, toMinute - fromMinute + 1);
+  const seconds = Array.from({ length }, (_, index) => (fromMinute + index) * 60);
+  const result: History & { resolutionSeconds: number } = {
+    seconds,
+    resolutionSeconds: 60,
+    keys: {},
+    nodes: {},
+  };
+  const zeros = () => new Array<number>(length).fill(0);
+  for (const row of rows) {
+    const index = Math.floor(row.minute / 60_000) - fromMinute;
+    if (index < 0 || index >= length) continue;
+    const id = `${row.key}|${row.provider}|${row.model}`;
+    const series = (result.keys[id] ??= {
+      key: row.key,
+      provider: row.provider,
+      model: row.model,
+      requestsPerMinute: zeros(),
+      tokensPerMinute: zeros(),
+      rateLimitedPerMinute: zeros(),
+      retriesPerMinute: zeros(),
+      peakActiveCalls: zeros(),
+    });
+    series.requestsPerMinute[index] = row.requests;
+    series.tokensPerMinute[index] = row.inputTokens + row.outputTokens;
+    series.rateLimitedPerMinute[index] = row.rateLimited;
+    series.retriesPerMinute[index] = Math.max(0, row.requests - row.calls);
+    series.peakActiveCalls[index] = row.peakActive;
+  }
+  return result;
+}
