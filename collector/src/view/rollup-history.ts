@@ -26,16 +26,20 @@ export function rollupHistory(
     const index = Math.floor(row.minute / 60_000) - fromMinute;
     if (index < 0 || index >= length) continue;
     const id = `${row.key}|${row.provider}|${row.model}`;
-    const series = (result.keys[id] ??= {
-      key: row.key,
-      provider: row.provider,
-      model: row.model,
-      requestsPerMinute: zeros(),
-      tokensPerMinute: zeros(),
-      rateLimitedPerMinute: zeros(),
-      retriesPerMinute: zeros(),
-      peakActiveCalls: zeros(),
-    });
+    let series = result.keys[id];
+    if (series === undefined) {
+      series = {
+        key: row.key,
+        provider: row.provider,
+        model: row.model,
+        requestsPerMinute: zeros(),
+        tokensPerMinute: zeros(),
+        rateLimitedPerMinute: zeros(),
+        retriesPerMinute: zeros(),
+        peakActiveCalls: zeros(),
+      };
+      result.keys[id] = series;
+    }
     series.requestsPerMinute[index] = row.requests;
     series.tokensPerMinute[index] = row.inputTokens + row.outputTokens;
     series.rateLimitedPerMinute[index] = row.rateLimited;
