@@ -7,129 +7,40 @@
 // Targets on a 2-core machine: >= 100,000 points/s, >= 20,000 spans/s, RSS <= 256 MiB at 10,000
 // series, p95 record-to-frame <= 1 s.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { init } from '@headroom/sdk';
-import { SpanKind } from '@opentelemetry/api';
-import {
-  JsonMetricsSerializer,
-  JsonTraceSerializer,
-  ProtobufMetricsSerializer,
-  ProtobufTraceSerializer,
-} from '@opentelemetry/otlp-transformer';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { AggregationTemporality, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
 import { Collector, createApp } from '../dist/index.js';
+import {
+  encodeMetrics,
+  encodeSpans,
+  REPLICAS,
+  replicaMetrics,
+  replicaSpans,
+} from './replica-payloads.mjs';
 
-const REPLICAS = 16;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
-class ManualReader extends MetricReader {
-  constructor() {
-    super({ aggregationTemporalitySelector: () => AggregationTemporality.DELTA });
-  }
-  async onForceFlush() {}
-  async onShutdown() {}
-}
-
-/** One export of one replica, as Headroom's SDK sends it: every instrument over `streams` attribute sets. */
-async function metricsExport(replica, streams) {
-  const reader = new ManualReader();
-  const provider = new MeterProvider({
-    resource: resourceFromAttributes({
-      'service.name': 'bench',
-      'service.instance.id': `replica-${replica}`,
-    }),
-    readers: [reader],
-  });
-  const meter = provider.getMeter('@headroom/sdk');
-  const requests = meter.createCounter('headroom.requests');
-  const calls = meter.createCounter('headroom.calls');
-  const tokens = meter.createCounter('headroom.tokens');
-  const active = meter.createUpDownCounter('headroom.calls.active');
-  const duration = meter.createHistogram('gen_ai.client.operation.duration', { unit: 's' });
-  for (const attributes of streams) {
-    const outcome = { ...attributes, 'headroom.outcome': 'ok' };
-    requests.add(3, outcome);
-    calls.add(2, outcome);
-    tokens.add(300, { ...attributes, 'gen_ai.token.type': 'input' });
-    tokens.add(40, { ...attributes, 'gen_ai.token.type': 'output' });
-    active.add(1, attributes);
-    duration.record(0.8, attributes);
-  }
-  const { resourceMetrics } = await reader.collect();
-  await provider.shutdown();
-  let points = 0;
-  for (const scope of resourceMetrics.scopeMetrics)
-    for (const metric of scope.metrics) points += metric.dataPoints.length;
-  return {
-    points,
-    protobuf: ProtobufMetricsSerializer.serializeRequest(resourceMetrics),
-    json: JsonMetricsSerializer.serializeRequest(resourceMetrics),
-  };
-}
-
-function streamsFor(replica, count) {
-  const streams = [];
+/** 10,000 / 16 attribute sets for one replica: tenants and nodes multiply a few keys and models. */
+function manySeries(replica, count) {
+  const series = [];
   for (let index = 0; index < count; index++) {
-    streams.push({
+    series.push({
       'gen_ai.operation.name': 'chat',
       'gen_ai.provider.name': index % 3 === 0 ? 'anthropic' : 'openai',
       'gen_ai.request.model': `model-${index % 5}`,
       'headroom.key': `key-${index % 4}`,
-      'headroom.tenant': `tenant-${(index >> 2) % 50}`,
+      'headroom.tenant': `tenant-${(index >> 2) % 50}-${replica}`,
       'headroom.graph.name': 'agent',
       'headroom.graph.node': `node-${index % 10}`,
       'server.address': 'api.example.com',
-      'service.replica': replica,
     });
   }
-  return streams;
-}
-
-function spansExport(replica, count) {
-  const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({
-      'service.name': 'bench',
-      'service.instance.id': `replica-${replica}`,
-    }),
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
-  });
-  const tracer = provider.getTracer('other-instrumentation');
-  for (let index = 0; index < count / 2; index++) {
-    const call = tracer.startSpan('chat gpt-4o-mini', {
-      kind: SpanKind.CLIENT,
-      attributes: {
-        'gen_ai.operation.name': 'chat',
-        'gen_ai.provider.name': 'openai',
-        'gen_ai.request.model': 'gpt-4o-mini',
-        'gen_ai.usage.input_tokens': 120,
-        'gen_ai.usage.output_tokens': 30,
-      },
-    });
-    const attempt = tracer.startSpan('POST', {
-      kind: SpanKind.CLIENT,
-      attributes: { 'http.request.method': 'POST', 'http.response.status_code': 200 },
-    });
-    attempt.end();
-    call.end();
-  }
-  const spans = exporter.getFinishedSpans();
-  return {
-    spans: spans.length,
-    protobuf: ProtobufTraceSerializer.serializeRequest(spans),
-    json: JsonTraceSerializer.serializeRequest(spans),
-  };
+  return series;
 }
 
 async function throughput(path, payloads, encoding, unit) {
@@ -155,40 +66,52 @@ async function throughput(path, payloads, encoding, unit) {
   return items / ((performance.now() - started) / 1000);
 }
 
-/** In a fresh process: hold 10,000 series and report RSS. */
-async function rssChild() {
+/**
+ * In a fresh process that only runs the collector: ingest the 16 replicas' exports (made by the
+ * parent, read from files) holding 10,000 series between them, and report RSS.
+ */
+async function rssChild(directory) {
   const app = createApp(new Collector());
-  const perReplica = 10_000 / REPLICAS;
-  let series = 0;
   for (let replica = 0; replica < REPLICAS; replica++) {
-    const payload = await metricsExport(replica, streamsFor(replica, perReplica));
-    series += perReplica;
+    const body = readFileSync(join(directory, `replica-${replica}.pb`));
     const response = await app.request('http://localhost/v1/metrics', {
       method: 'POST',
-      body: payload.protobuf,
+      body,
       headers: { 'content-type': 'application/x-protobuf' },
     });
     if (response.status !== 200) throw new Error(`ingest answered ${response.status}`);
   }
   globalThis.gc?.();
-  process.stdout.write(JSON.stringify({ series, rss: process.memoryUsage().rss }));
+  process.stdout.write(JSON.stringify({ rss: process.memoryUsage().rss }));
 }
 
-function rssInFreshProcess() {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--expose-gc', fileURLToPath(import.meta.url), '--rss-child'],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
+async function rssInFreshProcess(series) {
+  const directory = mkdtempSync(join(tmpdir(), 'headroom-rss-'));
+  try {
+    for (let replica = 0; replica < REPLICAS; replica++) {
+      const payload = encodeMetrics(
+        await replicaMetrics(replica, manySeries(replica, series / REPLICAS)),
+      );
+      writeFileSync(join(directory, `replica-${replica}.pb`), payload.protobuf);
+    }
+    const { rss } = await new Promise((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        ['--expose-gc', fileURLToPath(import.meta.url), '--rss-child', directory],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      let output = '';
+      child.stdout.on('data', (chunk) => {
+        output += chunk;
+      });
+      child.once('exit', (code) =>
+        code === 0 ? resolve(JSON.parse(output)) : reject(new Error(`rss child exited ${code}`)),
+      );
     });
-    child.once('exit', (code) =>
-      code === 0 ? resolve(JSON.parse(output)) : reject(new Error(`rss child exited ${code}`)),
-    );
-  });
+    return { series, rss };
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
 }
 
 /** Record a call in the SDK, time until an SSE frame from the real collector shows it. */
@@ -267,14 +190,18 @@ async function latency(samples) {
 }
 
 if (process.argv.includes('--rss-child')) {
-  await rssChild();
+  await rssChild(process.argv.at(-1));
 } else {
   const metricPayloads = await Promise.all(
-    Array.from({ length: REPLICAS }, (_, replica) =>
-      metricsExport(replica, streamsFor(replica, 40)),
+    Array.from({ length: REPLICAS }, async (_, replica) =>
+      encodeMetrics(await replicaMetrics(replica)),
     ),
   );
-  const spanPayloads = Array.from({ length: REPLICAS }, (_, replica) => spansExport(replica, 512));
+  const spanPayloads = await Promise.all(
+    Array.from({ length: REPLICAS }, async (_, replica) =>
+      encodeSpans(await replicaSpans(replica)),
+    ),
+  );
   const pointsPerExport = metricPayloads[0].points;
   const rows = [
     [
@@ -294,10 +221,10 @@ if (process.argv.includes('--rss-child')) {
     ],
     ['spans/s, JSON', await throughput('/v1/traces', spanPayloads, 'json', 'spans'), 20_000],
   ];
-  const memory = await rssInFreshProcess();
+  const memory = await rssInFreshProcess(10_000);
   const delay = await latency(Number(process.env.BENCH_SAMPLES ?? 40));
   console.log(
-    `Collector benchmark: ${REPLICAS} replicas, ${pointsPerExport} points per metrics export, 512 spans per trace export`,
+    `Collector benchmark: ${REPLICAS} replicas, ${pointsPerExport} points per metrics export, ${spanPayloads[0].spans} spans per trace export`,
   );
   for (const [label, value, target] of rows) {
     console.log(
