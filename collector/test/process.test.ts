@@ -71,20 +71,25 @@ async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs = 10_00
 }
 
 describe('collector process', () => {
-  it('takes protobuf from the real OTLP exporter; a restarted replica never counts negative or double', async () => {
+  it('8 replicas over OTLP/protobuf from the real exporter give exact RPM, TPM and replicas; a restarted one never counts negative or double', async () => {
     const running = await startCollector({ port: 0 });
     open.add(() => running.close());
-    await replicaCalls(running.url, 'replica-1', 5);
-    await replicaCalls(running.url, 'replica-2', 2);
-    // replica-1 restarts: same instance id, counters start again from zero with a new start time.
+    // 8 replicas, replica i making i calls; replica-1 then restarts (same instance id, counters
+    // from zero with a new start time) and makes 3 more.
+    for (let index = 1; index <= 8; index++)
+      await replicaCalls(running.url, `replica-${index}`, index);
     await replicaCalls(running.url, 'replica-1', 3);
     const snapshot = await json(fetch(`${running.url}/api/snapshot`));
+    expect(snapshot.keys).toHaveLength(1);
     expect(snapshot.keys[0]).toMatchObject({
       key: 'team',
       provider: 'anthropic',
-      requestsPerMinute: 10,
-      callsPerMinute: 10,
-      tokensPerMinute: 100,
+      model: 'claude-haiku',
+      requestsPerMinute: 39,
+      callsPerMinute: 39,
+      inputTokensPerMinute: 7 * 39,
+      outputTokensPerMinute: 3 * 39,
+      tokensPerMinute: 390,
     });
     expect(
       snapshot.keys[0].replicas.map((share: { instance: string; requestsPerMinute: number }) => [
@@ -92,8 +97,14 @@ describe('collector process', () => {
         share.requestsPerMinute,
       ]),
     ).toEqual([
-      ['replica-1', 8],
+      ['replica-1', 4],
       ['replica-2', 2],
+      ['replica-3', 3],
+      ['replica-4', 4],
+      ['replica-5', 5],
+      ['replica-6', 6],
+      ['replica-7', 7],
+      ['replica-8', 8],
     ]);
   });
 
