@@ -1,12 +1,24 @@
-// The demo until the collector and dashboard exist: a mock provider with real rate limits, an
+// The demo: the collector (serving the dashboard), a mock provider with real rate limits, and an
 // app that alternates between an uncontrolled fan-out (Promise.all over 40 calls) and the same
-// work behind a semaphore of 4, and one line a second of what the Headroom SDK recorded.
+// work behind a semaphore of 4, with one line a second of what the Headroom SDK recorded.
+import { startCollector } from '@headroom/collector';
 import { startMockProvider } from '@headroom/mock-provider';
 import { init } from '@headroom/sdk';
 import { AggregationTemporality } from '@opentelemetry/sdk-metrics';
 import OpenAI from 'openai';
 
 const RPM = 240;
+const port = Number(process.env.HEADROOM_PORT ?? 4800);
+const collector = await startCollector({
+  port,
+  data: '.headroom',
+  log: (line) => console.log(`collector: ${line}`),
+}).catch((error) => {
+  console.error(
+    `headroom: cannot start the collector on port ${port} (${error.message}); set HEADROOM_PORT`,
+  );
+  process.exit(1);
+});
 const mock = await startMockProvider({
   port: 0,
   defaultLimits: { rpm: RPM, tpm: 200_000, concurrency: 10 },
@@ -48,7 +60,7 @@ const figures = {
 
 const headroom = init({
   serviceName: 'headroom-demo',
-  collectorUrl: false,
+  collectorUrl: collector.url,
   metricExporter: figures,
   exportIntervalMillis: 1000,
 });
@@ -76,12 +88,14 @@ async function withLimit(limit, count, task) {
   );
 }
 
+console.log(`\ndashboard: ${collector.url}   (open it in a browser)`);
 console.log(`mock provider on ${mock.url} with ${RPM} RPM, 10 concurrent per key\n`);
 const stop = async () => {
   if (stopping) return;
   stopping = true;
   await headroom.shutdown();
   await mock.close();
+  await collector.close();
   const stats = mock.stats().totals;
   console.log(`\nprovider saw ${stats.requests} requests, ${stats.rateLimited} refused with 429`);
   process.exit(0);

@@ -6,6 +6,7 @@ import { requireToken } from './middleware/require-token.js';
 import { OtlpDecodeError } from './otlp/index.js';
 import { alertsRoute } from './routes/alerts-route.js';
 import { configRoutes } from './routes/config-routes.js';
+import { dashboardRoute } from './routes/dashboard-route.js';
 import { historyRoute } from './routes/history-route.js';
 import { type LiveOptions, liveRoute } from './routes/live.js';
 import { otlpRoute } from './routes/otlp.js';
@@ -17,6 +18,8 @@ export interface AppOptions {
   token?: string;
   /** Largest request body, before and after gzip. Default 16 MiB. */
   bodyLimit?: number;
+  /** The built dashboard served at `/`; undefined shows how to build it. */
+  dashboardDirectory?: string;
   /** Pacing of `/api/live`. */
   live?: LiveOptions;
   /** Where unexpected errors are reported; they answer 500 and the server goes on. */
@@ -26,7 +29,13 @@ export interface AppOptions {
 /** The collector's HTTP surface, as a Hono app: tests drive it with `app.request(...)`. */
 export function createApp(
   collector: Collector,
-  { token, bodyLimit = 16 * 1024 * 1024, live, onUnexpectedError }: AppOptions = {},
+  {
+    token,
+    bodyLimit = 16 * 1024 * 1024,
+    live,
+    dashboardDirectory,
+    onUnexpectedError,
+  }: AppOptions = {},
 ): Hono {
   const app = new Hono();
   app.onError((error, c) => {
@@ -68,5 +77,10 @@ export function createApp(
       'content-type': 'text/plain; version=0.0.4; charset=utf-8',
     }),
   );
+  // Unknown API paths are API errors, not the page.
+  app.all('/api/*', (c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
+  // The page and its assets: everything not matched above. The API stays behind the token;
+  // the static page holds no data of its own.
+  app.get('*', dashboardRoute(dashboardDirectory));
   return app;
 }

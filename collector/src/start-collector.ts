@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { dashboardDirectory } from '@headroom/dashboard';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { Collector } from './collector.js';
@@ -56,6 +59,7 @@ export async function startCollector({
   const app = createApp(collector, {
     ...(token === undefined ? {} : { token }),
     ...(bodyLimit === undefined ? {} : { bodyLimit }),
+    ...(existsSync(join(dashboardDirectory, 'index.html')) ? { dashboardDirectory } : {}),
     onUnexpectedError: (error) => {
       const message = error instanceof Error ? error.message : String(error);
       if (reported.has(message)) return;

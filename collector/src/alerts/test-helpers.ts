@@ -93,6 +93,7 @@ export function snapshotOf(
     keys: parts.keys ?? [],
     nodes: parts.nodes ?? [],
     graphs: parts.graphs ?? [],
+    edges: [],
   };
 }
 

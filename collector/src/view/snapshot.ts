@@ -1,4 +1,5 @@
 import type { Dimension } from '../storage/types.js';
+import type { EdgeView } from './edge-tracker.js';
 import type { KeySeries } from './key-series.js';
 import type { View } from './view.js';
 
@@ -74,6 +75,8 @@ export interface Snapshot {
   keys: KeyView[];
   nodes: NodeView[];
   graphs: GraphView[];
+  /** Node-to-node transitions observed in the window (from node spans). */
+  edges: EdgeView[];
 }
 
 /** Configured ceilings of a key × provider × model (wildcards already resolved). */
@@ -118,6 +121,7 @@ export function snapshot(view: View, configured: CeilingResolver = () => ({})): 
         recursionLimit: series.recursionLimit ?? null,
       }))
       .sort((a, b) => a.graph.localeCompare(b.graph)),
+    edges: view.edges.edges(second, WINDOW_SECONDS),
   };
 }
 

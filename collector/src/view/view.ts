@@ -7,6 +7,7 @@ import type {
   NumberPoint,
   TracesRequest,
 } from '../otlp/types.js';
+import { EdgeTracker } from './edge-tracker.js';
 import {
   KeySeries,
   type KeySeries as KeySeriesType,
@@ -39,6 +40,7 @@ export class View {
   readonly keys = new Map<string, KeySeries>();
   readonly nodes = new Map<string, NodeSeries>();
   readonly graphs = new Map<string, GraphSeries>();
+  readonly edges = new EdgeTracker();
   readonly now: () => number;
   readonly startedAt: number;
   readonly #counters: CounterState;
@@ -275,6 +277,7 @@ export class View {
       const service = String(resourceSpans.resource['service.name'] ?? 'unknown_service');
       for (const { scope, spans } of resourceSpans.scopes) {
         this.spans += spans.length;
+        for (const span of spans) if (span.kind === 'internal') this.edges.add(span, second);
         if (scope.name === '@headroom/sdk' || this.#metricInstances.has(instance)) continue;
         for (const span of spans) {
           if (

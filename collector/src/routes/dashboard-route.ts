@@ -1,0 +1,55 @@
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import type { Context } from 'hono';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+/**
+ * Serves the built dashboard at `/`. Paths are normalized inside the dashboard's directory, so
+ * `..` cannot reach anything else; files under `assets/` carry content hashes and are cached for
+ * good, `index.html` never. Any other path gets `index.html`, so the page's own routes reload.
+ */
+export function dashboardRoute(directory: string | undefined) {
+  return async function dashboard(c: Context) {
+    if (directory === undefined) {
+      return c.text(
+        'The dashboard is not built: run `npm run build` (or `npm start`) in the Headroom repository.\n',
+        404,
+      );
+    }
+    const requested = decodeURIComponent(new URL(c.req.url).pathname).replace(/^\/+/, '');
+    const path = normalize(join(directory, requested || 'index.html'));
+    const inside = path.startsWith(directory.endsWith(sep) ? directory : directory + sep);
+    const file = inside && (await isFile(path)) ? path : join(directory, 'index.html');
+    if (!(await isFile(file))) {
+      return c.text(
+        'The dashboard is not built: run `npm run build` (or `npm start`) in the Headroom repository.\n',
+        404,
+      );
+    }
+    const hashed = file.includes(`${sep}assets${sep}`);
+    return c.body(await readFile(file), 200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
+      'x-content-type-options': 'nosniff',
+    });
+  };
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,79 @@
+import type { Span } from '../otlp/types.js';
+import { SecondRing } from './second-ring.js';
+
+/** Runs whose node spans are remembered, most recent first out: bounded memory. */
+const MAX_RUNS = 10_000;
+
+interface Run {
+  graph: string;
+  /** Nodes seen at each superstep of the run. */
+  steps: Map<number, Set<string>>;
+}
+
+export interface EdgeView {
+  graph: string;
+  from: string;
+  to: string;
+  /** Transitions in the window. */
+  count: number;
+}
+
+/**
+ * The flow of a graph as observed: node spans carry their superstep, and every node of step s
+ * leads to the nodes of step s + 1 of the same run (trace). A run's spans arrive over several
+ * exports, so each run is remembered (a bounded number of them) and each edge is counted once,
+ * when its second end arrives.
+ */
+export class EdgeTracker {
+  readonly #runs = new Map<string, Run>();
+  readonly #edges = new Map<
+    string,
+    { graph: string; from: string; to: string; ring: SecondRing }
+  >();
+
+  add(span: Span, second: number): void {
+    const graph = span.attributes['headroom.graph.name'];
+    const node = span.attributes['headroom.graph.node'];
+    const step = span.attributes['headroom.graph.step'];
+    if (typeof graph !== 'string' || typeof node !== 'string' || typeof step !== 'number') return;
+    if (!span.name.startsWith('node ')) return;
+    let run = this.#runs.get(span.traceId);
+    if (run === undefined) {
+      run = { graph, steps: new Map() };
+      this.#runs.set(span.traceId, run);
+      if (this.#runs.size > MAX_RUNS) this.#runs.delete(this.#runs.keys().next().value!);
+    }
+    let nodes = run.steps.get(step);
+    if (nodes === undefined) {
+      nodes = new Set();
+      run.steps.set(step, nodes);
+    }
+    if (nodes.has(node)) return;
+    nodes.add(node);
+    for (const before of run.steps.get(step - 1) ?? []) this.#count(graph, before, node, second);
+    for (const after of run.steps.get(step + 1) ?? []) this.#count(graph, node, after, second);
+  }
+
+  #count(graph: string, from: string, to: string, second: number): void {
+    const id = `${graph}\u0000${from}\u0000${to}`;
+    let edge = this.#edges.get(id);
+    if (edge === undefined) {
+      edge = { graph, from, to, ring: new SecondRing(120) };
+      this.#edges.set(id, edge);
+    }
+    edge.ring.add(second, 1);
+  }
+
+  /** Edges with transitions in the `seconds` ending at `second`. */
+  edges(second: number, seconds: number): EdgeView[] {
+    const result: EdgeView[] = [];
+    for (const { graph, from, to, ring } of this.#edges.values()) {
+      const count = ring.sum(second, seconds);
+      if (count > 0) result.push({ graph, from, to, count });
+    }
+    return result.sort(
+      (a, b) =>
+        a.graph.localeCompare(b.graph) || a.from.localeCompare(b.from) || a.to.localeCompare(b.to),
+    );
+  }
+}

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import type { History } from '../api/types';
+import { SeriesBuffers } from '../live/series-buffers';
+import { keyHistory } from '../test/fixtures';
+import { ChartColumns, fillKeyColumns, fillStackedColumns } from './chart-data';
+
+const ID = 'prod|openai|gpt-4o-mini';
+
+function nodes(from: number, series: Record<string, number[]>): History {
+  const seconds = Object.values(series)[0]!.map((_, index) => from + index);
+  return {
+    seconds,
+    keys: {},
+    nodes: Object.fromEntries(
+      Object.entries(series).map(([id, values]) => {
+        const [graph = '', node = ''] = id.split('|');
+        return [id, { graph, node, executionsPerSecond: values, peakActiveCalls: values }];
+      }),
+    ),
+  };
+}
+
+describe('fillKeyColumns', () => {
+  it('gives uPlot x, the fields and the ceiling as a flat line', () => {
+    const buffers = new SeriesBuffers(4);
+    buffers.upsert(keyHistory(1000, [100, 200, 300]));
+    const out = new ChartColumns();
+    expect(fillKeyColumns(buffers, ID, ['requestsPerMinute', 'tokensPerMinute'], 500, out)).toEqual(
+      [
+        [999, 1000, 1001, 1002],
+        [null, 100, 200, 300],
+        [null, 10_000, 20_000, 30_000],
+        [500, 500, 500, 500],
+      ],
+    );
+  });
+
+  it('refills the same arrays on every paint', () => {
+    const buffers = new SeriesBuffers(3);
+    const out = new ChartColumns();
+    buffers.upsert(keyHistory(1000, [1]));
+    const first = fillKeyColumns(buffers, ID, ['requestsPerMinute'], undefined, out);
+    const [xs, ys] = first;
+    buffers.upsert(keyHistory(1001, [2]));
+    const second = fillKeyColumns(buffers, ID, ['requestsPerMinute'], undefined, out);
+    expect(second).toBe(first);
+    expect(second[0]).toBe(xs);
+    expect(second[1]).toBe(ys);
+    expect(second).toEqual([
+      [999, 1000, 1001],
+      [null, 1, 2],
+    ]);
+  });
+
+  it('is all gaps for a key the buffers do not hold', () => {
+    const buffers = new SeriesBuffers(2);
+    buffers.upsert(keyHistory(1000, [1, 2]));
+    expect(
+      fillKeyColumns(buffers, 'other', ['requestsPerMinute'], undefined, new ChartColumns()),
+    ).toEqual([
+      [1000, 1001],
+      [null, null],
+    ]);
+  });
+});
+
+describe('fillStackedColumns', () => {
+  it('stacks the last id at the bottom and keeps each series own values for the legend', () => {
+    const buffers = new SeriesBuffers(3);
+    buffers.upsert(nodes(1000, { 'agent|plan': [1, 2, 3], 'agent|tools': [10, 20, 30] }));
+    const raw = new ChartColumns();
+    const stacked = fillStackedColumns(
+      buffers,
+      'nodes',
+      ['agent|plan', 'agent|tools'],
+      'peakActiveCalls',
+      new ChartColumns(),
+      raw,
+    );
+    expect(stacked).toEqual([
+      [1000, 1001, 1002],
+      [11, 22, 33],
+      [10, 20, 30],
+    ]);
+    expect(raw.columns).toEqual([
+      [0, 0, 0],
+      [1, 2, 3],
+      [10, 20, 30],
+    ]);
+  });
+
+  it('leaves a second null only when no series has a value', () => {
+    const buffers = new SeriesBuffers(4);
+    buffers.upsert(nodes(1000, { 'a|x': [1], 'a|y': [2] }));
+    buffers.upsert(nodes(1002, { 'a|x': [5] }));
+    const stacked = fillStackedColumns(
+      buffers,
+      'nodes',
+      ['a|x', 'a|y'],
+      'peakActiveCalls',
+      new ChartColumns(),
+      new ChartColumns(),
+    );
+    expect(stacked).toEqual([
+      [999, 1000, 1001, 1002],
+      [null, 3, null, 5],
+      [null, 2, null, null],
+    ]);
+  });
+});

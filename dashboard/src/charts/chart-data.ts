@@ -1,0 +1,87 @@
+import type { KeyField, NodeField, SeriesBuffers } from '../live/series-buffers';
+
+/** uPlot's columnar data: x, then one array per series, all of one length. */
+export type Columns = [number[], ...Array<Array<number | null>>];
+
+/**
+ * The arrays one chart hands to uPlot's `setData`, allocated once per range and series count
+ * and refilled in place on every paint.
+ */
+export class ChartColumns {
+  xs: number[] = [];
+  ys: Array<Array<number | null>> = [];
+  columns: Columns = [this.xs];
+
+  /** The columns for `series` series over `length` seconds, reallocated only if those changed. */
+  ensure(length: number, series: number): this {
+    if (length !== this.xs.length || series !== this.ys.length) {
+      this.xs = new Array<number>(length).fill(0);
+      this.ys = Array.from({ length: series }, () => new Array<number | null>(length).fill(null));
+      this.columns = [this.xs, ...this.ys];
+    }
+    return this;
+  }
+}
+
+/**
+ * One key's fields over the range, plus the ceiling as a flat line (when the key has one). The
+ * values are the collector's, as stored.
+ */
+export function fillKeyColumns(
+  buffers: SeriesBuffers,
+  keyId: string | undefined,
+  fields: readonly KeyField[],
+  ceiling: number | undefined,
+  out: ChartColumns,
+): Columns {
+  const { xs, ys, columns } = out.ensure(
+    buffers.capacity,
+    fields.length + (ceiling === undefined ? 0 : 1),
+  );
+  buffers.readSeconds(xs);
+  const series = keyId === undefined ? undefined : buffers.keys.get(keyId);
+  for (let index = 0; index < fields.length; index++) {
+    const column = ys[index]!;
+    if (series === undefined) column.fill(null);
+    else buffers.read(series.columns[fields[index]!], column);
+  }
+  if (ceiling !== undefined) ys[fields.length]!.fill(ceiling);
+  return columns;
+}
+
+/**
+ * One field of several series (nodes, or keys when no graph node was seen), stacked for drawing:
+ * the chart paints the tallest first and each lower one over it, so column `k` holds the top edge
+ * of series `k`, its own value plus those of every series after it. `raw` keeps each series' own
+ * values, for the legend. Null where no series has a value that second.
+ */
+export function fillStackedColumns(
+  buffers: SeriesBuffers,
+  kind: 'keys' | 'nodes',
+  ids: readonly string[],
+  field: KeyField & NodeField,
+  out: ChartColumns,
+  raw: ChartColumns,
+): Columns {
+  const count = ids.length;
+  const length = buffers.capacity;
+  const { xs, ys, columns } = out.ensure(length, count);
+  const own = raw.ensure(length, count).ys;
+  buffers.readSeconds(xs);
+  for (let index = 0; index < count; index++) {
+    const series = buffers[kind].get(ids[index]!);
+    const column = own[index]!;
+    if (series === undefined) column.fill(null);
+    else buffers.read(series.columns[field], column);
+  }
+  // The last id is the bottom of the stack, the first id its top.
+  for (let second = 0; second < length; second++) {
+    let total: number | null = null;
+    for (let index = count - 1; index >= 0; index--) {
+      const value = own[index]![second]!;
+      if (value !== null) total = (total ?? 0) + value;
+      ys[index]![second] = total;
+    }
+  }
+  return columns;
+}

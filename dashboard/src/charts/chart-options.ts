@@ -1,0 +1,135 @@
+import type uPlot from 'uplot';
+import { formatNumber } from '../format/format';
+import type { ChartTheme } from './theme';
+
+/** Every live chart moves its cursor with the others. */
+export const SYNC_KEY = 'headroom-live';
+export const CHART_HEIGHT = 180;
+
+export interface LineSpec {
+  label: string;
+  color: string;
+  dash?: number[];
+}
+
+const numberValue = (_chart: uPlot, value: number | null) =>
+  value === null ? '—' : formatNumber(value);
+
+function base(width: number, theme: ChartTheme, title: string): uPlot.Options {
+  const axis = {
+    stroke: theme.text,
+    grid: { stroke: theme.grid, width: 1 },
+    ticks: { stroke: theme.grid, width: 1 },
+  };
+  return {
+    title,
+    width,
+    height: CHART_HEIGHT,
+    // The collector sends final values; the chart draws them as they are, without animation.
+    cursor: { sync: { key: SYNC_KEY }, drag: { x: false, y: false } },
+    scales: {
+      x: { time: true },
+      y: { range: (_chart, _min, max) => [0, max > 0 ? max * 1.05 : 1] },
+    },
+    axes: [
+      axis,
+      { ...axis, size: 56, values: (_chart, ticks) => ticks.map((tick) => formatNumber(tick)) },
+    ],
+    series: [{}],
+  };
+}
+
+/**
+ * Lines of one key, with its ceiling as a dashed line (the last series, when there is one) and
+ * the warning band, 80 to 95 % of the ceiling, shaded under everything. `ceiling()` is read on
+ * every draw, so a new ceiling needs new data, not a new chart.
+ */
+export function keyChartOptions({
+  title,
+  width,
+  theme,
+  lines,
+  ceilingLabel,
+  ceiling,
+}: {
+  title: string;
+  width: number;
+  theme: ChartTheme;
+  lines: readonly LineSpec[];
+  /** Absent: the chart has no ceiling series. */
+  ceilingLabel?: string;
+  ceiling: () => number | undefined;
+}): uPlot.Options {
+  const options = base(width, theme, title);
+  for (const line of lines)
+    options.series.push({
+      label: line.label,
+      stroke: line.color,
+      width: 2,
+      value: numberValue,
+      ...(line.dash && { dash: line.dash }),
+      points: { show: false },
+    });
+  if (ceilingLabel !== undefined)
+    options.series.push({
+      label: ceilingLabel,
+      stroke: theme.ceiling,
+      width: 1.5,
+      dash: [6, 4],
+      value: numberValue,
+      points: { show: false },
+    });
+  options.hooks = {
+    drawClear: [
+      (chart) => {
+        const value = ceiling();
+        if (value === undefined) return;
+        const { ctx, bbox } = chart;
+        const top = Math.max(bbox.top, chart.valToPos(value * 0.95, 'y', true));
+        const bottom = Math.min(bbox.top + bbox.height, chart.valToPos(value * 0.8, 'y', true));
+        if (bottom <= top) return;
+        ctx.save();
+        ctx.fillStyle = theme.band;
+        ctx.fillRect(bbox.left, top, bbox.width, bottom - top);
+        ctx.restore();
+      },
+    ],
+  };
+  return options;
+}
+
+/**
+ * Series stacked by drawing: the data holds each series' top edge, the tallest is drawn first
+ * and the rest over it, with opaque fills. The legend shows each series' own value from `raw`.
+ */
+export function stackedChartOptions({
+  title,
+  width,
+  theme,
+  labels,
+  raw,
+}: {
+  title: string;
+  width: number;
+  theme: ChartTheme;
+  labels: readonly string[];
+  raw: () => ReadonlyArray<ReadonlyArray<number | null>>;
+}): uPlot.Options {
+  const options = base(width, theme, title);
+  labels.forEach((label, index) => {
+    const color = theme.series[index % theme.series.length]!;
+    options.series.push({
+      label,
+      stroke: color,
+      fill: color,
+      width: 1,
+      points: { show: false },
+      value: (_chart, _value, seriesIndex, dataIndex) => {
+        if (dataIndex === null) return '—';
+        const own = raw()[seriesIndex]?.[dataIndex];
+        return own === null || own === undefined ? '—' : formatNumber(own);
+      },
+    });
+  });
+  return options;
+}

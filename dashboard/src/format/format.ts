@@ -1,0 +1,101 @@
+import type { Dimension } from '../api/types';
+
+const whole = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const oneDecimal = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
+const twoDecimals = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+
+/** Counts and rates as people read them: `182,400`, `8.3`. */
+export function formatNumber(value: number): string {
+  return Math.abs(value) >= 100 ? whole.format(value) : oneDecimal.format(value);
+}
+
+/** Ratios like retry amplification: `1.25`. */
+export function formatRatio(value: number): string {
+  return twoDecimals.format(value);
+}
+
+/** A ratio as a whole percentage: 0.934 → `93 %`. */
+export function formatPercent(ratio: number): string {
+  return `${Math.round(ratio * 100)} %`;
+}
+
+export const DIMENSION_LABEL: Readonly<Record<Dimension, string>> = {
+  rpm: 'RPM',
+  tpm: 'TPM',
+  concurrency: 'In flight',
+};
+
+/** Where a utilization stands against the default alert rules (80 % warning, 95 % critical). */
+export type Level = 'ok' | 'warning' | 'critical';
+
+export function levelOf(utilization: number): Level {
+  if (utilization >= 0.95) return 'critical';
+  if (utilization >= 0.8) return 'warning';
+  return 'ok';
+}
+
+/**
+ * Headroom left as a whole percentage, rounded down (a tool that warns of ceilings should not
+ * round up what is left). Works in thousandths, the precision the collector rounds utilization
+ * to, so 1 − 0.84 is 16, not 15.999….
+ */
+export function headroomPercent(utilization: number): number {
+  return Math.floor((1000 - Math.round(utilization * 1000)) / 10);
+}
+
+/** `16 % headroom`, `at the ceiling`, or `over the ceiling by 4 %`. */
+export function headroomPhrase(utilization: number): string {
+  const left = headroomPercent(utilization);
+  if (left > 0) return `${left} % headroom`;
+  const over = Math.ceil((Math.round(utilization * 1000) - 1000) / 10);
+  return over > 0 ? `over the ceiling by ${over} %` : '0 % headroom';
+}
+
+/** `RPM 420 / 500 · 16 % headroom`, or `RPM 420 · no ceiling`. */
+export function headroomText(
+  dimension: Dimension,
+  use: number,
+  ceiling: number | undefined,
+  utilization: number | undefined,
+): string {
+  const label = DIMENSION_LABEL[dimension];
+  if (ceiling === undefined || utilization === undefined)
+    return `${label} ${formatNumber(use)} · no ceiling`;
+  return `${label} ${formatNumber(use)} / ${formatNumber(ceiling)} · ${headroomPhrase(utilization)}`;
+}
+
+/** `3 s ago`, `4 min ago`, `2 h ago`. */
+export function formatAgo(milliseconds: number): string {
+  const seconds = Math.max(0, Math.round(milliseconds / 1000));
+  if (seconds < 60) return `${seconds} s ago`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  return `${Math.floor(minutes / 60)} h ago`;
+}
+
+const timeFormat = new Intl.DateTimeFormat(undefined, {
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
+/** A clock time for the alert history (ms since the epoch). */
+export function formatTime(milliseconds: number, now = Date.now()): string {
+  const date = new Date(milliseconds);
+  return now - milliseconds < 86_400_000 ? timeFormat.format(date) : dateTimeFormat.format(date);
+}
+
+/** `key=prod|provider=openai|model=gpt-4o-mini|dimension=rpm` → `prod · openai · gpt-4o-mini · rpm`. */
+export function formatSeries(series: string): string {
+  return series
+    .split('|')
+    .map((part) => part.slice(part.indexOf('=') + 1))
+    .join(' · ');
+}

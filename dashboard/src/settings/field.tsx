@@ -1,0 +1,94 @@
+import { type ReactNode, useId } from 'react';
+
+/**
+ * A labelled input with its error: the message is linked with `aria-describedby` and the input
+ * marked `aria-invalid`, so it is read with the field, not only shown in red.
+ */
+export function Field({
+  label,
+  name,
+  value,
+  error,
+  hint,
+  onChange,
+  type = 'text',
+  inputMode,
+  placeholder,
+}: {
+  label: string;
+  name: string;
+  value: string;
+  error: string | undefined;
+  hint?: ReactNode;
+  onChange: (name: string, value: string) => void;
+  type?: 'text' | 'url';
+  inputMode?: 'numeric' | 'decimal';
+  placeholder?: string;
+}) {
+  const id = useId();
+  const described = [
+    hint === undefined ? '' : `${id}-hint`,
+    error === undefined ? '' : `${id}-error`,
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <div className={`field${error === undefined ? '' : ' field-invalid'}`}>
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        name={name}
+        type={type}
+        value={value}
+        inputMode={inputMode}
+        placeholder={placeholder}
+        aria-invalid={error !== undefined}
+        aria-describedby={described === '' ? undefined : described}
+        onChange={(event) => onChange(name, event.target.value)}
+      />
+      {hint !== undefined && (
+        <span id={`${id}-hint`} className="hint">
+          {hint}
+        </span>
+      )}
+      {error !== undefined && (
+        <span
+          id={`${id}-error`}
+          className="field-error"
+          data-testid="field-error"
+          data-field={name}
+        >
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** What the server said when it refused (its one line, as sent), or that the save went through. */
+export function FormOutcome({
+  error,
+  saved,
+  hint,
+}: {
+  error: string | undefined;
+  saved: string | undefined;
+  /** A line after the server's, on what to do instead. */
+  hint?: string | undefined;
+}) {
+  return (
+    <>
+      {error !== undefined && (
+        <div role="alert">
+          <p className="form-error" data-testid="form-error">
+            {error}
+          </p>
+          {hint !== undefined && <p className="hint">{hint}</p>}
+        </div>
+      )}
+      <p className="form-saved" role="status" data-testid="form-saved">
+        {saved ?? ''}
+      </p>
+    </>
+  );
+}

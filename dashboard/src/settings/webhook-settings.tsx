@@ -1,0 +1,153 @@
+import { useId, useState } from 'react';
+import type { Resource } from '../api/resource';
+import type { Webhook } from '../api/types';
+import { Field, FormOutcome } from './field';
+import { useForm } from './use-form';
+import { useResourceList } from './use-resource';
+import { validateWebhook, type WebhookInput, type WebhookValues } from './validate';
+
+const EMPTY: WebhookValues = { url: '', warning: false, critical: false, enabled: true };
+
+function toValues(webhook: Webhook): WebhookValues {
+  return {
+    url: webhook.url,
+    warning: webhook.severities.includes('warning'),
+    critical: webhook.severities.includes('critical'),
+    enabled: webhook.enabled,
+  };
+}
+
+/** Slack-compatible webhooks the collector posts alert transitions to. */
+export function WebhookSettings({ resource }: { resource: Resource<Webhook, WebhookInput> }) {
+  const id = useId();
+  const list = useResourceList(resource);
+  const [listError, setListError] = useState<string | undefined>(undefined);
+  const form = useForm<WebhookValues, WebhookInput>({
+    empty: EMPTY,
+    validate: validateWebhook,
+    save: async (input, webhookId) => {
+      try {
+        await (webhookId === undefined
+          ? resource.create(input)
+          : resource.update(webhookId, input));
+      } finally {
+        await list.reload();
+      }
+    },
+    savedText: (input) => `Saved the webhook to ${input.url}.`,
+  });
+  const remove = async (webhook: Webhook) => {
+    setListError(undefined);
+    try {
+      await resource.remove(webhook.id);
+    } catch (error) {
+      setListError((error as Error).message);
+    }
+    await list.reload();
+  };
+  const { values, errors } = form;
+  const check = (name: 'warning' | 'critical' | 'enabled', label: string) => (
+    <div className="field field-check">
+      <input
+        id={`${id}-${name}`}
+        type="checkbox"
+        name={name}
+        checked={values[name]}
+        onChange={(event) => form.setField(name, event.target.checked)}
+      />
+      <label htmlFor={`${id}-${name}`}>{label}</label>
+    </div>
+  );
+  return (
+    <div className="settings-block">
+      <form
+        ref={form.formRef}
+        className="card form"
+        data-testid="webhook-form"
+        aria-labelledby={`${id}-title`}
+        noValidate
+        onSubmit={form.onSubmit}
+      >
+        <h3 id={`${id}-title`}>
+          {form.editingId === undefined ? 'Add a webhook' : `Edit webhook ${form.editingId}`}
+        </h3>
+        <Field
+          label="URL"
+          name="url"
+          type="url"
+          value={values.url}
+          error={errors.url}
+          onChange={form.setField}
+          placeholder="https://hooks.slack.com/services/…"
+        />
+        <fieldset className="field-row">
+          <legend>Severities (none checked: all)</legend>
+          {check('warning', 'warning')}
+          {check('critical', 'critical')}
+        </fieldset>
+        {check('enabled', 'Enabled')}
+        <div className="form-actions">
+          <button type="submit" disabled={form.busy}>
+            Save webhook
+          </button>
+          {form.editingId !== undefined && (
+            <button type="button" className="secondary" onClick={form.cancel}>
+              Cancel editing
+            </button>
+          )}
+        </div>
+        <FormOutcome error={form.serverError} saved={form.saved} />
+      </form>
+      <div className="card">
+        <h3>Webhooks</h3>
+        {listError !== undefined && (
+          <p className="form-error" role="alert">
+            {listError}
+          </p>
+        )}
+        {list.loadError !== undefined && (
+          <p className="form-error" role="alert">
+            Could not load the webhooks: {list.loadError}
+          </p>
+        )}
+        {list.items === undefined ? (
+          <p>Loading…</p>
+        ) : list.items.length === 0 ? (
+          <p data-testid="webhook-list" data-count="0">
+            No webhooks: alerts show here and in the collector's log only.
+          </p>
+        ) : (
+          <ul className="plain-list" data-testid="webhook-list" data-count={list.items.length}>
+            {list.items.map((webhook) => (
+              <li key={webhook.id} data-testid="webhook-row" data-id={webhook.id}>
+                <span className="webhook-url">{webhook.url}</span>{' '}
+                <span className="muted">
+                  {webhook.severities.length === 0
+                    ? 'all severities'
+                    : webhook.severities.join(', ')}{' '}
+                  · {webhook.enabled ? 'enabled' : 'disabled'}
+                </span>{' '}
+                <button
+                  type="button"
+                  className="secondary button-small"
+                  aria-label={`Edit webhook ${webhook.url}`}
+                  onClick={() => form.edit(webhook.id, toValues(webhook))}
+                >
+                  Edit
+                </button>
+                <button
+                  type="button"
+                  className="danger button-small"
+                  aria-label={`Delete webhook ${webhook.url}`}
+                  onClick={() => void remove(webhook)}
+                >
+                  Delete
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </div>
+  );
+}
