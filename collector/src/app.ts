@@ -81,6 +81,6 @@ export function createApp(
   app.all('/api/*', (c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
   // The page and its assets: everything not matched above. The API stays behind the token;
   // the static page holds no data of its own.
-  app.get('*', dashboardRoute(dashboardDirectory));
+  app.get('*', dashboardRoute(dashboardDirectory, token));
   return app;
 }

@@ -40,3 +40,31 @@ describe('dashboard at /', () => {
     expect(await response.text()).toContain('npm run build');
   });
 });
+
+describe('dashboard with a token', () => {
+  it('`/?token=` sets a SameSite cookie the API then accepts; a wrong one does not', async () => {
+    const directory = open.directory();
+    writeFileSync(join(directory, 'index.html'), '<!doctype html>');
+    const app = createApp(new Collector(), {
+      token: 'secret-token',
+      dashboardDirectory: directory,
+    });
+    expect((await app.request('http://localhost/api/snapshot')).status).toBe(401);
+    const wrong = await app.request('http://localhost/?token=guess');
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get('set-cookie')).toBeNull();
+    const right = await app.request('http://localhost/?token=secret-token');
+    expect(right.status).toBe(302);
+    expect(right.headers.get('location')).toBe('/');
+    const cookie = right.headers.get('set-cookie')!;
+    expect(cookie).toBe('headroom_token=secret-token; Path=/; HttpOnly; SameSite=Strict');
+    const withCookie = await app.request('http://localhost/api/snapshot', {
+      headers: { cookie: cookie.split(';')[0]! },
+    });
+    expect(withCookie.status).toBe(200);
+    const forged = await app.request('http://localhost/api/snapshot', {
+      headers: { cookie: 'headroom_token=secret-tokem' },
+    });
+    expect(forged.status).toBe(401);
+  });
+});

@@ -1,6 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Context } from 'hono';
+import { setCookie } from 'hono/cookie';
+import { TOKEN_COOKIE, tokenMatches } from '../middleware/require-token.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -15,12 +17,21 @@ const TYPES: Record<string, string> = {
 };
 
 /**
- * Serves the built dashboard at `/`. Paths are normalized inside the dashboard's directory, so
+ * Serves the built dashboard at `/` (the page holds no data: everything it shows comes from the
+ * API, behind the token when there is one). Paths are normalized inside the dashboard's directory, so
  * `..` cannot reach anything else; files under `assets/` carry content hashes and are cached for
  * good, `index.html` never. Any other path gets `index.html`, so the page's own routes reload.
  */
-export function dashboardRoute(directory: string | undefined) {
+export function dashboardRoute(directory: string | undefined, token?: string) {
   return async function dashboard(c: Context) {
+    // `/?token=…` once: the page's API calls then carry the token as a cookie, and the token
+    // leaves the address bar at once.
+    const offered = c.req.query('token');
+    if (token !== undefined && offered !== undefined) {
+      if (!tokenMatches(token, offered)) return c.text('Wrong token.\n', 401);
+      setCookie(c, TOKEN_COOKIE, token, { httpOnly: true, sameSite: 'Strict', path: '/' });
+      return c.redirect('/', 302);
+    }
     if (directory === undefined) {
       return c.text(
         'The dashboard is not built: run `npm run build` (or `npm start`) in the Headroom repository.\n',
