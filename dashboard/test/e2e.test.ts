@@ -1,13 +1,16 @@
 // @vitest-environment node
 
+import { mkdirSync } from 'node:fs';
 import { startMockProvider } from '@headroom/mock-provider';
 import { type Headroom, init } from '@headroom/sdk';
+import { Annotation, END, Send, START, StateGraph } from '@langchain/langgraph';
 import OpenAI from 'openai';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   hasChromium,
   launchBrowser,
+  outputDirectory,
   resources,
   screenshot,
   startCollector,
@@ -25,6 +28,8 @@ let collector: Awaited<ReturnType<typeof startCollector>>;
 let data: string;
 let headroom: Headroom;
 let client: OpenAI;
+let mock: Awaited<ReturnType<typeof startMockProvider>>;
+let agent: { invoke(input: object): Promise<unknown> };
 
 /** What the collector says now, for one key. */
 async function snapshotKey(key: string) {
@@ -52,7 +57,7 @@ async function cardFigures(page: Page, key: string): Promise<Record<string, numb
 describe.skipIf(!hasChromium)('dashboard end to end (real collector, real SDK, Chromium)', () => {
   beforeAll(async () => {
     data = open.directory();
-    const mock = await startMockProvider({ port: 0, latency: { fixedMs: 5 } });
+    mock = await startMockProvider({ port: 0, latency: { fixedMs: 5 } });
     open.add(() => mock.close());
     collector = await startCollector(data);
     open.add(() => collector.stop());
@@ -67,15 +72,37 @@ describe.skipIf(!hasChromium)('dashboard end to end (real collector, real SDK, C
       new OpenAI({ apiKey: 'sk-e2e', baseURL: `${mock.url}/v1`, maxRetries: 0 }),
       { key: 'e2e' },
     );
-    for (let index = 0; index < 12; index++) {
+    for (let index = 0; index < 8; index++) {
       await client.chat.completions.create({
         model: 'gpt-4o-mini',
         messages: [{ role: 'user', content: `question ${index}` }],
       });
     }
+    // A LangGraph agent: plan, a `Send` fan-out of 4 to `work` (each calls the model), merge.
+    const State = Annotation.Root({
+      done: Annotation<number>({ reducer: (a, b) => a + b, default: () => 0 }),
+    });
+    const graph = new StateGraph(State)
+      .addNode('plan', async () => ({ done: 0 }))
+      .addNode('work', async () => {
+        await client.chat.completions.create({
+          model: 'gpt-4o-mini',
+          messages: [{ role: 'user', content: 'part' }],
+        });
+        return { done: 1 };
+      })
+      .addNode('merge', async () => ({ done: 0 }))
+      .addEdge(START, 'plan')
+      .addConditionalEdges('plan', () => [0, 1, 2, 3].map(() => new Send('work', {})))
+      .addEdge('work', 'merge')
+      .addEdge('merge', END)
+      .compile();
+    agent = headroom.instrument(graph, { name: 'agent' });
+    await agent.invoke({});
     await headroom.forceFlush();
     browser = await launchBrowser();
     open.add(() => browser.close());
+    mkdirSync(outputDirectory, { recursive: true });
   }, 60_000);
 
   afterAll(() => open.close());
@@ -83,21 +110,28 @@ describe.skipIf(!hasChromium)('dashboard end to end (real collector, real SDK, C
   it('shows on screen exactly the numbers of /api/snapshot', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await page.goto(collector.url);
+    // Ground truth: what the provider itself received (8 direct calls and the agent's 4).
+    const truth = mock.stats().totals.requests;
+    expect(truth).toBe(12);
+    let held: unknown;
     const expected = await waitFor(
       async () => {
         const key = await snapshotKey('e2e');
-        return key?.requestsPerMinute === 12 ? key : undefined;
+        held = key?.requestsPerMinute;
+        return key?.requestsPerMinute === truth ? key : undefined;
       },
       10_000,
-      'the collector to hold 12 requests',
-    );
+      'the collector to hold what the provider saw',
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; it holds ${String(held)}, the provider saw ${truth}`);
+    });
     const figures = await waitFor(
       async () => {
         const shown = await cardFigures(page, 'e2e');
-        return shown.requestsPerMinute === 12 ? shown : undefined;
+        return shown.requestsPerMinute === truth ? shown : undefined;
       },
       10_000,
-      'the card to show 12 requests',
+      'the card to show what the provider saw',
     );
     for (const metric of [
       'requestsPerMinute',
@@ -110,6 +144,42 @@ describe.skipIf(!hasChromium)('dashboard end to end (real collector, real SDK, C
     await screenshot(page, 'overview');
     await page.close();
   }, 60_000);
+
+  it('every view, with the graph as observed: its nodes and the flow between them', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(collector.url);
+    await page.locator('[data-testid="key-card"]').first().waitFor({ timeout: 10_000 });
+    // Graph data lives in the last 60 s: run the agent again so it is on screen now.
+    await agent.invoke({});
+    await headroom.forceFlush();
+    const work = page.locator('[data-testid="graph-node"][data-graph="agent"][data-node="work"]');
+    await work.waitFor({ timeout: 10_000 });
+    await page.locator('[data-testid="flow-edge"]').first().waitFor({ timeout: 10_000 });
+    const snapshot = (await (await fetch(`${collector.url}/api/snapshot`)).json()) as {
+      edges: Array<{ from: string; to: string }>;
+    };
+    expect(snapshot.edges.map(({ from, to }) => `${from}→${to}`).sort()).toEqual([
+      'plan→work',
+      'work→merge',
+    ]);
+    expect(await page.locator('[data-testid="flow-edge"]').count()).toBe(2);
+    for (const view of ['overview', 'charts', 'graph', 'fleet', 'alerts', 'settings']) {
+      await page.locator(`#${view}`).screenshot({ path: `${outputDirectory}/view-${view}.png` });
+    }
+    await page.close();
+  }, 60_000);
+
+  it('first run: with no data yet, the page shows how to instrument an app', async () => {
+    const empty = await startCollector(open.directory());
+    open.add(() => empty.stop());
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(empty.url);
+    const firstRun = page.locator('[data-testid="first-run"]');
+    await firstRun.waitFor({ timeout: 10_000 });
+    expect(await firstRun.textContent()).toContain('@headroom/sdk');
+    await screenshot(page, 'first-run');
+    await page.close();
+  }, 30_000);
 
   it('a ceiling set in the form below the traffic raises the alert banner; it survives a reload and a collector restart', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
