@@ -2,4 +2,4 @@
 import { root, run, setup } from './setup.mjs';
 
 setup({ quiet: true });
-process.exit(run(process.execPath, [`${root}/scripts/demo.mjs`, ...process.argv.slice(2)]));
+process.exit(run(process.execPath, [`${root}/scripts/tour.mjs`, ...process.argv.slice(2)]));

@@ -39,6 +39,7 @@ export const METRIC_GEN_AI_CLIENT_OPERATION_DURATION = 'gen_ai.client.operation.
 export const METRIC_GEN_AI_CLIENT_TOKEN_USAGE = 'gen_ai.client.token.usage';
 export const METRIC_CALLS_ACTIVE = 'headroom.calls.active';
 export const METRIC_CALLS_ACTIVE_MAX = 'headroom.calls.active.max';
+export const METRIC_KEY_CALLS_ACTIVE_MAX = 'headroom.key.calls.active.max';
 export const METRIC_CALLS = 'headroom.calls';
 export const METRIC_REQUESTS = 'headroom.requests';
 export const METRIC_TOKENS = 'headroom.tokens';

@@ -10,6 +10,11 @@ export class ReplicaShare {
   readonly active = new Map<string, number>();
   /** Latest peak-since-last-export of each stream. */
   readonly peaks = new Map<string, number>();
+  /**
+   * The replica's own peak over all its streams on the key (`headroom.key.calls.active.max`):
+   * exact, where adding the streams' peaks counts calls that never overlapped.
+   */
+  keyPeak: number | undefined;
   lastSeen = 0;
   constructor(
     readonly instance: string,

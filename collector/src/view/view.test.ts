@@ -357,3 +357,35 @@ describe('View', () => {
     });
   });
 });
+
+describe('View key peak', () => {
+  it("takes a replica's own key peak over the sum of its streams' peaks", () => {
+    const clock = fakeClock();
+    const view = new View({ now: clock.now });
+    const node = (name: string) => ({
+      ...OPENAI_KEY,
+      'headroom.graph.name': 'agent',
+      'headroom.graph.node': name,
+    });
+    view.ingestMetrics(
+      replicaExport('a', [
+        gauge('headroom.calls.active.max', [
+          point(node('plan'), 3, clock.now()),
+          point(node('write'), 2, clock.now()),
+        ]),
+      ]),
+    );
+    expect(snapshot(view).keys[0]!.peakActiveCalls).toBe(5);
+    clock.advance(61_000);
+    view.ingestMetrics(
+      replicaExport('a', [
+        gauge('headroom.calls.active.max', [
+          point(node('plan'), 3, clock.now()),
+          point(node('write'), 2, clock.now()),
+        ]),
+        gauge('headroom.key.calls.active.max', [point(OPENAI_KEY, 3, clock.now())]),
+      ]),
+    );
+    expect(snapshot(view).keys[0]!.peakActiveCalls).toBe(3);
+  });
+});

@@ -46,6 +46,8 @@ export class View {
   readonly #counters: CounterState;
   /** Replicas that send Headroom's own metrics: their standard GenAI metrics are not counted twice. */
   readonly #headroomInstances = new Set<string>();
+  /** Replicas that send their own key peak: their per-stream peaks only feed the nodes. */
+  readonly #keyPeakInstances = new Set<string>();
   /** Replicas whose metrics carry GenAI or Headroom figures: their spans are not counted again. */
   readonly #metricInstances = new Set<string>();
   /** Bumped on every change, so the live stream knows when to send. */
@@ -76,6 +78,9 @@ export class View {
       const metrics = resourceMetrics.scopes.flatMap((scope) => scope.metrics);
       if (metrics.some((metric) => metric.name.startsWith('headroom.')))
         this.#headroomInstances.add(instance);
+      if (metrics.some((metric) => metric.name === 'headroom.key.calls.active.max')) {
+        this.#keyPeakInstances.add(instance);
+      }
       if (
         metrics.some(
           (metric) => metric.name.startsWith('headroom.') || metric.name.startsWith('gen_ai.'),
@@ -154,12 +159,21 @@ export class View {
           series
             .replica(instance, service, second)
             .peaks.set(streamKey(point.attributes), point.value);
-          series.peakActive.max(second, fleetPeak(series.liveReplicas(second)));
+          if (!this.#keyPeakInstances.has(instance)) {
+            series.peakActive.max(second, fleetPeak(series.liveReplicas(second)));
+          }
           const node = this.#nodeSeries(point.attributes);
           if (node) {
             node.callPeaks.set(`${instance}\u0000${streamKey(point.attributes)}`, point.value);
             node.callsPeak.max(second, sumOf(node.callPeaks.values()));
           }
+        }
+        return;
+      case 'headroom.key.calls.active.max':
+        for (const point of metric.points as NumberPoint[]) {
+          const series = this.#keySeries(point.attributes);
+          series.replica(instance, service, second).keyPeak = point.value;
+          series.peakActive.max(second, fleetPeak(series.liveReplicas(second)));
         }
         return;
       case 'headroom.ratelimit.limit':
@@ -360,9 +374,15 @@ function level(metric: Metric, previous: number | undefined, value: number): num
   return value;
 }
 
+/**
+ * The fleet's peak in flight: each replica's own key peak where it sends one, else the sum of its
+ * streams' peaks (an upper bound). Replicas peak at different moments, so this sum is itself an
+ * upper bound of the fleet's true peak, and exact when the replicas' peaks overlap.
+ */
 function fleetPeak(replicas: ReplicaShare[]): number {
   let total = 0;
-  for (const share of replicas) total += Math.max(share.peakNow(), share.activeNow());
+  for (const share of replicas)
+    total += Math.max(share.keyPeak ?? share.peakNow(), share.activeNow());
   return total;
 }
 

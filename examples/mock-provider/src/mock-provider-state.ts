@@ -11,12 +11,13 @@ import { StatsRecorder } from './stats-recorder.js';
 export class MockProviderState {
   readonly options: ResolvedOptions;
   #limiters = new Map<string, KeyLimiter>();
-  #stats = new StatsRecorder();
+  #stats: StatsRecorder;
   #script = new ScriptQueue();
   #random: () => number;
   #sequence = 0;
 
   constructor(options: ResolvedOptions) {
+    this.#stats = new StatsRecorder(() => options.now());
     this.options = options;
     this.#random = createRandom(options.seed);
   }
@@ -56,7 +57,7 @@ export class MockProviderState {
 
   reset(): void {
     this.#limiters = new Map();
-    this.#stats = new StatsRecorder();
+    this.#stats = new StatsRecorder(() => this.options.now());
     this.#script = new ScriptQueue();
     this.#random = createRandom(this.options.seed);
     this.#sequence = 0;

@@ -20,6 +20,8 @@ export interface ModelStats {
 export interface KeyStats extends ModelStats {
   /** 400s for unreadable bodies; also part of `requests`, but of no model. */
   badRequests: number;
+  /** When the first 429 was sent (ms, the mock's clock), so a test can tell what came first. */
+  firstRateLimitedAt: number | null;
   active: number;
   peakConcurrency: number;
   models: Record<string, ModelStats>;
@@ -38,6 +40,8 @@ export class StatsRecorder {
   readonly #keys = new Map<string, KeyStats>();
   readonly #totals = emptyKeyStats();
 
+  constructor(private readonly now: () => number = Date.now) {}
+
   badRequest(key: string): void {
     for (const stats of [this.#forKey(key), this.#totals]) {
       stats.requests += 1;
@@ -47,6 +51,7 @@ export class StatsRecorder {
 
   refused(key: string, model: string): void {
     this.#count(key, model, 'rateLimited');
+    for (const stats of [this.#forKey(key), this.#totals]) stats.firstRateLimitedAt ??= this.now();
   }
 
   failed(key: string, model: string): void {
@@ -123,6 +128,7 @@ function emptyKeyStats(): KeyStats {
   return {
     ...emptyModelStats(),
     badRequests: 0,
+    firstRateLimitedAt: null,
     active: 0,
     peakConcurrency: 0,
     models: Object.create(null),

@@ -36,6 +36,7 @@ describe('stats', () => {
         'sk-a': {
           ...model(3, 1, 1, 0, 7, 15),
           badRequests: 1,
+          firstRateLimitedAt: clock.now(),
           active: 0,
           peakConcurrency: 1,
           models: { 'gpt-4o-mini': model(2, 1, 1, 0, 7, 15) },
@@ -43,6 +44,7 @@ describe('stats', () => {
         'sk-b': {
           ...model(2, 1, 0, 1, 7, 4),
           badRequests: 0,
+          firstRateLimitedAt: null,
           active: 0,
           peakConcurrency: 1,
           models: { 'claude-test': model(2, 1, 0, 1, 7, 4) },
@@ -51,6 +53,7 @@ describe('stats', () => {
       totals: {
         ...model(5, 2, 1, 1, 14, 19),
         badRequests: 1,
+        firstRateLimitedAt: clock.now(),
         active: 0,
         peakConcurrency: 1,
         models: { 'gpt-4o-mini': model(2, 1, 1, 0, 7, 15), 'claude-test': model(2, 1, 0, 1, 7, 4) },

@@ -44,6 +44,7 @@ export class CallState {
     );
     this.context = trace.setSpan(parent, this.span);
     series.active.increment();
+    series.limit.active.increment();
   }
 
   /** Runs once, when the first HTTP attempt of the call is answered (see `observeParse`). */
@@ -94,6 +95,7 @@ export class CallState {
     const seconds = (performance.now() - this.startTime) / 1000;
     const index = OUTCOME_INDEX[outcome];
     series.active.decrement();
+    series.limit.active.decrement();
     series.calls[index]!++;
     // A client whose HTTP layer we could not see (a plain `trackCall`) still made one request.
     if (this.attempts === 0) series.requests[index]!++;

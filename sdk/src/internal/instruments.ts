@@ -20,6 +20,11 @@ export const INSTRUMENTS: Record<string, InstrumentDescription> = {
     unit: '{call}',
     description: 'Most logical model calls in flight at once since the previous export',
   },
+  [semconv.METRIC_KEY_CALLS_ACTIVE_MAX]: {
+    unit: '{call}',
+    description:
+      'Most logical model calls in flight at once on a provider × model × key since the previous export, whatever node or tenant made them',
+  },
   [semconv.METRIC_CALLS]: { unit: '{call}', description: 'Logical model calls ended, by outcome' },
   [semconv.METRIC_REQUESTS]: {
     unit: '{request}',

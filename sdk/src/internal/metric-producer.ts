@@ -90,6 +90,7 @@ export class HeadroomMetricProducer implements MetricProducer {
       }
     };
     gauge(semconv.METRIC_CALLS_ACTIVE_MAX, this.store.calls.values());
+    gauge(semconv.METRIC_KEY_CALLS_ACTIVE_MAX, this.store.limits.values());
     gauge(semconv.METRIC_NODE_ACTIVE_MAX, this.store.nodes.values());
     return {
       resourceMetrics: { resource: this.resource, scopeMetrics: [{ scope: this.scope, metrics }] },

@@ -44,7 +44,11 @@ export function registerObservableMetrics(
   const nodeActiveMax = withPeaks
     ? create(meter.createObservableGauge, semconv.METRIC_NODE_ACTIVE_MAX)
     : undefined;
-  if (activeMax && nodeActiveMax) observables.push(activeMax, nodeActiveMax);
+  const keyActiveMax = withPeaks
+    ? create(meter.createObservableGauge, semconv.METRIC_KEY_CALLS_ACTIVE_MAX)
+    : undefined;
+  if (activeMax && nodeActiveMax && keyActiveMax)
+    observables.push(activeMax, nodeActiveMax, keyActiveMax);
 
   const callback = (result: BatchObservableResult) => {
     for (const series of store.calls.values()) {
@@ -62,6 +66,7 @@ export function registerObservableMetrics(
         result.observe(tokens, series.outputTokens, series.outputTokenAttributes);
     }
     for (const series of store.limits.values()) {
+      if (keyActiveMax) result.observe(keyActiveMax, series.active.takePeak(0), series.attributes);
       for (const reading of currentReadings(series)) {
         const attributes = dimensionAttributes(series, reading.dimension);
         if (reading.limit !== undefined) result.observe(limit, reading.limit, attributes);

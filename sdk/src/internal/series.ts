@@ -24,9 +24,16 @@ export const OUTCOME_INDEX: Record<Outcome, number> = { ok: 0, rate_limited: 1, 
 /** The last rate-limit headers seen for one provider × model × key; parsed only at export. */
 export class LimitSeries {
   lastHeaders: { get(name: string): string | null } | undefined;
+  /** Calls in flight on the key, over all its series: the replica's true peak per key. */
+  readonly active: ActiveGauge;
   readings: RateLimitReading[] = [];
   readonly dimensionAttributes = new Map<string, Attributes>();
-  constructor(readonly attributes: Attributes) {}
+  constructor(
+    readonly attributes: Attributes,
+    slots: number,
+  ) {
+    this.active = new ActiveGauge(slots);
+  }
 }
 
 /**
@@ -143,11 +150,14 @@ export class SeriesStore {
     let series = this.limits.get(id);
     if (series === undefined) {
       if (this.limits.size >= SERIES_LIMIT) return this.#overflowLimits();
-      series = new LimitSeries({
-        [semconv.ATTR_GEN_AI_PROVIDER_NAME]: key.provider,
-        [semconv.ATTR_GEN_AI_REQUEST_MODEL]: key.model,
-        [semconv.ATTR_HEADROOM_KEY]: key.key,
-      });
+      series = new LimitSeries(
+        {
+          [semconv.ATTR_GEN_AI_PROVIDER_NAME]: key.provider,
+          [semconv.ATTR_GEN_AI_REQUEST_MODEL]: key.model,
+          [semconv.ATTR_HEADROOM_KEY]: key.key,
+        },
+        this.slots,
+      );
       this.limits.set(id, series);
     }
     return series;
@@ -203,7 +213,7 @@ export class SeriesStore {
   #overflowLimits(): LimitSeries {
     let series = this.limits.get(OVERFLOW);
     if (series === undefined) {
-      series = new LimitSeries(OVERFLOW_ATTRIBUTES);
+      series = new LimitSeries(OVERFLOW_ATTRIBUTES, this.slots);
       this.limits.set(OVERFLOW, series);
     }
     return series;

@@ -1,0 +1,4 @@
+export { type BackoffOptions, withBackoff } from './backoff.js';
+export { type Provider, provider } from './provider.js';
+export { semaphore } from './semaphore.js';
+export { durationSeconds, headroomFor, onStop, say, sleep } from './setup.js';
