@@ -56,8 +56,11 @@ async function badCollector(answer: 'status 500' | 'garbage bytes') {
 }
 
 describe('a collector that is down or broken never reaches the app', () => {
-  it('collector unreachable: calls succeed, nothing throws, no unhandled rejection, shutdown resolves', async () => {
+  it('collector unreachable: calls succeed, nothing throws, no unhandled rejection, shutdown resolves, each fault said once', async () => {
     const rejections = watchUnhandledRejections();
+    resetFaults();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    open.add(() => warn.mockRestore());
     const mock = await open.mock({ latency: { fixedMs: 30 } });
     const headroom = init({
       serviceName: 'resilience',
@@ -78,6 +81,19 @@ describe('a collector that is down or broken never reaches the app', () => {
     await expect(headroom.shutdown()).resolves.toBeUndefined();
     expect(mock.stats().totals.admitted).toBe(6);
     expect(rejections).toEqual([]);
+    // Many exports failed; each kind is said once, in one line: metrics, spans, and the flush.
+    const lines = warn.mock.calls.map((call) => String(call[0])).sort();
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(
+      /^\[headroom\] export metrics to http:\/\/127\.0\.0\.1:\d+: connect ECONNREFUSED .+ \(further faults here are not logged\)$/,
+    );
+    expect(lines[1]).toMatch(
+      /^\[headroom\] export spans to http:\/\/127\.0\.0\.1:\d+: connect ECONNREFUSED .+ \(further faults here are not logged\)$/,
+    );
+    expect(lines[2]).toMatch(
+      /^\[headroom\] flush: .*ECONNREFUSED.* \(further faults here are not logged\)$/,
+    );
+    expect(lines.every((line) => !line.includes('\n'))).toBe(true);
   });
 
   it.each(['status 500', 'garbage bytes'] as const)(

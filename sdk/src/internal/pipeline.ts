@@ -48,6 +48,7 @@ import { LeanTracer } from './lean-tracer.js';
 import { HeadroomMetricProducer, type RegisteredHistogram } from './metric-producer.js';
 import { registerObservableMetrics } from './observable-metrics.js';
 import { type PrometheusServer, servePrometheus } from './prometheus-server.js';
+import { reportingMetricExporter, reportingSpanExporter } from './reporting-exporter.js';
 import { SERIES_LIMIT, SeriesStore } from './series.js';
 
 export const SCOPE = { name: '@headroom/sdk', version: VERSION };
@@ -149,9 +150,20 @@ function ownPipeline(options: HeadroomOptions): Pipeline {
     };
     const MetricExporter = json ? OTLPMetricExporterJson : OTLPMetricExporterProto;
     const TraceExporter = json ? OTLPTraceExporterJson : OTLPTraceExporterProto;
-    metricExporters.push(new MetricExporter({ ...exporterOptions, url: `${base}/v1/metrics` }));
+    metricExporters.push(
+      reportingMetricExporter(
+        new MetricExporter({ ...exporterOptions, url: `${base}/v1/metrics` }),
+        base,
+      ),
+    );
     spanProcessors.push(
-      batch(new TraceExporter({ ...exporterOptions, url: `${base}/v1/traces` }), interval),
+      batch(
+        reportingSpanExporter(
+          new TraceExporter({ ...exporterOptions, url: `${base}/v1/traces` }),
+          base,
+        ),
+        interval,
+      ),
     );
   }
   if (options.metricExporter) metricExporters.push(options.metricExporter);
