@@ -86,7 +86,10 @@ let stopping = false;
 const collector = await startCollector({
   port: Number(values.port),
   data: `${root}/.headroom`,
-  log: (line) => console.log(`collector: ${line}`),
+  // Alerts are on the dashboard; in the terminal they would drown the tour's own lines.
+  log: (line) => {
+    if (!line.startsWith('alert ')) console.log(`collector: ${line}`);
+  },
 }).catch((error) => {
   console.error(
     `headroom: cannot start the collector on port ${values.port} (${error.message}); pass --port or set HEADROOM_PORT`,
