@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { Resource } from '../api/resource';
 import type { Ceiling } from '../api/types';
 import { formatNumber } from '../format/format';
-import { Field, FormOutcome } from './field';
+import { Field, FormActions, FormOutcome, ListErrors } from './field';
 import { useForm } from './use-form';
 import { useResourceList } from './use-resource';
 import { type CeilingInput, type CeilingValues, validateCeiling } from './validate';
@@ -135,16 +135,12 @@ export function CeilingSettings({ resource }: { resource: Resource<Ceiling, Ceil
           error={errors.note}
           onChange={form.setField}
         />
-        <div className="form-actions">
-          <button type="submit" disabled={form.busy}>
-            Save ceiling
-          </button>
-          {form.editingId !== undefined && (
-            <button type="button" className="secondary" onClick={form.cancel}>
-              Cancel editing
-            </button>
-          )}
-        </div>
+        <FormActions
+          label="Save ceiling"
+          busy={form.busy}
+          editing={form.editingId !== undefined}
+          onCancel={form.cancel}
+        />
         <FormOutcome
           error={form.serverError}
           saved={form.saved}
@@ -157,16 +153,7 @@ export function CeilingSettings({ resource }: { resource: Resource<Ceiling, Ceil
       </form>
       <div className="card">
         <h3>Ceilings</h3>
-        {listError !== undefined && (
-          <p className="form-error" role="alert">
-            {listError}
-          </p>
-        )}
-        {list.loadError !== undefined && (
-          <p className="form-error" role="alert">
-            Could not load the ceilings: {list.loadError}
-          </p>
-        )}
+        <ListErrors noun="ceilings" actionError={listError} loadError={list.loadError} />
         {list.items === undefined ? (
           <p>Loading…</p>
         ) : list.items.length === 0 ? (

@@ -92,3 +92,55 @@ export function FormOutcome({
     </>
   );
 }
+
+/** Save, and Cancel while an item of the list is being edited. */
+export function FormActions({
+  label,
+  busy,
+  editing,
+  onCancel,
+}: {
+  label: string;
+  busy: boolean;
+  editing: boolean;
+  onCancel: () => void;
+}) {
+  return (
+    <div className="form-actions">
+      <button type="submit" disabled={busy}>
+        {label}
+      </button>
+      {editing && (
+        <button type="button" className="secondary" onClick={onCancel}>
+          Cancel editing
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** A list's errors: the last action's (a delete the server refused) and the load's. */
+export function ListErrors({
+  noun,
+  actionError,
+  loadError,
+}: {
+  noun: string;
+  actionError: string | undefined;
+  loadError: string | undefined;
+}) {
+  return (
+    <>
+      {actionError !== undefined && (
+        <p className="form-error" role="alert">
+          {actionError}
+        </p>
+      )}
+      {loadError !== undefined && (
+        <p className="form-error" role="alert">
+          Could not load the {noun}: {loadError}
+        </p>
+      )}
+    </>
+  );
+}

@@ -2,7 +2,7 @@ import { useId, useState } from 'react';
 import { formatRuleCondition } from '../alerts/alert-value';
 import type { Resource } from '../api/resource';
 import type { Rule, RuleKind, Severity } from '../api/types';
-import { Field, FormOutcome } from './field';
+import { Field, FormActions, FormOutcome, ListErrors } from './field';
 import { useForm } from './use-form';
 import { useResourceList } from './use-resource';
 import { type RuleInput, type RuleValues, validateRule } from './validate';
@@ -220,30 +220,17 @@ export function RuleSettings({ resource }: { resource: Resource<Rule, RuleInput>
           />
           <label htmlFor={`${id}-enabled`}>Enabled</label>
         </div>
-        <div className="form-actions">
-          <button type="submit" disabled={form.busy}>
-            Save rule
-          </button>
-          {form.editingId !== undefined && (
-            <button type="button" className="secondary" onClick={form.cancel}>
-              Cancel editing
-            </button>
-          )}
-        </div>
+        <FormActions
+          label="Save rule"
+          busy={form.busy}
+          editing={form.editingId !== undefined}
+          onCancel={form.cancel}
+        />
         <FormOutcome error={form.serverError} saved={form.saved} />
       </form>
       <div className="card">
         <h3>Rules</h3>
-        {listError !== undefined && (
-          <p className="form-error" role="alert">
-            {listError}
-          </p>
-        )}
-        {list.loadError !== undefined && (
-          <p className="form-error" role="alert">
-            Could not load the rules: {list.loadError}
-          </p>
-        )}
+        <ListErrors noun="rules" actionError={listError} loadError={list.loadError} />
         {list.items === undefined ? (
           <p>Loading…</p>
         ) : (

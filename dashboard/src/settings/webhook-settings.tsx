@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import type { Resource } from '../api/resource';
 import type { Webhook } from '../api/types';
-import { Field, FormOutcome } from './field';
+import { Field, FormActions, FormOutcome, ListErrors } from './field';
 import { useForm } from './use-form';
 import { useResourceList } from './use-resource';
 import { validateWebhook, type WebhookInput, type WebhookValues } from './validate';
@@ -86,30 +86,17 @@ export function WebhookSettings({ resource }: { resource: Resource<Webhook, Webh
           {check('critical', 'critical')}
         </fieldset>
         {check('enabled', 'Enabled')}
-        <div className="form-actions">
-          <button type="submit" disabled={form.busy}>
-            Save webhook
-          </button>
-          {form.editingId !== undefined && (
-            <button type="button" className="secondary" onClick={form.cancel}>
-              Cancel editing
-            </button>
-          )}
-        </div>
+        <FormActions
+          label="Save webhook"
+          busy={form.busy}
+          editing={form.editingId !== undefined}
+          onCancel={form.cancel}
+        />
         <FormOutcome error={form.serverError} saved={form.saved} />
       </form>
       <div className="card">
         <h3>Webhooks</h3>
-        {listError !== undefined && (
-          <p className="form-error" role="alert">
-            {listError}
-          </p>
-        )}
-        {list.loadError !== undefined && (
-          <p className="form-error" role="alert">
-            Could not load the webhooks: {list.loadError}
-          </p>
-        )}
+        <ListErrors noun="webhooks" actionError={listError} loadError={list.loadError} />
         {list.items === undefined ? (
           <p>Loading…</p>
         ) : list.items.length === 0 ? (
