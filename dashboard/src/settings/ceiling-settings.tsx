@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { Resource } from '../api/resource';
 import type { Ceiling } from '../api/types';
 import { formatNumber } from '../format/format';
-import { Field, FormActions, FormOutcome, ListErrors } from './field';
+import { Field, FormActions, FormOutcome, ListErrors, RowActions } from './field';
 import { useForm } from './use-form';
 import { useResourceList } from './use-resource';
 import { type CeilingInput, type CeilingValues, validateCeiling } from './validate';
@@ -205,22 +205,11 @@ export function CeilingSettings({ resource }: { resource: Resource<Ceiling, Ceil
                       </td>
                       <td>{ceiling.note ?? ''}</td>
                       <td className="actions">
-                        <button
-                          type="button"
-                          className="secondary"
-                          aria-label={`Edit ceiling ${label}`}
-                          onClick={() => form.edit(ceiling.id, toValues(ceiling))}
-                        >
-                          Edit
-                        </button>
-                        <button
-                          type="button"
-                          className="danger"
-                          aria-label={`Delete ceiling ${label}`}
-                          onClick={() => void remove(ceiling)}
-                        >
-                          Delete
-                        </button>
+                        <RowActions
+                          what={`ceiling ${label}`}
+                          onEdit={() => form.edit(ceiling.id, toValues(ceiling))}
+                          onDelete={() => void remove(ceiling)}
+                        />
                       </td>
                     </tr>
                   );

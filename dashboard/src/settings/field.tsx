@@ -144,3 +144,38 @@ export function ListErrors({
     </>
   );
 }
+
+/** Edit and Delete for one item of a list; `what` names it for screen readers. */
+export function RowActions({
+  what,
+  small = false,
+  onEdit,
+  onDelete,
+}: {
+  what: string;
+  small?: boolean;
+  onEdit: () => void;
+  onDelete: () => void;
+}) {
+  const size = small ? ' button-small' : '';
+  return (
+    <>
+      <button
+        type="button"
+        className={`secondary${size}`}
+        aria-label={`Edit ${what}`}
+        onClick={onEdit}
+      >
+        Edit
+      </button>
+      <button
+        type="button"
+        className={`danger${size}`}
+        aria-label={`Delete ${what}`}
+        onClick={onDelete}
+      >
+        Delete
+      </button>
+    </>
+  );
+}

@@ -2,7 +2,7 @@ import { useId, useState } from 'react';
 import { formatRuleCondition } from '../alerts/alert-value';
 import type { Resource } from '../api/resource';
 import type { Rule, RuleKind, Severity } from '../api/types';
-import { Field, FormActions, FormOutcome, ListErrors } from './field';
+import { Field, FormActions, FormOutcome, ListErrors, RowActions } from './field';
 import { useForm } from './use-form';
 import { useResourceList } from './use-resource';
 import { type RuleInput, type RuleValues, validateRule } from './validate';
@@ -267,22 +267,11 @@ export function RuleSettings({ resource }: { resource: Resource<Rule, RuleInput>
                     </td>
                     <td>{rule.enabled ? 'enabled' : 'disabled'}</td>
                     <td className="actions">
-                      <button
-                        type="button"
-                        className="secondary"
-                        aria-label={`Edit rule ${rule.name}`}
-                        onClick={() => form.edit(rule.id, toValues(rule))}
-                      >
-                        Edit
-                      </button>
-                      <button
-                        type="button"
-                        className="danger"
-                        aria-label={`Delete rule ${rule.name}`}
-                        onClick={() => void remove(rule)}
-                      >
-                        Delete
-                      </button>
+                      <RowActions
+                        what={`rule ${rule.name}`}
+                        onEdit={() => form.edit(rule.id, toValues(rule))}
+                        onDelete={() => void remove(rule)}
+                      />
                     </td>
                   </tr>
                 ))}

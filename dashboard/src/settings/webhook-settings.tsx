@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import type { Resource } from '../api/resource';
 import type { Webhook } from '../api/types';
-import { Field, FormActions, FormOutcome, ListErrors } from './field';
+import { Field, FormActions, FormOutcome, ListErrors, RowActions } from './field';
 import { useForm } from './use-form';
 import { useResourceList } from './use-resource';
 import { validateWebhook, type WebhookInput, type WebhookValues } from './validate';
@@ -114,22 +114,12 @@ export function WebhookSettings({ resource }: { resource: Resource<Webhook, Webh
                     : webhook.severities.join(', ')}{' '}
                   · {webhook.enabled ? 'enabled' : 'disabled'}
                 </span>{' '}
-                <button
-                  type="button"
-                  className="secondary button-small"
-                  aria-label={`Edit webhook ${webhook.url}`}
-                  onClick={() => form.edit(webhook.id, toValues(webhook))}
-                >
-                  Edit
-                </button>
-                <button
-                  type="button"
-                  className="danger button-small"
-                  aria-label={`Delete webhook ${webhook.url}`}
-                  onClick={() => void remove(webhook)}
-                >
-                  Delete
-                </button>
+                <RowActions
+                  what={`webhook ${webhook.url}`}
+                  small
+                  onEdit={() => form.edit(webhook.id, toValues(webhook))}
+                  onDelete={() => void remove(webhook)}
+                />
               </li>
             ))}
           </ul>
