@@ -89,6 +89,12 @@ describe('collector app', () => {
     expect(text).toContain(`headroom_rate_limited_per_minute{${labels}} 1\n`);
     expect(text).toContain(`headroom_replicas{${labels}} 1\n`);
     expect(text).toContain('# TYPE headroom_active_calls gauge\n');
+    expect(text).toContain('# TYPE headroom_requests_total counter\n');
+    expect(text).toContain(`headroom_requests_total{${labels}} 4\n`);
+    expect(text).toContain(`headroom_rate_limited_total{${labels}} 1\n`);
+    expect(text).toContain(`headroom_calls_total{${labels}} 4\n`);
+    expect(text).toContain(`headroom_tokens_total{${labels},type="input"} 300\n`);
+    expect(text).toContain(`headroom_tokens_total{${labels},type="output"} 30\n`);
   });
 
   it('ceilings: created, listed, used by the view, validated, conflicting, deleted, and kept on disk', async () => {

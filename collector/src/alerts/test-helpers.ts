@@ -24,6 +24,7 @@ export function keyView({ ceilings = {}, utilization, ...fields }: KeyInput = {}
     provider: 'openai',
     model: 'gpt-4o-mini',
     requestsPerMinute: 0,
+    observedSeconds: 60,
     peakRequestsPerSecond: 0,
     requestsPerMinuteBefore: 0,
     tokensPerMinuteBefore: 0,
@@ -35,6 +36,7 @@ export function keyView({ ceilings = {}, utilization, ...fields }: KeyInput = {}
     retryAmplification: null,
     activeCalls: 0,
     peakActiveCalls: 0,
+    totals: { requests: 0, rateLimited: 0, calls: 0, inputTokens: 0, outputTokens: 0 },
     replicas: [],
     ...fields,
     ceilings: Object.fromEntries(
@@ -76,6 +78,7 @@ export function nodeView(fields: Partial<NodeView> = {}): NodeView {
     burstSize: 0,
     callsPerMinute: 0,
     maxExecutionsPerRun: 0,
+    keys: [],
     ...fields,
   };
 }
@@ -97,13 +100,14 @@ export function snapshotOf(
   };
 }
 
-/** Replicas splitting a key's requests per minute as given. */
+/** Replicas splitting a key's requests per minute as given, each at a steady pace. */
 export function replicas(...requestsPerMinute: number[]): KeyView['replicas'] {
   const total = requestsPerMinute.reduce((sum, value) => sum + value, 0);
   return requestsPerMinute.map((value, index) => ({
     instance: `replica-${index}`,
     service: 'agent',
     requestsPerMinute: value,
+    peakRequestsPerSecond: Math.ceil(value / 60),
     share: total > 0 ? value / total : 0,
     activeCalls: 0,
   }));

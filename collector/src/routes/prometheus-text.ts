@@ -3,7 +3,7 @@ import type { Snapshot } from '../view/snapshot.js';
 
 interface Family {
   help: string;
-  type: 'gauge';
+  type: 'gauge' | 'counter';
   samples: Array<[Record<string, string>, number]>;
 }
 
@@ -18,11 +18,12 @@ export function prometheusText(view: Snapshot, alerts: readonly ActiveAlert[] = 
     help: string,
     labels: Record<string, string>,
     value: number | null,
+    type: Family['type'] = 'gauge',
   ) => {
     if (value === null || !Number.isFinite(value)) return;
     let family = families.get(name);
     if (family === undefined) {
-      family = { help, type: 'gauge', samples: [] };
+      family = { help, type, samples: [] };
       families.set(name, family);
     }
     family.samples.push([labels, value]);
@@ -59,6 +60,22 @@ export function prometheusText(view: Snapshot, alerts: readonly ActiveAlert[] = 
       labels,
       key.retryAmplification,
     );
+    // Counters since the collector first saw the key, for rate() and increase().
+    const counter = (name: string, help: string, value: number, extra = {}) =>
+      sample(name, help, { ...labels, ...extra }, value, 'counter');
+    counter(
+      'headroom_requests_total',
+      'HTTP requests to the provider, 429s included, all replicas',
+      key.totals.requests,
+    );
+    counter('headroom_rate_limited_total', '429 responses, all replicas', key.totals.rateLimited);
+    counter('headroom_calls_total', 'Logical model calls, all replicas', key.totals.calls);
+    counter('headroom_tokens_total', 'Tokens, all replicas', key.totals.inputTokens, {
+      type: 'input',
+    });
+    counter('headroom_tokens_total', 'Tokens, all replicas', key.totals.outputTokens, {
+      type: 'output',
+    });
     sample(
       'headroom_replicas',
       'Replicas that used the key in the last 60 s',

@@ -42,6 +42,15 @@ export interface LearnedLimits {
   output_tokens?: number;
 }
 
+/** Counts since the collector first saw the key, never windowed: Prometheus counters, totals. */
+export interface KeyTotals {
+  requests: number;
+  rateLimited: number;
+  calls: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
 /** One key × provider × model, summed over replicas, second by second for the last hour. */
 export class KeySeries {
   readonly requests = new SecondRing();
@@ -53,12 +62,46 @@ export class KeySeries {
   readonly peakActive = new SecondRing();
   readonly replicas = new Map<string, ReplicaShare>();
   readonly learned: LearnedLimits = {};
+  readonly totals: KeyTotals = {
+    requests: 0,
+    rateLimited: 0,
+    calls: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+  };
 
   constructor(
     readonly key: string,
     readonly provider: string,
     readonly model: string,
+    /** The second the key was first seen: a key younger than the window has fewer seconds to average over. */
+    readonly firstSecond: number,
   ) {}
+
+  /** HTTP attempts that ended in `second`; `rateLimited` when they were 429s. */
+  addRequests(second: number, amount: number, rateLimited: boolean): void {
+    this.requests.add(second, amount);
+    this.totals.requests += amount;
+    if (rateLimited) {
+      this.rateLimited.add(second, amount);
+      this.totals.rateLimited += amount;
+    }
+  }
+
+  addCalls(second: number, amount: number): void {
+    this.calls.add(second, amount);
+    this.totals.calls += amount;
+  }
+
+  addTokens(second: number, amount: number, output: boolean): void {
+    if (output) {
+      this.outputTokens.add(second, amount);
+      this.totals.outputTokens += amount;
+    } else {
+      this.inputTokens.add(second, amount);
+      this.totals.inputTokens += amount;
+    }
+  }
 
   replica(instance: string, service: string, second: number): ReplicaShare {
     let share = this.replicas.get(instance);

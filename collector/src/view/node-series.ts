@@ -1,3 +1,4 @@
+import type { KeySeries } from './key-series.js';
 import { SecondRing } from './second-ring.js';
 
 /** One graph × node, summed over replicas. */
@@ -16,11 +17,19 @@ export class NodeSeries {
   /** Latest peaks since the previous export, per replica × stream. */
   readonly peaks = new Map<string, number>();
   readonly callPeaks = new Map<string, number>();
+  /** The keys the node's calls went to, with the last second each was called. */
+  readonly keys = new Map<KeySeries, number>();
 
   constructor(
     readonly graph: string,
     readonly node: string,
   ) {}
+
+  /** Logical calls from this node to `key` that ended in `second`. */
+  addCalls(second: number, amount: number, key: KeySeries): void {
+    this.calls.add(second, amount);
+    this.keys.set(key, second);
+  }
 }
 
 /** One graph: supersteps per run. */

@@ -1,6 +1,6 @@
 import type { Dimension } from '../storage/types.js';
 import type { EdgeView } from './edge-tracker.js';
-import type { KeySeries } from './key-series.js';
+import type { KeySeries, KeyTotals } from './key-series.js';
 import type { View } from './view.js';
 
 /** Seconds of the sliding window every rate in the view is taken over. */
@@ -25,6 +25,8 @@ export interface KeyView {
   provider: string;
   model: string;
   requestsPerMinute: number;
+  /** Seconds of the window the key has been seen in (60 once it is a minute old): per-second averages divide by this. */
+  observedSeconds: number;
   /** Requests in the busiest of the last 10 seconds: providers enforce rpm/60 per second too. */
   peakRequestsPerSecond: number;
   /** The same 60 s sums taken 15 s ago, for the slope of use. */
@@ -39,10 +41,14 @@ export interface KeyView {
   retryAmplification: number | null;
   activeCalls: number;
   peakActiveCalls: number;
+  /** Counts since the collector first saw the key: requests are HTTP attempts, 429s included. */
+  totals: KeyTotals;
   replicas: Array<{
     instance: string;
     service: string;
     requestsPerMinute: number;
+    /** The replica's own busiest of the last 10 seconds. */
+    peakRequestsPerSecond: number;
     share: number;
     activeCalls: number;
   }>;
@@ -61,7 +67,11 @@ export interface NodeView {
   burstSize: number;
   callsPerMinute: number;
   maxExecutionsPerRun: number;
+  /** The keys the node's model calls went to in the window. */
+  keys: KeyRef[];
 }
+
+export type KeyRef = Pick<KeyView, 'key' | 'provider' | 'model'>;
 
 export interface GraphView {
   graph: string;
@@ -111,6 +121,10 @@ export function snapshot(view: View, configured: CeilingResolver = () => ({})): 
           ),
           callsPerMinute: series.calls.sum(second, WINDOW_SECONDS),
           maxExecutionsPerRun: series.executionsPerRun.peak(second, WINDOW_SECONDS),
+          keys: [...series.keys]
+            .filter(([, lastSecond]) => lastSecond > second - WINDOW_SECONDS)
+            .map(([key]) => ({ key: key.key, provider: key.provider, model: key.model }))
+            .sort(byName),
         };
       })
       .sort((a, b) => a.graph.localeCompare(b.graph) || a.node.localeCompare(b.node)),
@@ -149,6 +163,7 @@ function keyView(series: KeySeries, second: number, configured: CeilingResolver)
     provider: series.provider,
     model: series.model,
     requestsPerMinute,
+    observedSeconds: Math.max(1, Math.min(WINDOW_SECONDS, second - series.firstSecond + 1)),
     peakRequestsPerSecond,
     requestsPerMinuteBefore: series.requests.sum(second - TREND_SECONDS, WINDOW_SECONDS),
     tokensPerMinuteBefore:
@@ -162,6 +177,7 @@ function keyView(series: KeySeries, second: number, configured: CeilingResolver)
     retryAmplification: callsPerMinute > 0 ? round(requestsPerMinute / callsPerMinute) : null,
     activeCalls,
     peakActiveCalls: Math.max(activeCalls, series.peakActive.peak(second, WINDOW_SECONDS)),
+    totals: { ...series.totals },
     replicas: series
       .liveReplicas(second)
       .map((share) => {
@@ -170,6 +186,7 @@ function keyView(series: KeySeries, second: number, configured: CeilingResolver)
           instance: share.instance,
           service: share.service,
           requestsPerMinute: replicaRequests,
+          peakRequestsPerSecond: share.requests.peak(second, BURST_SECONDS),
           share: requestsPerMinute > 0 ? round(replicaRequests / requestsPerMinute) : 0,
           activeCalls: share.activeNow(),
         };
@@ -203,7 +220,7 @@ function resolveCeilings(
   return ceilings;
 }
 
-function byName(a: KeyView, b: KeyView): number {
+function byName(a: KeyRef, b: KeyRef): number {
   return (
     a.key.localeCompare(b.key) ||
     a.provider.localeCompare(b.provider) ||

@@ -44,12 +44,14 @@ describe('View', () => {
       outputTokensPerMinute: 8 * 40,
       tokensPerMinute: 8 * 240,
       retryAmplification: 1.35,
+      totals: { requests: 216, rateLimited: 56, calls: 160, inputTokens: 1600, outputTokens: 320 },
     });
     expect(key!.replicas).toHaveLength(8);
     expect(key!.replicas[7]).toEqual({
       instance: 'replica-7',
       service: 'agent',
       requestsPerMinute: 34,
+      peakRequestsPerSecond: 34,
       share: 0.157,
       activeCalls: 0,
     });
@@ -152,6 +154,7 @@ describe('View', () => {
         sum('headroom.graph.node.active', [point(node, 12, start)], 'cumulative', false),
         gauge('headroom.graph.node.active.max', [point(node, 12, start)]),
         gauge('headroom.calls.active.max', [point({ ...OPENAI_KEY, ...node }, 12, start)]),
+        sum('headroom.calls', [point({ ...OPENAI_KEY, ...node }, 12, start)]),
         {
           name: 'headroom.graph.node.executions_per_run',
           unit: '',
@@ -203,8 +206,9 @@ describe('View', () => {
         activeExecutions: 12,
         peakActiveExecutions: 12,
         burstSize: 12,
-        callsPerMinute: 0,
+        callsPerMinute: 12,
         maxExecutionsPerRun: 12,
+        keys: [{ key: 'prod', provider: 'openai', model: 'gpt-4o-mini' }],
       },
     ]);
     expect(view1.graphs).toEqual([{ graph: 'agent', maxStepsPerRun: 3, recursionLimit: 25 }]);

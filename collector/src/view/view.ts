@@ -119,9 +119,11 @@ export class View {
           const amount = increment(point);
           if (amount === 0) continue;
           const series = this.#keySeries(point.attributes);
-          series.requests.add(second, amount);
-          if (point.attributes['headroom.outcome'] === 'rate_limited')
-            series.rateLimited.add(second, amount);
+          series.addRequests(
+            second,
+            amount,
+            point.attributes['headroom.outcome'] === 'rate_limited',
+          );
           series.replica(instance, service, second).requests.add(second, amount);
         }
         return;
@@ -131,19 +133,19 @@ export class View {
           const series = this.#keySeries(point.attributes);
           series.replica(instance, service, second);
           if (amount === 0) continue;
-          series.calls.add(second, amount);
-          this.#nodeSeries(point.attributes)?.calls.add(second, amount);
+          series.addCalls(second, amount);
+          this.#nodeSeries(point.attributes)?.addCalls(second, amount, series);
         }
         return;
       case 'headroom.tokens':
         for (const point of metric.points as NumberPoint[]) {
           const amount = increment(point);
           if (amount === 0) continue;
-          const series = this.#keySeries(point.attributes);
-          (point.attributes['gen_ai.token.type'] === 'output'
-            ? series.outputTokens
-            : series.inputTokens
-          ).add(second, amount);
+          this.#keySeries(point.attributes).addTokens(
+            second,
+            amount,
+            point.attributes['gen_ai.token.type'] === 'output',
+          );
         }
         return;
       case 'headroom.calls.active':
@@ -234,10 +236,9 @@ export class View {
           const calls = this.#newRuns(metric, stream(point), point, now);
           if (calls === 0) continue;
           const series = this.#keySeries(point.attributes);
-          series.calls.add(second, calls);
-          series.requests.add(second, calls);
+          series.addCalls(second, calls);
+          series.addRequests(second, calls, point.attributes['error.type'] === '429');
           series.replica(instance, service, second).requests.add(second, calls);
-          if (point.attributes['error.type'] === '429') series.rateLimited.add(second, calls);
         }
         return;
       case 'gen_ai.client.token.usage':
@@ -254,11 +255,11 @@ export class View {
                 )
               : 0;
           if (total === 0) continue;
-          const series = this.#keySeries(point.attributes);
-          (point.attributes['gen_ai.token.type'] === 'output'
-            ? series.outputTokens
-            : series.inputTokens
-          ).add(second, total);
+          this.#keySeries(point.attributes).addTokens(
+            second,
+            total,
+            point.attributes['gen_ai.token.type'] === 'output',
+          );
         }
         return;
     }
@@ -300,14 +301,13 @@ export class View {
           )
             continue;
           const series = this.#keySeries(span.attributes);
-          series.calls.add(second, 1);
-          series.requests.add(second, 1);
+          series.addCalls(second, 1);
+          series.addRequests(second, 1, span.attributes['error.type'] === '429');
           series.replica(instance, service, second).requests.add(second, 1);
-          if (span.attributes['error.type'] === '429') series.rateLimited.add(second, 1);
           const input = span.attributes['gen_ai.usage.input_tokens'];
           const output = span.attributes['gen_ai.usage.output_tokens'];
-          if (typeof input === 'number') series.inputTokens.add(second, input);
-          if (typeof output === 'number') series.outputTokens.add(second, output);
+          if (typeof input === 'number') series.addTokens(second, input, false);
+          if (typeof output === 'number') series.addTokens(second, output, true);
         }
       }
     }
@@ -321,7 +321,7 @@ export class View {
     const id = `${key}\u0000${provider}\u0000${model}`;
     let series = this.keys.get(id);
     if (series === undefined) {
-      series = new KeySeries(key, provider, model);
+      series = new KeySeries(key, provider, model, this.second());
       this.keys.set(id, series);
     }
     return series;

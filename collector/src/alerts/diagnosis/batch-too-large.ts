@@ -9,12 +9,13 @@ export const BATCH_FACTOR = 5;
 const MIN_BATCH = 5;
 
 /**
- * Batches too large: requests arrive in spikes the minute's average hides, and no graph node
+ * Batches too large: requests arrive in spikes the window's average hides, and no graph node
  * bursts (a node burst is a fan-out, and its fix is a different one).
  */
 export function batchTooLarge({ key, nodes }: Suspects): Finding | undefined {
   if (key === undefined) return undefined;
-  const average = key.requestsPerMinute / 60;
+  // Over the seconds the key has been seen: a key 10 s old has not had a quiet minute.
+  const average = key.requestsPerMinute / key.observedSeconds;
   const peak = key.peakRequestsPerSecond;
   if (average <= 0 || peak < MIN_BATCH || peak < BATCH_FACTOR * average) return undefined;
   const trigger = nodeBurstTrigger(key);

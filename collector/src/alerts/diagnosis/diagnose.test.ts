@@ -63,6 +63,23 @@ describe('diagnose', () => {
       expect(diagnosis.alternatives).toEqual([]);
     });
 
+    it('suspects only the nodes that called the key, when nodes say which keys they call', () => {
+      const prod = { key: 'prod', provider: 'openai', model: 'gpt-4o-mini' };
+      const other = { key: 'batch', provider: 'openai', model: 'gpt-4o-mini' };
+      const withNode = (keys: Array<typeof prod>) =>
+        diagnose(
+          snapshotOf({
+            keys: [keyView({ ...steady, ceilings: { rpm: 600 } })],
+            nodes: [nodeView({ burstSize: 24, callsPerMinute: 200, keys })],
+          }),
+          RPM,
+        ).cause;
+      expect(withNode([other])).toBe('none');
+      expect(withNode([other, prod])).toBe('fan_out');
+      // A node with no key recorded (a traces-only app) is a suspect of every key.
+      expect(withNode([])).toBe('fan_out');
+    });
+
     it('wins on the key alone when the peak in flight reaches the concurrency ceiling', () => {
       const snapshot = snapshotOf({
         keys: [keyView({ ...steady, peakActiveCalls: 6, ceilings: { rpm: 600, concurrency: 5 } })],
@@ -258,6 +275,32 @@ describe('diagnose', () => {
         ).cause,
       ).toBe('none');
     });
+
+    it('averages a key younger than the window over the seconds it has been seen', () => {
+      // 120 requests in the key's first 10 s is 12 a second, not 2: a busiest second of 40 is
+      // no spike at that pace, though it would be over a quiet minute.
+      const young = (observedSeconds: number) =>
+        diagnose(
+          snapshotOf({
+            keys: [
+              keyView({
+                ...steady,
+                requestsPerMinute: 120,
+                callsPerMinute: 120,
+                peakRequestsPerSecond: 40,
+                observedSeconds,
+                ceilings: { rpm: 600 },
+              }),
+            ],
+          }),
+          RPM,
+        );
+      expect(young(10).cause).toBe('none');
+      expect(young(60)).toMatchObject({
+        cause: 'batch_too_large',
+        evidence: { averagePerSecond: 2 },
+      });
+    });
   });
 
   describe('shared_key', () => {
@@ -267,6 +310,7 @@ describe('diagnose', () => {
           keyView({
             ...steady,
             requestsPerMinute: 560,
+            peakRequestsPerSecond: 9,
             replicas: replicas(190, 190, 180),
             ceilings: { rpm: 600 },
           }),
@@ -308,6 +352,31 @@ describe('diagnose', () => {
       });
     });
 
+    it('wins on the busiest second when replicas burst together with room left in the minute', () => {
+      const snapshot = snapshotOf({
+        keys: [
+          keyView({
+            ...steady,
+            requestsPerMinute: 300,
+            peakRequestsPerSecond: 9,
+            replicas: replicas(75, 75, 75, 75).map((replica) => ({
+              ...replica,
+              peakRequestsPerSecond: 3,
+            })),
+            ceilings: { rpm: 600 },
+          }),
+        ],
+      });
+      const diagnosis = diagnose(snapshot, `${KEY}|dimension=burst`);
+      expect(diagnosis).toMatchObject({
+        cause: 'shared_key',
+        summary:
+          '4 replicas together send 9 requests in their busiest second against a ceiling of 10 (90%); the busiest alone sends 3 (30%).',
+        evidence: { dimension: 'burst', fleet: 9, ceiling: 10, busiestReplica: 3 },
+      });
+      expect(diagnosis.fix.text).toContain('(150 RPM)');
+    });
+
     it('does not fit one replica, a replica busy alone, or a fleet under 80 %', () => {
       const at = (requestsPerMinute: number, split: number[]) =>
         diagnose(
@@ -316,6 +385,7 @@ describe('diagnose', () => {
               keyView({
                 ...steady,
                 requestsPerMinute,
+                peakRequestsPerSecond: Math.floor(requestsPerMinute / 60),
                 replicas: replicas(...split),
                 ceilings: { rpm: 600 },
               }),
@@ -336,6 +406,7 @@ describe('diagnose', () => {
         keyView({
           ...steady,
           requestsPerMinute: 560,
+          peakRequestsPerSecond: 9,
           retryAmplification: 2.4,
           peakActiveCalls: 12,
           replicas: replicas(190, 190, 180),

@@ -32,9 +32,11 @@ const FINDERS: Array<(suspects: Suspects) => Finding | undefined> = [
  * - stacked_retries: HTTP attempts per logical call > 1.5.
  * - graph_loop: a node's executions in one run > 10; a graph's steps in one run ≥ 0.8 × its
  *   recursion limit.
- * - batch_too_large: the busiest second ≥ 5 × the minute's average per second (and ≥ 5
- *   requests), with no node at the fan-out burst trigger.
- * - shared_key: ≥ 2 replicas, together ≥ 0.8 × the rpm or tpm ceiling, the busiest alone < 0.8 ×.
+ * - batch_too_large: the busiest second ≥ 5 × the window's average per second (over the
+ *   seconds the key has been seen, up to 60), and ≥ 5 requests, with no node at the fan-out
+ *   burst trigger.
+ * - shared_key: ≥ 2 replicas, together ≥ 0.8 × the rpm or tpm ceiling, or their busiest second
+ *   ≥ 0.8 × rpm/60, while the busiest replica alone is under 0.8 × the same.
  *
  * Pure: the same snapshot and series give the same diagnosis.
  */

@@ -3,9 +3,10 @@ import { keySeries, nodeSeries } from '../series-id.js';
 import type { Suspects } from './types.js';
 
 /**
- * The snapshot does not say which key a graph node calls, so for a key alert every node that
- * made model calls in the window is a suspect (one app per collector, usually one key); the
- * evidence names the node, so a wrong guess is visible. A node alert looks at its own node.
+ * For a key alert, the suspects are the nodes whose model calls went to that key in the window
+ * (a node's `headroom.calls` carry both). A node with no key recorded (a traces-only app) is a
+ * suspect of every key: the evidence names the node, so a wrong guess is visible. A node alert
+ * looks at its own node.
  */
 export function findSuspects(snapshot: Snapshot, series: string): Suspects | undefined {
   const key = snapshot.keys.find((candidate) => {
@@ -13,7 +14,12 @@ export function findSuspects(snapshot: Snapshot, series: string): Suspects | und
     return series === id || series.startsWith(`${id}|dimension=`);
   });
   if (key !== undefined) {
-    const nodes = snapshot.nodes.filter((node) => node.callsPerMinute > 0);
+    const id = keySeries(key);
+    const nodes = snapshot.nodes.filter(
+      (node) =>
+        node.callsPerMinute > 0 &&
+        (node.keys.length === 0 || node.keys.some((called) => keySeries(called) === id)),
+    );
     const graphs = snapshot.graphs.filter((graph) =>
       nodes.some((node) => node.graph === graph.graph),
     );

@@ -1,12 +1,13 @@
 import type { KeyView } from '../../view/snapshot.js';
-import { formatPercent } from '../format.js';
+import { formatNumber, formatPercent } from '../format.js';
 import { strongest } from './strongest.js';
 import type { Finding, Fix, Suspects } from './types.js';
 
 /** Share of the ceiling at which a fleet counts as at the ceiling, and a replica as busy alone. */
 export const SHARED_TRIGGER = 0.8;
 
-type Dimension = 'rpm' | 'tpm';
+/** `burst`: the busiest second against rpm/60, the share providers enforce per second. */
+type Dimension = 'rpm' | 'tpm' | 'burst';
 type Candidate = Pick<Finding, 'score' | 'summary' | 'evidence'> & {
   dimension: Dimension;
   ceiling: number;
@@ -19,22 +20,17 @@ type Candidate = Pick<Finding, 'score' | 'summary' | 'evidence'> & {
 export function sharedKey({ key }: Suspects): Finding | undefined {
   if (key === undefined || key.replicas.length < 2) return undefined;
   const candidates: Candidate[] = [];
-  for (const dimension of ['rpm', 'tpm'] as const) {
-    const ceiling = key.ceilings[dimension]?.value;
-    if (ceiling === undefined) continue;
-    const fleet = dimension === 'rpm' ? key.requestsPerMinute : key.tokensPerMinute;
-    const busiest =
-      dimension === 'rpm'
-        ? Math.max(...key.replicas.map((replica) => replica.requestsPerMinute))
-        : Math.round(Math.max(...key.replicas.map((replica) => replica.share)) * fleet);
+  for (const dimension of ['rpm', 'tpm', 'burst'] as const) {
+    const use = measure(key, dimension);
+    if (use === undefined) continue;
+    const { fleet, busiest, ceiling, unit } = use;
     if (fleet < SHARED_TRIGGER * ceiling || busiest >= SHARED_TRIGGER * ceiling) continue;
-    const unit = dimension.toUpperCase();
     candidates.push({
       dimension,
       ceiling,
       score: fleet / (SHARED_TRIGGER * ceiling),
       summary:
-        `${key.replicas.length} replicas together send ${fleet} ${unit} against a ceiling of ${ceiling} ` +
+        `${key.replicas.length} replicas together send ${fleet} ${unit} against a ceiling of ${formatNumber(ceiling)} ` +
         `(${formatPercent(fleet / ceiling)}); the busiest alone sends ${busiest} (${formatPercent(busiest / ceiling)})`,
       evidence: {
         dimension,
@@ -54,8 +50,46 @@ export function sharedKey({ key }: Suspects): Finding | undefined {
     title: 'Key shared by replicas',
     ...finding,
     summary: `${finding.summary}.`,
-    fix: fix(key, dimension, ceiling),
+    // A burst is paced away by the same per-replica share of the rpm ceiling.
+    fix: dimension === 'burst' ? fix(key, 'rpm', ceiling * 60) : fix(key, dimension, ceiling),
   };
+}
+
+/** The fleet's use of one dimension, the busiest replica's, and the ceiling they are held to. */
+function measure(
+  key: KeyView,
+  dimension: Dimension,
+): { fleet: number; busiest: number; ceiling: number; unit: string } | undefined {
+  const rpm = key.ceilings.rpm?.value;
+  switch (dimension) {
+    case 'rpm':
+      if (rpm === undefined) return undefined;
+      return {
+        fleet: key.requestsPerMinute,
+        busiest: Math.max(...key.replicas.map((replica) => replica.requestsPerMinute)),
+        ceiling: rpm,
+        unit: 'RPM',
+      };
+    case 'tpm': {
+      const tpm = key.ceilings.tpm?.value;
+      if (tpm === undefined) return undefined;
+      const share = Math.max(...key.replicas.map((replica) => replica.share));
+      return {
+        fleet: key.tokensPerMinute,
+        busiest: Math.round(share * key.tokensPerMinute),
+        ceiling: tpm,
+        unit: 'TPM',
+      };
+    }
+    case 'burst':
+      if (rpm === undefined) return undefined;
+      return {
+        fleet: key.peakRequestsPerSecond,
+        busiest: Math.max(...key.replicas.map((replica) => replica.peakRequestsPerSecond)),
+        ceiling: rpm / 60,
+        unit: 'requests in their busiest second',
+      };
+  }
 }
 
 /** `replica-a 52%, replica-b 48%`, the first 8. */
@@ -66,7 +100,7 @@ function shares(key: KeyView): string {
   return key.replicas.length > 8 ? `${listed.join(', ')}, …` : listed.join(', ');
 }
 
-function fix(key: KeyView, dimension: Dimension, ceiling: number): Fix {
+function fix(key: KeyView, dimension: 'rpm' | 'tpm', ceiling: number): Fix {
   const replicas = key.replicas.length;
   const unit = dimension.toUpperCase();
   const perReplica = Math.max(1, Math.floor(ceiling / replicas));
@@ -77,7 +111,7 @@ function fix(key: KeyView, dimension: Dimension, ceiling: number): Fix {
       : 1000;
   return {
     text:
-      `${replicas} replicas share one key: keep one fleet-wide budget (the Headroom guard with Redis), ` +
+      `${replicas} replicas share one key: keep one fleet-wide budget (a rate limiter shared through Redis), ` +
       `or give each replica a quota of ceiling / replicas (${perReplica} ${unit}).`,
     snippet: [
       `// Each replica takes its share of the key's ceiling, so together they stay under it.`,
