@@ -20,8 +20,14 @@ export interface FleetClientOptions {
   headroom: Headroom;
 }
 
+/** What a worker sends: a short ticket (28 tokens with the reply), or a long one (63). */
+export const SHORT_TICKET = 'Classify this support ticket.';
+export const LONG_TICKET =
+  'Classify this support ticket. The customer writes: our nightly export has failed three ' +
+  'times this week with a timeout, and the retry sends every row again; please advise.';
+
 export interface FleetClient {
-  ask(signal: AbortSignal): Promise<void>;
+  ask(signal: AbortSignal, ticket?: string): Promise<void>;
   readonly tally: Tally;
 }
 
@@ -42,14 +48,11 @@ export function fleetClient({ baseURL, apiKey, key, headroom }: FleetClientOptio
   });
   return {
     tally,
-    async ask(signal) {
+    async ask(signal, ticket = SHORT_TICKET) {
       tally.calls++;
       try {
         await client.chat.completions.create(
-          {
-            model: 'gpt-4o-mini',
-            messages: [{ role: 'user', content: 'Classify this support ticket.' }],
-          },
+          { model: 'gpt-4o-mini', messages: [{ role: 'user', content: ticket }] },
           // A signal of its own per call: the client adds an abort listener to the signal of
           // every attempt and never removes it.
           { signal: AbortSignal.any([signal]) },

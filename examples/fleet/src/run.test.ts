@@ -74,6 +74,33 @@ describe('fleet', () => {
     for (const { pid } of fleet.workers) expect(isRunning(pid!)).toBe(false);
   });
 
+  it('jobs back to back: the fleet holds exactly workers × jobsAtOnce in flight, and its tickets grow on time', async () => {
+    mock = await startMockProvider({ port: 0, latency: { fixedMs: 100 } });
+
+    fleet = await runFleet({
+      workers: 2,
+      mockUrl: mock.url,
+      collectorUrl: await nowhere(),
+      durationSeconds: 2,
+      jobsAtOnce: 3,
+      longTicketsAfterSeconds: 1,
+      signal: stopFleet.signal,
+    });
+
+    expect(fleet.workers.map((worker) => worker.exitCode)).toEqual([0, 0]);
+    expect(fleet).toMatchObject({ failed: 0, rateLimited: 0 });
+    const provider = mock.stats().keys[API_KEY]!;
+    expect(provider.requests).toBe(fleet.attempts);
+    // Both workers start on one signal, and a job never has two calls out.
+    expect(provider.peakConcurrency).toBe(6);
+    // Short tickets take 28 tokens, long ones 63: both kinds were sent, and every job's first
+    // call (at 0 s) was short.
+    const long = (provider.tokens.total - 28 * provider.requests) / (63 - 28);
+    expect(Number.isInteger(long)).toBe(true);
+    expect(long).toBeGreaterThan(0);
+    expect(provider.requests - long).toBeGreaterThanOrEqual(2 * 3);
+  });
+
   it('modest alone, over the ceiling together: 3 workers at 2 calls/s each on a key that admits 4 a second get 429s', async () => {
     // 240 RPM admits 4 requests in any one clock second. Each worker sends exactly 2 in every
     // second it runs, so any second in which all three run brings 6: at least 2 are refused.

@@ -23,6 +23,13 @@ export interface FleetOptions {
   durationSeconds?: number;
   /** Each worker's pace: modest alone, over the key's ceiling together. */
   callsPerSecond?: number;
+  /**
+   * Instead of a pace, each worker works through jobs back to back, this many at a time: the
+   * fleet then has exactly `workers × jobsAtOnce` calls in flight while the provider admits all.
+   */
+  jobsAtOnce?: number;
+  /** From this many seconds in, the workers send long tickets (63 tokens a call, not 28). */
+  longTicketsAfterSeconds?: number;
   /** The shared key's name in Headroom; its API key is `sk-example-<key>`. */
   key?: string;
   /** Ends the fleet early: each worker gets SIGTERM, reports what it did, and exits. */
@@ -44,6 +51,8 @@ export async function runFleet({
   collectorUrl,
   durationSeconds = 60,
   callsPerSecond = 0.7,
+  jobsAtOnce,
+  longTicketsAfterSeconds,
   key = 'fleet',
   signal,
 }: FleetOptions): Promise<FleetSummary> {
@@ -53,6 +62,14 @@ export async function runFleet({
   if (!(callsPerSecond > 0)) {
     throw new TypeError(
       `Expected \`callsPerSecond\` to be a positive number, got ${callsPerSecond}`,
+    );
+  }
+  if (jobsAtOnce !== undefined && !(Number.isInteger(jobsAtOnce) && jobsAtOnce > 0)) {
+    throw new TypeError(`Expected \`jobsAtOnce\` to be a positive integer, got ${jobsAtOnce}`);
+  }
+  if (longTicketsAfterSeconds !== undefined && !(longTicketsAfterSeconds >= 0)) {
+    throw new TypeError(
+      `Expected \`longTicketsAfterSeconds\` to be a number from 0 up, got ${longTicketsAfterSeconds}`,
     );
   }
   if (!(durationSeconds > 0)) {
@@ -72,6 +89,9 @@ export async function runFleet({
     HEADROOM_KEY: key,
   };
   if (collectorUrl !== undefined) env.HEADROOM_COLLECTOR_URL = collectorUrl;
+  if (jobsAtOnce !== undefined) env.JOBS_AT_ONCE = String(jobsAtOnce);
+  if (longTicketsAfterSeconds !== undefined)
+    env.LONG_TICKETS_AFTER_SECONDS = String(longTicketsAfterSeconds);
 
   const started = performance.now();
   const fleet: SpawnedWorker[] = [];
@@ -94,6 +114,9 @@ export async function runFleet({
       fleet.push(spawnWorker(workerPath, `worker-${index}`, env));
     }
     if (signal?.aborted) terminate();
+    // One start for all: no replica's load begins while another is still booting.
+    await Promise.all(fleet.map((worker) => worker.ready));
+    for (const { child } of fleet) if (child.connected) child.send({ start: true });
     const results = await Promise.all(fleet.map((worker) => worker.ended));
     const total: Tally = { calls: 0, succeeded: 0, failed: 0, attempts: 0, rateLimited: 0 };
     for (const { summary } of results) {

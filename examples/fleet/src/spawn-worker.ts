@@ -13,12 +13,15 @@ export interface WorkerResult {
 
 export interface SpawnedWorker {
   child: ChildProcess;
+  /** Settles once the worker is ready to start (or has ended without being so). */
+  ready: Promise<void>;
   ended: Promise<WorkerResult>;
 }
 
 /**
  * Starts one worker process. An IPC channel ties it to this process: when this one dies, however
- * it dies, the worker sees `disconnect` and exits. Its stdout is read for its summary; its stderr
+ * it dies, the worker sees `disconnect` and exits. Over it the worker says it is ready, and
+ * waits for `{ start: true }`. Its stdout is read for its summary; its stderr
  * (Headroom's one-line faults) goes to ours.
  */
 export function spawnWorker(
@@ -48,5 +51,11 @@ export function spawnWorker(
     child.once('close', end);
     child.once('error', () => end(child.exitCode ?? 1, null));
   });
-  return { child, ended };
+  const ready = new Promise<void>((resolve) => {
+    child.on('message', (message: { ready?: boolean }) => {
+      if (message?.ready === true) resolve();
+    });
+    void ended.then(() => resolve());
+  });
+  return { child, ready, ended };
 }

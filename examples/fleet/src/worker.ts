@@ -1,5 +1,6 @@
 import { durationSeconds, headroomFor, sleep } from '@headroom/example-kit';
-import { fleetClient } from './fleet-client.js';
+import { backToBack } from './back-to-back.js';
+import { fleetClient, LONG_TICKET, SHORT_TICKET } from './fleet-client.js';
 import { pacedCalls } from './paced-calls.js';
 import type { WorkerSummary } from './worker-summary.js';
 
@@ -11,6 +12,16 @@ const callsPerSecond = Number(process.env.CALLS_PER_SECOND ?? 0.7);
 if (!(callsPerSecond > 0)) {
   throw new Error(
     `Expected CALLS_PER_SECOND to be a positive number, got ${process.env.CALLS_PER_SECOND}`,
+  );
+}
+const jobsAtOnce = optionalNumber('JOBS_AT_ONCE');
+if (jobsAtOnce !== undefined && !(Number.isInteger(jobsAtOnce) && jobsAtOnce > 0)) {
+  throw new Error(`Expected JOBS_AT_ONCE to be a positive integer, got ${jobsAtOnce}`);
+}
+const longTicketsAfter = optionalNumber('LONG_TICKETS_AFTER_SECONDS');
+if (longTicketsAfter !== undefined && !(longTicketsAfter >= 0)) {
+  throw new Error(
+    `Expected LONG_TICKETS_AFTER_SECONDS to be a number from 0 up, got ${longTicketsAfter}`,
   );
 }
 const key = process.env.HEADROOM_KEY ?? 'fleet';
@@ -35,13 +46,41 @@ process.once('disconnect', () => {
   stop.abort();
 });
 
+// Every replica is ready (Headroom started, client built) before any starts: the parent says
+// when, so the fleet's load starts at one moment, as behind a load balancer.
+if (process.send !== undefined) {
+  const go = new Promise<void>((resolve) => {
+    process.on('message', (message: { start?: boolean }) => {
+      if (message?.start === true) resolve();
+    });
+    stop.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  process.send({ ready: true });
+  await go;
+}
 const started = performance.now();
-await pacedCalls({
-  call: (signal) => client.ask(signal),
-  callsPerSecond,
-  durationSeconds: durationSeconds(60),
-  signal: stop.signal,
-});
+const ticket = () =>
+  longTicketsAfter !== undefined && performance.now() - started >= longTicketsAfter * 1000
+    ? LONG_TICKET
+    : SHORT_TICKET;
+const call = (signal: AbortSignal) => client.ask(signal, ticket());
+if (jobsAtOnce === undefined) {
+  await pacedCalls({
+    call,
+    callsPerSecond,
+    durationSeconds: durationSeconds(60),
+    signal: stop.signal,
+  });
+} else {
+  // The SDK's retries (2, each after at most the provider's retry-after) finish within the grace.
+  await backToBack({
+    call,
+    jobsAtOnce,
+    durationSeconds: durationSeconds(60),
+    signal: stop.signal,
+    graceMilliseconds: 5000,
+  });
+}
 // Flush what is left; an unreachable collector must not hold the exit.
 await Promise.race([headroom.shutdown(), sleep(3000)]);
 const summary: WorkerSummary = {
@@ -51,3 +90,8 @@ const summary: WorkerSummary = {
 };
 if (orphaned) process.exit(0);
 process.stdout.write(`${JSON.stringify(summary)}\n`, () => process.exit(0));
+
+function optionalNumber(name: string): number | undefined {
+  const text = process.env[name];
+  return text === undefined || text === '' ? undefined : Number(text);
+}
