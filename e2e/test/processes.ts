@@ -1,0 +1,99 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+
+/** The file a package's command runs, from its own `bin`: what `npx <command>` would start. */
+export function binOf(packageName: string, command: string): string {
+  const manifestPath = require.resolve(`${packageName}/package.json`);
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+    bin: Record<string, string>;
+  };
+  const bin = manifest.bin[command];
+  if (bin === undefined) throw new Error(`${packageName} has no command ${command}`);
+  return join(dirname(manifestPath), bin);
+}
+
+/** Everything a test starts, stopped in reverse order even when an assertion fails. */
+export function resources() {
+  const closers: Array<() => unknown> = [];
+  return {
+    add(closer: () => unknown) {
+      closers.push(closer);
+    },
+    directory(): string {
+      const directory = mkdtempSync(join(tmpdir(), 'headroom-truth-'));
+      closers.push(() => rmSync(directory, { recursive: true, force: true }));
+      return directory;
+    },
+    async close() {
+      for (const closer of closers.splice(0).reverse()) {
+        try {
+          await closer();
+        } catch {
+          // Keep closing the rest.
+        }
+      }
+    },
+  };
+}
+
+export interface Started {
+  url: string;
+  child: ChildProcess;
+  /** What it printed, stdout and stderr together, for a failure message. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `node <script> ...args` and resolves with the URL it prints as `listening on <url>`.
+ * It is killed when `stop()` is called; if it exits first, the start fails with its output.
+ */
+export async function startProcess(
+  name: string,
+  script: string,
+  args: string[],
+  timeoutMs = 20_000,
+): Promise<Started> {
+  const child = spawn(process.execPath, [script, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, HEADROOM_TOKEN: '' },
+  });
+  let output = '';
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  };
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const read = (chunk: Buffer) => {
+        output += chunk;
+        const match = /listening on (http:\/\/\S+)/.exec(output);
+        if (match) resolve(match[1]!);
+      };
+      child.stdout!.on('data', read);
+      child.stderr!.on('data', read);
+      child.once('exit', (code) => reject(new Error(`${name} exited (${code}): ${output}`)));
+      setTimeout(
+        () => reject(new Error(`${name} did not start in ${timeoutMs} ms: ${output}`)),
+        timeoutMs,
+      ).unref();
+    });
+    return { url, child, output: () => output, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+export async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`GET ${url}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
