@@ -37,10 +37,11 @@ const client = fleetClient({
 
 // Stop early on Ctrl-C (the terminal signals the whole process group), on the parent's SIGTERM,
 // and when the IPC channel to the parent closes: a parent that died must not leave us running.
+// `on`, not `once`: a group signal and then the parent's own must both end in the summary.
 const stop = new AbortController();
 let orphaned = false;
-process.once('SIGINT', () => stop.abort());
-process.once('SIGTERM', () => stop.abort());
+process.on('SIGINT', () => stop.abort());
+process.on('SIGTERM', () => stop.abort());
 process.once('disconnect', () => {
   orphaned = true;
   stop.abort();
