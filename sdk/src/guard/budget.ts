@@ -1,0 +1,247 @@
+import { type RateLimitReading, readRateLimitHeaders } from '../internal/rate-limit-headers.js';
+
+export const MINUTE_MS = 60_000;
+/**
+ * Providers also hold a key to rpm/60 (and tpm/60) in each second. The guard counts that share
+ * over a window a little longer than a second, so the jitter between sending here and arriving
+ * there cannot put one request too many into one of the provider's seconds.
+ */
+export const SECOND_WINDOW_MS = 1030;
+
+/** Ceilings of one key × provider × model; an absent one is not enforced. */
+export interface Limits {
+  rpm?: number | undefined;
+  tpm?: number | undefined;
+  concurrency?: number | undefined;
+}
+
+/** One admitted attempt, as charged to the windows; `tokens` is corrected from the usage. */
+export interface Charge {
+  at: number;
+  tokens: number;
+  retry: boolean;
+}
+
+interface Remaining {
+  value: number;
+  /** When the provider said it (our clock), and when that window resets. */
+  at: number;
+  resetAt: number;
+}
+
+/** Why a request waits, for the error a full queue or a timeout gives. */
+export type WaitReason = 'paused' | 'concurrency' | 'rpm' | 'tpm' | 'remaining';
+
+/**
+ * The budget of one key × provider × model: attempts in flight and the last minute's charges,
+ * against the configured ceilings or, where none is configured, the ones the provider's headers
+ * state. It only answers when a request could go; the guard does the waiting.
+ */
+export class Budget {
+  running = 0;
+  /** Until then nothing goes: the provider said so with a 429's retry-after. */
+  pausedUntil = 0;
+  readonly learned: { rpm?: number; tpm?: number } = {};
+  /** Whether any response carried rate-limit headers: until one has, one request at a time. */
+  heardFrom = false;
+  #charges: Charge[] = [];
+  #remaining: { requests?: Remaining; tokens?: Remaining } = {};
+  /** Output tokens of answered requests, to estimate requests that set no max_tokens. */
+  #outputSeen = { tokens: 0, requests: 0 };
+
+  constructor(
+    readonly label: string,
+    public limits: Limits,
+  ) {}
+
+  /** Configured ceilings win; learned ones fill the gaps. With neither, one probe at a time. */
+  effective(): Limits {
+    const rpm = this.limits.rpm ?? this.learned.rpm;
+    const tpm = this.limits.tpm ?? this.learned.tpm;
+    return {
+      rpm,
+      tpm,
+      concurrency: this.limits.concurrency ?? (this.#probing() ? 1 : undefined),
+    };
+  }
+
+  /** No ceiling configured and none heard of yet: one request at a time, to learn them. */
+  #probing(): boolean {
+    return (
+      this.limits.rpm === undefined &&
+      this.limits.tpm === undefined &&
+      this.limits.concurrency === undefined &&
+      !this.heardFrom
+    );
+  }
+
+  /** Output tokens to assume for a request with no max_tokens: the average seen, else 256. */
+  outputEstimate(): number {
+    const { tokens, requests } = this.#outputSeen;
+    return requests === 0 ? 256 : Math.ceil(tokens / requests);
+  }
+
+  /**
+   * When a request of `tokens` may go: `now` if it may go now, a later time to look again, or
+   * Infinity when only a release can make room (a full concurrency).
+   */
+  nextAdmission(now: number, tokens: number): { at: number; reason?: WaitReason } {
+    this.#expire(now);
+    const { rpm, tpm, concurrency } = this.effective();
+    if (concurrency !== undefined && this.running >= concurrency)
+      return { at: Number.POSITIVE_INFINITY, reason: 'concurrency' };
+    let at = now;
+    let reason: WaitReason | undefined;
+    const later = (time: number, why: WaitReason) => {
+      if (time > at) {
+        at = time;
+        reason = why;
+      }
+    };
+    later(this.pausedUntil, 'paused');
+    const charges = this.#charges;
+    if (rpm !== undefined) {
+      if (charges.length >= rpm) later(charges[charges.length - rpm]!.at + MINUTE_MS, 'rpm');
+      const perSecond = Math.ceil(rpm / 60);
+      const recent = this.#since(now - SECOND_WINDOW_MS);
+      if (charges.length - recent >= perSecond)
+        later(charges[charges.length - perSecond]!.at + SECOND_WINDOW_MS, 'rpm');
+    }
+    if (tpm !== undefined) {
+      // A request bigger than a whole budget goes alone, into an empty window.
+      later(this.#roomFor(Math.min(tokens, tpm), tpm, 0, MINUTE_MS), 'tpm');
+      const perSecond = Math.ceil(tpm / 60);
+      later(
+        this.#roomFor(
+          Math.min(tokens, perSecond),
+          perSecond,
+          this.#since(now - SECOND_WINDOW_MS),
+          SECOND_WINDOW_MS,
+        ),
+        'tpm',
+      );
+    }
+    // The provider's own count: slow before it reaches zero, and wait for its reset.
+    const { requests, tokens: tokenRoom } = this.#remaining;
+    if (requests !== undefined && requests.value - this.#chargedSince(requests.at).count < 1)
+      later(requests.resetAt, 'remaining');
+    if (
+      tokenRoom !== undefined &&
+      tokenRoom.value - this.#chargedSince(tokenRoom.at).tokens < tokens
+    )
+      later(tokenRoom.resetAt, 'remaining');
+    return reason === undefined ? { at } : { at, reason };
+  }
+
+  admit(now: number, tokens: number, retry: boolean): Charge {
+    const charge: Charge = { at: now, tokens, retry };
+    this.#charges.push(charge);
+    this.running++;
+    return charge;
+  }
+
+  /** The attempt is over: its slot is free, and the provider's headers are learned. */
+  release(now: number, headers: { get(name: string): string | null } | undefined): void {
+    this.running = Math.max(0, this.running - 1);
+    if (headers !== undefined) this.learn(now, readRateLimitHeaders(headers));
+  }
+
+  /** The call's real usage replaces the estimate it was charged. */
+  correct(charge: Charge, input: number | undefined, output: number | undefined): void {
+    if (input === undefined && output === undefined) return;
+    charge.tokens = (input ?? 0) + (output ?? 0);
+    if (output !== undefined) {
+      this.#outputSeen.tokens += output;
+      this.#outputSeen.requests++;
+    }
+  }
+
+  learn(now: number, readings: RateLimitReading[]): void {
+    for (const reading of readings) {
+      const dimension =
+        reading.dimension === 'requests'
+          ? 'requests'
+          : reading.dimension === 'tokens' || reading.dimension === 'input_tokens'
+            ? 'tokens'
+            : undefined;
+      if (dimension === undefined) continue;
+      this.heardFrom = true;
+      if (reading.limit !== undefined)
+        this.learned[dimension === 'requests' ? 'rpm' : 'tpm'] = reading.limit;
+      if (reading.remaining !== undefined) {
+        this.#remaining[dimension] = {
+          value: reading.remaining,
+          at: now,
+          resetAt: now + (reading.resetSeconds ?? 1) * 1000,
+        };
+      }
+    }
+  }
+
+  /** Retries may be at most a fifth of the last minute's first attempts, plus 10. */
+  allowsRetry(now: number): boolean {
+    this.#expire(now);
+    let retries = 0;
+    for (const charge of this.#charges) if (charge.retry) retries++;
+    return retries < 10 + 0.2 * (this.#charges.length - retries);
+  }
+
+  /** `rpm 498/500, tpm 12000/200000` over the last minute. */
+  describe(now: number): string {
+    this.#expire(now);
+    const { rpm, tpm } = this.effective();
+    const parts: string[] = [];
+    if (rpm !== undefined) parts.push(`rpm ${this.#charges.length}/${rpm}`);
+    if (tpm !== undefined) {
+      let tokens = 0;
+      for (const charge of this.#charges) tokens += charge.tokens;
+      parts.push(`tpm ${tokens}/${tpm}`);
+    }
+    if (this.#probing()) parts.push('one at a time until the provider states its limits');
+    if (now < this.pausedUntil)
+      parts.push(`paused ${((this.pausedUntil - now) / 1000).toFixed(1)} s by the provider`);
+    return parts.join(', ');
+  }
+
+  /** Index of the first charge after `from`: the window (`from`, now]. */
+  #since(from: number): number {
+    const charges = this.#charges;
+    let low = 0;
+    let high = charges.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (charges[middle]!.at <= from) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  #chargedSince(at: number): { count: number; tokens: number } {
+    let tokens = 0;
+    const charges = this.#charges;
+    const start = this.#since(at);
+    for (let index = start; index < charges.length; index++) tokens += charges[index]!.tokens;
+    return { count: charges.length - start, tokens };
+  }
+
+  /**
+   * When `tokens` more fit under `budget` over `window`, counting charges from index `start`:
+   * now if they do, else when enough of the oldest have left the window.
+   */
+  #roomFor(tokens: number, budget: number, start: number, window: number): number {
+    const charges = this.#charges;
+    let used = 0;
+    for (let index = start; index < charges.length; index++) used += charges[index]!.tokens;
+    if (used + tokens <= budget || used === 0) return 0;
+    for (let index = start; index < charges.length; index++) {
+      used -= charges[index]!.tokens;
+      if (used + tokens <= budget || used === 0) return charges[index]!.at + window;
+    }
+    return 0;
+  }
+
+  #expire(now: number): void {
+    const from = this.#since(now - MINUTE_MS);
+    if (from > 0) this.#charges = this.#charges.slice(from);
+  }
+}

@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest';
+import type { Limits } from './budget.js';
+import { Guard, type LaneOptions, type Ticket } from './guard.js';
+import { HeadroomGuardError } from './guard-error.js';
+import { manualClock } from './manual-clock.js';
+
+function setup(limits: Limits, options: Partial<Omit<LaneOptions, 'limits'>> = {}) {
+  const clock = manualClock();
+  const guard = new Guard(clock);
+  const lane = guard.lane('prod', 'openai', 'gpt-4o-mini', {
+    limits,
+    maxQueue: options.maxQueue ?? 1000,
+    queueTimeoutMs: options.queueTimeoutMs ?? 600_000,
+  });
+  const start = clock.now();
+  /** Asks for `count` admissions; records when (ms after start) each was admitted. */
+  const ask = (count: number, request: { tenant?: string; tokens?: number } = {}) =>
+    Array.from({ length: count }, () => {
+      const entry: Entry = { tenant: request.tenant ?? '', released: false };
+      all.push(entry);
+      lane.acquire({ tenant: entry.tenant, tokens: request.tokens ?? 10, retry: false }).then(
+        (ticket) => {
+          entry.at = clock.now() - start;
+          entry.ticket = ticket;
+        },
+        (error) => {
+          entry.error = error;
+        },
+      );
+      return entry;
+    });
+  const all: Entry[] = [];
+  /** Releases the earliest admitted call not yet released, and says whose it was. */
+  const releaseOldest = (): string => {
+    const entry = all
+      .filter((candidate) => candidate.ticket && !candidate.released)
+      .sort((a, b) => a.at! - b.at!)[0]!;
+    entry.released = true;
+    entry.ticket!.release();
+    return entry.tenant;
+  };
+  return { clock, lane, ask, start, releaseOldest };
+}
+
+interface Entry {
+  tenant: string;
+  at?: number;
+  ticket?: Ticket;
+  error?: unknown;
+  released: boolean;
+}
+
+const limitHeaders = (values: Record<string, string>) => new Headers(values);
+
+describe('guard lane', () => {
+  it('never has more in flight than its concurrency: the next goes when one is released', async () => {
+    const { clock, lane, ask, releaseOldest } = setup({ concurrency: 3 });
+    const calls = ask(10);
+    await clock.advance(0);
+    expect(calls.filter((call) => call.ticket).length).toBe(3);
+    let peak = 0;
+    for (let round = 0; round < 7; round++) {
+      releaseOldest();
+      await clock.advance(10);
+      expect(calls.filter((call) => call.ticket).length).toBe(4 + round);
+      peak = Math.max(peak, lane.budget.running);
+    }
+    expect(peak).toBe(3);
+    expect(lane.counts).toMatchObject({ admitted: 3, delayed: 7 });
+  });
+
+  it('holds rpm/60 per second: 25 at once on 600 RPM go 10, 10, 5, a second (and a little) apart', async () => {
+    const { clock, ask } = setup({ rpm: 600 });
+    const calls = ask(25);
+    await clock.advance(5000);
+    const times = calls.map((call) => call.at);
+    expect(times.slice(0, 10)).toEqual(Array(10).fill(0));
+    expect(times.slice(10, 20)).toEqual(Array(10).fill(1030));
+    expect(times.slice(20)).toEqual(Array(5).fill(2060));
+  });
+
+  it('holds rpm over the minute', async () => {
+    // 61 RPM allows 2 in a second: the 62nd fits the second's share but not the minute.
+    const { clock, ask } = setup({ rpm: 61 });
+    const calls = ask(62);
+    await clock.advance(120_000);
+    expect(calls[60]!.at).toBe(30 * 1030);
+    expect(calls[61]!.at).toBe(60_000);
+  });
+
+  it('holds tpm/60 per second by the estimated tokens, and a request bigger than the share goes alone', async () => {
+    const { clock, ask } = setup({ tpm: 6000 });
+    // 6000 TPM is 100 tokens a second: two of 40, then the third waits for the window.
+    const small = ask(3, { tokens: 40 });
+    await clock.advance(0);
+    expect(small.map((call) => call.at)).toEqual([0, 0, undefined]);
+    await clock.advance(2000);
+    expect(small[2]!.at).toBe(1030);
+    const big = ask(2, { tokens: 500 });
+    await clock.advance(5000);
+    expect(big[0]!.at).toBe(2060);
+    expect(big[1]!.at).toBe(3090);
+  });
+
+  it('a pause (a 429’s retry-after) holds every caller until it ends', async () => {
+    const { clock, lane, ask, start } = setup({ concurrency: 10 });
+    lane.pause(start + 2000);
+    const calls = ask(3);
+    await clock.advance(1999);
+    expect(calls.every((call) => call.at === undefined)).toBe(true);
+    await clock.advance(1);
+    expect(calls.map((call) => call.at)).toEqual([2000, 2000, 2000]);
+  });
+
+  it('serves tenants in turn: one tenant’s backlog does not starve another', async () => {
+    const { clock, ask, releaseOldest } = setup({ concurrency: 1 });
+    ask(20, { tenant: 'a' });
+    await clock.advance(0);
+    ask(2, { tenant: 'b' });
+    const served: string[] = [];
+    for (let round = 0; round < 7; round++) {
+      served.push(releaseOldest());
+      await clock.advance(0);
+    }
+    // a's first call was running when b's arrived; then they alternate until b has none.
+    expect(served).toEqual(['a', 'b', 'a', 'b', 'a', 'a', 'a']);
+  });
+
+  it('a full queue refuses at once, and says the state', async () => {
+    const { clock, ask } = setup({ concurrency: 1, rpm: 500 }, { maxQueue: 2 });
+    const calls = ask(4);
+    await clock.advance(0);
+    expect(calls.map((call) => Boolean(call.ticket))).toEqual([true, false, false, false]);
+    expect(calls[3]!.error).toBeInstanceOf(HeadroomGuardError);
+    expect((calls[3]!.error as HeadroomGuardError).reason).toBe('queue_full');
+    expect((calls[3]!.error as Error).message).toBe(
+      'Headroom guard: queue full for openai/gpt-4o-mini on key prod: 1 running, 2 waiting, rpm 1/500',
+    );
+  });
+
+  it('a call that waits past the queue timeout is refused, and the rest keep their place', async () => {
+    const { clock, ask } = setup({ concurrency: 1 }, { queueTimeoutMs: 5000 });
+    const calls = ask(2);
+    await clock.advance(4999);
+    expect(calls[1]!.error).toBeUndefined();
+    await clock.advance(1);
+    expect((calls[1]!.error as HeadroomGuardError).reason).toBe('timeout');
+    expect((calls[1]!.error as Error).message).toBe(
+      'Headroom guard: waited 5 s in the queue for openai/gpt-4o-mini on key prod: 1 running, 0 waiting',
+    );
+  });
+
+  it('an aborted waiter leaves the line with the signal’s reason', async () => {
+    const { clock, lane } = setup({ concurrency: 1 });
+    await lane.acquire({ tenant: '', tokens: 1, retry: false });
+    const controller = new AbortController();
+    const waiting = lane.acquire({
+      tenant: '',
+      tokens: 1,
+      retry: false,
+      signal: controller.signal,
+    });
+    await clock.advance(0);
+    expect(lane.queue.size).toBe(1);
+    controller.abort(new Error('user left'));
+    await expect(waiting).rejects.toThrow('user left');
+    expect(lane.queue.size).toBe(0);
+    expect(clock.pending()).toBe(0);
+  });
+
+  it('with no ceiling known, probes one at a time, then paces by the limits the provider states', async () => {
+    const { clock, ask } = setup({});
+    const calls = ask(12);
+    await clock.advance(0);
+    expect(calls.filter((call) => call.ticket).length).toBe(1);
+    calls[0]!.ticket!.release(
+      limitHeaders({
+        'x-ratelimit-limit-requests': '600',
+        'x-ratelimit-remaining-requests': '599',
+      }),
+    );
+    await clock.advance(0);
+    // 600 RPM: 10 in the second, the probe among them.
+    expect(calls.filter((call) => call.ticket).length).toBe(10);
+  });
+
+  it('waits for the reset when the provider says no requests remain', async () => {
+    const { clock, ask } = setup({ rpm: 6000 });
+    const [first] = ask(1);
+    await clock.advance(0);
+    first!.ticket!.release(
+      limitHeaders({ 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '3s' }),
+    );
+    const [next] = ask(1);
+    await clock.advance(10_000);
+    expect(next!.at).toBe(3000);
+  });
+});
