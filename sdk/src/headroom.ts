@@ -6,6 +6,7 @@ import { instrumentClientInstance } from './clients/patch-client.js';
 import { trackCall } from './clients/track-call.js';
 import { instrumentCompiledGraph, isCompiledGraph } from './graph/langgraph.js';
 import { graphName } from './graph/langgraph-class.js';
+import { resolveGuard } from './guard/options.js';
 import { expectString, HeadroomOptionsError } from './internal/describe.js';
 import { reportFault } from './internal/fault.js';
 import type { Pipeline } from './internal/pipeline.js';
@@ -45,6 +46,14 @@ export class Headroom {
       if (isCompiledGraph(client)) {
         instrumentCompiledGraph(client, this.#telemetry, options.name ?? graphName(client));
       } else if (isLangChainChatModel(client)) {
+        if (resolveGuard(options.guard) !== undefined) {
+          reportFault(
+            'instrument',
+            new TypeError(
+              '`guard` applies to openai and @anthropic-ai/sdk clients: pass the model a guarded client, or instrument the one it uses',
+            ),
+          );
+        }
         instrumentChatModel(client, this.#telemetry, options);
       } else if (isOpenAIClient(client)) {
         configureClient(client, options);
@@ -169,4 +178,5 @@ export class Headroom {
 function validateInstrumentOptions(options: InstrumentOptions & GraphOptions): void {
   for (const name of ['key', 'provider', 'tenant', 'name'] as const)
     expectString(name, options?.[name], true);
+  resolveGuard(options?.guard);
 }

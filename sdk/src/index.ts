@@ -1,4 +1,6 @@
 export { getHeadroom } from './global.js';
+export { type GuardRejection, HeadroomGuardError } from './guard/guard-error.js';
+export type { GuardOptions } from './guard/options.js';
 export { Headroom } from './headroom.js';
 export { init } from './init.js';
 export { HeadroomOptionsError } from './internal/describe.js';

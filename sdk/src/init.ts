@@ -1,3 +1,4 @@
+import { Guard } from './guard/guard.js';
 import { Headroom } from './headroom.js';
 import { describe } from './internal/describe.js';
 import { buildPipeline } from './internal/pipeline.js';
@@ -51,6 +52,7 @@ export function init(options: HeadroomOptions = {}): Headroom {
     captureContent,
     options.hooks ?? {},
     options.tenant,
+    new Guard(options.guardClock),
   );
   return new Headroom(telemetry, pipeline);
 }

@@ -1,6 +1,8 @@
 import type { Attributes, MeterProvider, TracerProvider } from '@opentelemetry/api';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { GuardClock } from './guard/clock.js';
+import type { GuardOptions } from './guard/options.js';
 import type { Outcome } from './semconv.js';
 
 export interface HeadroomOptions {
@@ -48,6 +50,8 @@ export interface HeadroomOptions {
   tenant?: string;
   /** Observe what Headroom records; a hook that throws is logged once and ignored. */
   hooks?: HeadroomHooks;
+  /** @internal The guard's clock, so tests can move time by hand. */
+  guardClock?: GuardClock;
 }
 
 export interface HeadroomHooks {
@@ -72,6 +76,11 @@ export interface InstrumentOptions {
   provider?: string;
   /** `headroom.tenant` of every call of this client. */
   tenant?: string;
+  /**
+   * Admission control for this client's calls (see `GuardOptions`): `true` learns the ceilings
+   * from the provider's rate-limit headers. openai and @anthropic-ai/sdk clients.
+   */
+  guard?: boolean | GuardOptions;
 }
 
 /** Options of `headroom.trackCall(options, fn)` for any other model client. */

@@ -1,3 +1,4 @@
+import { type GuardConfig, resolveGuard } from '../guard/options.js';
 import { keyFingerprint } from '../internal/key-fingerprint.js';
 import type { InstrumentOptions } from '../types.js';
 import type { ProviderSpec } from './provider-spec.js';
@@ -7,6 +8,8 @@ export interface ClientInfo {
   key: string;
   tenant: string | undefined;
   serverAddress: string | undefined;
+  /** Set when the client is guarded. */
+  guard: GuardConfig | undefined;
 }
 
 const overrides = new WeakMap<object, InstrumentOptions>();
@@ -30,6 +33,7 @@ export function clientInfo(client: any, spec: ProviderSpec): ClientInfo {
         keyFingerprint(typeof client?.apiKey === 'string' ? client.apiKey : undefined),
       tenant: options.tenant,
       serverAddress: hostOf(client?.baseURL),
+      guard: resolveGuard(options.guard),
     };
     if (client !== null && typeof client === 'object') infos.set(client, info);
   }

@@ -1,3 +1,6 @@
+import { estimateTokens } from '../guard/estimate.js';
+import { guardedFetch } from '../guard/guarded-fetch.js';
+import type { GuardConfig } from '../guard/options.js';
 import type { CallState } from '../internal/call-state.js';
 import { reportFault } from '../internal/fault.js';
 import { currentScope } from '../internal/scope.js';
@@ -16,7 +19,32 @@ const CALL = Symbol('headroom.call');
 
 function withCall(options: any, call: CallState): any {
   const base = options !== null && typeof options === 'object' ? options : {};
-  return { ...base, fetchOptions: { ...base.fetchOptions, [CALL]: call } };
+  const request = { ...base, fetchOptions: { ...base.fetchOptions, [CALL]: call } };
+  // The guard is the one retry layer: the client's own retries are folded into it.
+  if (call.guard !== undefined) request.maxRetries = 0;
+  return request;
+}
+
+/** Puts a guarded client's call in its lane, with its estimated tokens and its retries. */
+function guardCall(
+  call: CallState,
+  guard: GuardConfig,
+  telemetry: Telemetry,
+  client: any,
+  info: { key: string; provider: string },
+  body: any,
+  options: any,
+): void {
+  const model = String(body?.model ?? 'unknown');
+  const lane = telemetry.guard.lane(info.key, info.provider, model, guard.lane);
+  const tenant = call.series.attributes[semconv.ATTR_HEADROOM_TENANT];
+  call.guard = {
+    lane,
+    tenant: typeof tenant === 'string' ? tenant : '',
+    tokens: estimateTokens(body, lane.budget.outputEstimate()),
+    maxRetries: guard.maxRetries ?? options?.maxRetries ?? client?.maxRetries ?? 2,
+    provider: info.provider,
+  };
 }
 
 /** Marks a function as Headroom's wrapper, holding the original, so nothing is wrapped twice. */
@@ -64,6 +92,8 @@ export function wrapCreate(
           },
           scope,
         );
+        if (info.guard !== undefined)
+          guardCall(call, info.guard, telemetry, this?._client, info, body, args[1]);
       } catch (error) {
         reportFault('start call', error);
         return original.apply(this, args);
@@ -200,38 +230,58 @@ export function wrapFetchWithTimeout(original: Function, telemetry: Telemetry): 
     const init = args[1];
     const call: CallState | undefined = init?.[CALL] ?? currentScope()?.call;
     if (call === undefined || call.ended || !telemetry.enabled) return original.apply(this, args);
-    let attempt: ReturnType<CallState['startAttempt']>;
-    try {
-      attempt = call.startAttempt(
-        typeof init?.method === 'string' ? init.method.toUpperCase() : 'GET',
+    if (call.guard !== undefined) {
+      return guardedFetch(
+        () => attemptOnce(this, original, args, call, telemetry),
+        call.guard,
+        telemetry.guard.clock,
+        init?.signal,
       );
-    } catch (error) {
-      reportFault('start attempt', error);
-      return original.apply(this, args);
     }
-    let promise: Promise<any>;
-    try {
-      promise = original.apply(this, args);
-    } catch (error) {
-      attempt.fail(error);
-      throw error;
-    }
-    promise.then(
-      (response) => {
-        try {
-          attempt.respond(response.status, response.headers);
-        } catch (error) {
-          reportFault('end attempt', error);
-        }
-        call.answered();
-      },
-      (error: unknown) => {
-        attempt.fail(error);
-        call.answered();
-      },
-    );
-    return promise;
+    return attemptOnce(this, original, args, call, telemetry);
   }, original);
+}
+
+/** One HTTP attempt of `call`: its span and count around the client's own fetch. */
+function attemptOnce(
+  self: unknown,
+  original: Function,
+  args: any[],
+  call: CallState,
+  telemetry: Telemetry,
+): Promise<any> {
+  const init = args[1];
+  let attempt: ReturnType<CallState['startAttempt']>;
+  try {
+    attempt = call.startAttempt(
+      typeof init?.method === 'string' ? init.method.toUpperCase() : 'GET',
+    );
+  } catch (error) {
+    reportFault('start attempt', error);
+    return original.apply(self, args);
+  }
+  let promise: Promise<any>;
+  try {
+    promise = original.apply(self, args);
+  } catch (error) {
+    attempt.fail(error);
+    throw error;
+  }
+  promise.then(
+    (response) => {
+      try {
+        attempt.respond(response.status, response.headers);
+      } catch (error) {
+        reportFault('end attempt', error);
+      }
+      call.answered();
+    },
+    (error: unknown) => {
+      attempt.fail(error);
+      call.answered();
+    },
+  );
+  return promise;
 }
 
 /** Instruments one client object: its own attempt method and its model methods. */

@@ -1,4 +1,5 @@
 import { type Context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { GuardedCall } from '../guard/guarded-fetch.js';
 import * as semconv from '../semconv.js';
 import type { CallEndEvent } from '../types.js';
 import { classifyError, outcomeOfStatus } from './classify.js';
@@ -27,6 +28,8 @@ export class CallState {
   readonly startTime = performance.now();
   attempts = 0;
   readonly result: CallResult = {};
+  /** Set when the call's client is guarded: its attempts wait for admission. */
+  guard: GuardedCall | undefined;
   #ended = false;
 
   constructor(
@@ -82,7 +85,12 @@ export class CallState {
 
   fail(error: unknown): void {
     if (this.#ended) return;
-    const { outcome, errorType } = classifyError(error);
+    const refused = this.guard?.refused;
+    // Refused by the guard: never sent, so no rate limit of the provider's.
+    const { outcome, errorType } =
+      refused !== undefined
+        ? { outcome: 'error' as const, errorType: `guard.${refused.reason}` }
+        : classifyError(error);
     markFailed(this.span, error);
     this.#finish(outcome, errorType);
   }
@@ -94,11 +102,15 @@ export class CallState {
     const result = this.result;
     const seconds = (performance.now() - this.startTime) / 1000;
     const index = OUTCOME_INDEX[outcome];
+    const charge = this.guard?.charge;
+    if (charge !== undefined)
+      this.guard!.lane.budget.correct(charge, result.inputTokens, result.outputTokens);
     series.active.decrement();
     series.limit.active.decrement();
     series.calls[index]!++;
     // A client whose HTTP layer we could not see (a plain `trackCall`) still made one request.
-    if (this.attempts === 0) series.requests[index]!++;
+    // A call the guard refused sent none.
+    if (this.attempts === 0 && this.guard?.refused === undefined) series.requests[index]!++;
     series.duration(errorType).record(seconds);
     if (result.inputTokens !== undefined) {
       series.inputTokens += result.inputTokens;

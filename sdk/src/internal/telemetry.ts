@@ -1,4 +1,5 @@
 import { type Context, context, type Tracer, trace } from '@opentelemetry/api';
+import { Guard } from '../guard/guard.js';
 import type { HeadroomHooks } from '../types.js';
 import { CallState } from './call-state.js';
 import { reportFault } from './fault.js';
@@ -34,6 +35,8 @@ export class Telemetry {
     readonly captureContent: boolean,
     readonly hooks: HeadroomHooks,
     readonly defaultTenant: string | undefined,
+    /** The lanes of every guarded client of this Headroom. */
+    readonly guard: Guard = new Guard(),
   ) {}
 
   startCall(start: CallStart, scope: Scope | undefined): CallState {

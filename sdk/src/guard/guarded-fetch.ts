@@ -1,0 +1,100 @@
+import type { Charge } from './budget.js';
+import { type GuardClock, sleep } from './clock.js';
+import type { Lane, Ticket } from './guard.js';
+import { HeadroomGuardError } from './guard-error.js';
+import { backoffMs, isRetryable, retryAfterMs } from './retry.js';
+
+/** A guarded logical call: where it queues, what it costs, and how often it may be retried. */
+export interface GuardedCall {
+  lane: Lane;
+  tenant: string;
+  /** Estimated tokens of each attempt. */
+  tokens: number;
+  maxRetries: number;
+  /** `anthropic` answers a refusal in Anthropic's error shape, anything else in OpenAI's. */
+  provider: string;
+  /** The latest attempt's charge, corrected from the usage when the call ends. */
+  charge?: Charge;
+  /** Set when the guard refused the call without sending it. */
+  refused?: HeadroomGuardError;
+}
+
+/**
+ * One logical call's HTTP attempts under the guard, the only retry layer: each attempt waits
+ * for its lane's admission; a retryable answer is retried after the provider's `retry-after`
+ * (a 429's holds the whole lane) or exponential backoff with full jitter, while the call has
+ * retries left and the lane's retry budget allows. A refusal (full queue, timeout) comes back
+ * as a 429 that never reached the provider, so the client raises its usual rate-limit error
+ * with the guard's message.
+ */
+export async function guardedFetch(
+  attempt: () => Promise<Response>,
+  call: GuardedCall,
+  clock: GuardClock,
+  signal: AbortSignal | null | undefined,
+): Promise<Response> {
+  const { lane } = call;
+  for (let retry = 0; ; retry++) {
+    let ticket: Ticket;
+    try {
+      ticket = await lane.acquire({
+        tenant: call.tenant,
+        tokens: call.tokens,
+        retry: retry > 0,
+        signal,
+      });
+    } catch (error) {
+      if (!(error instanceof HeadroomGuardError)) throw error;
+      call.refused = error;
+      return refusal(error, call.provider);
+    }
+    call.charge = ticket.charge;
+    let response: Response;
+    try {
+      response = await attempt();
+    } catch (error) {
+      ticket.release();
+      // No answer at all (connection refused, reset, timed out): retried like a 5xx, unless the
+      // caller gave up.
+      if (signal?.aborted || !mayRetry(call, retry, clock)) throw error;
+      await sleep(clock, backoffMs(retry), signal);
+      continue;
+    }
+    ticket.release(response.headers);
+    if (!isRetryable(response.status, response.headers) || !mayRetry(call, retry, clock))
+      return response;
+    const now = clock.now();
+    const asked = retryAfterMs(response.headers, now);
+    // Nobody reads this answer: free its connection.
+    response.body?.cancel().catch(() => {});
+    if (response.status === 429 && asked !== undefined) lane.pause(now + asked);
+    else await sleep(clock, asked ?? backoffMs(retry), signal);
+  }
+}
+
+function mayRetry(call: GuardedCall, retry: number, clock: GuardClock): boolean {
+  return retry < call.maxRetries && call.lane.budget.allowsRetry(clock.now());
+}
+
+/** The client's usual 429, in its provider's error shape, saying it never left this process. */
+function refusal(error: HeadroomGuardError, provider: string): Response {
+  const body =
+    provider === 'anthropic'
+      ? { type: 'error', error: { type: 'rate_limit_error', message: error.message } }
+      : {
+          error: {
+            message: error.message,
+            type: 'headroom_guard',
+            param: null,
+            code: error.reason,
+          },
+        };
+  return new Response(JSON.stringify(body), {
+    status: 429,
+    headers: {
+      'content-type': 'application/json',
+      'x-should-retry': 'false',
+      'x-headroom-guard': error.reason,
+    },
+  });
+}

@@ -1,0 +1,213 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import Anthropic from '@anthropic-ai/sdk';
+import { SpanKind, trace } from '@opentelemetry/api';
+import OpenAI, { RateLimitError } from 'openai';
+import { afterEach, describe, expect, it } from 'vitest';
+import { manualClock } from '../src/guard/manual-clock.js';
+import type { GuardOptions } from '../src/index.js';
+import { resources, stats } from './mock.js';
+
+const KEY = 'sk-guard-test';
+const MODEL = 'gpt-4o-mini';
+const messages = [{ role: 'user' as const, content: 'Hello there' }];
+
+const open = resources();
+afterEach(() => open.close());
+
+async function setUp({
+  guard,
+  latencyMs = 0,
+  clock,
+  clientOptions = {},
+}: {
+  guard: boolean | GuardOptions;
+  latencyMs?: number;
+  clock?: ReturnType<typeof manualClock>;
+  clientOptions?: ConstructorParameters<typeof OpenAI>[0];
+}) {
+  const mock = await open.mock({ latency: { fixedMs: latencyMs } });
+  const telemetry = open.telemetry(clock ? { guardClock: clock } : {});
+  const client = (tenant?: string) =>
+    telemetry.headroom.instrument(
+      new OpenAI({ apiKey: KEY, baseURL: `${mock.url}/v1`, ...clientOptions }),
+      { key: 'prod', guard, ...(tenant !== undefined && { tenant }) },
+    );
+  return { mock, telemetry, client };
+}
+
+/** Polls `check` on real time until it holds: for what happens over HTTP, not on the clock. */
+async function until(check: () => Promise<boolean> | boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describe('guard on an openai client', () => {
+  it('never has more requests at the provider than its concurrency, and every call succeeds', async () => {
+    const { mock, client } = await setUp({ guard: { concurrency: 3 }, latencyMs: 100 });
+    const openai = client();
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, () => openai.chat.completions.create({ model: MODEL, messages })),
+    );
+    expect(answers).toHaveLength(12);
+    const truth = (await stats(mock)).keys[KEY]!;
+    expect(truth).toMatchObject({ requests: 12, admitted: 12, rateLimited: 0 });
+    expect(truth.peakConcurrency).toBe(3);
+  });
+
+  it('a 429 with retry-after 2 s: the next attempt waits 2 s on the guard’s clock, then the call succeeds', async () => {
+    const clock = manualClock();
+    const { mock, client, telemetry } = await setUp({ guard: true, clock });
+    mock.script([{ status: 429, retryAfterMs: 2000 }, 200], { key: KEY });
+    const call = client().chat.completions.create({ model: MODEL, messages });
+    const requests = async () => (await stats(mock)).keys[KEY]?.requests ?? 0;
+    await until(async () => (await requests()) === 1, 'the first attempt');
+    await clock.advance(1999);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await requests()).toBe(1);
+    await clock.advance(1);
+    const answer = await call;
+    expect(answer.choices).toHaveLength(1);
+    expect(await requests()).toBe(2);
+    await telemetry.collect();
+    expect(telemetry.sum('headroom.requests', { 'headroom.outcome': 'rate_limited' })).toBe(1);
+    expect(telemetry.sum('headroom.requests', { 'headroom.outcome': 'ok' })).toBe(1);
+  });
+
+  it('one retry layer: the client’s maxRetries (5) become the guard’s, not 6 × 6 attempts', async () => {
+    const { mock, client } = await setUp({
+      guard: { concurrency: 1 },
+      clientOptions: { maxRetries: 5 },
+    });
+    mock.script(Array(6).fill({ status: 429, retryAfterMs: 1 }), { key: KEY });
+    const error = await client()
+      .chat.completions.create({ model: MODEL, messages })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect((await stats(mock)).keys[KEY]).toMatchObject({ requests: 6, rateLimited: 6 });
+  });
+
+  it('two tenants share the key in turn: the second’s calls are not stuck behind the first’s backlog', async () => {
+    const { client } = await setUp({ guard: { concurrency: 1 }, latencyMs: 10 });
+    const a = client('a');
+    const b = client('b');
+    const finished: string[] = [];
+    const ask = (openai: OpenAI, tenant: string) =>
+      openai.chat.completions.create({ model: MODEL, messages }).then(() => finished.push(tenant));
+    const backlog = Array.from({ length: 10 }, () => ask(a, 'a'));
+    await new Promise((resolve) => setImmediate(resolve));
+    const late = [ask(b, 'b'), ask(b, 'b')];
+    await Promise.all([...backlog, ...late]);
+    // a's first call was already out when b's arrived; then they take turns.
+    expect(finished.slice(0, 5)).toEqual(['a', 'b', 'a', 'b', 'a']);
+  });
+
+  it('the app’s AsyncLocalStorage and span nesting survive the wait in the queue', async () => {
+    const store = new AsyncLocalStorage<string>();
+    const seen: Array<string | undefined> = [];
+    const { client, telemetry } = await setUp({
+      guard: { concurrency: 1 },
+      latencyMs: 10,
+      clientOptions: {
+        fetch: async (input, init) => {
+          seen.push(store.getStore());
+          return fetch(input, init);
+        },
+      },
+    });
+    const openai = client();
+    const tracer = trace.getTracer('app');
+    await Promise.all(
+      ['one', 'two', 'three'].map((request) =>
+        store.run(request, () =>
+          tracer.startActiveSpan(`handle ${request}`, async (span) => {
+            await openai.chat.completions.create({ model: MODEL, messages });
+            span.end();
+          }),
+        ),
+      ),
+    );
+    expect(seen.sort()).toEqual(['one', 'three', 'two']);
+    await telemetry.collect();
+    const spans = telemetry.spans();
+    for (const request of ['one', 'two', 'three']) {
+      const handler = spans.find((span) => span.name === `handle ${request}`)!;
+      const call = spans.find(
+        (span) =>
+          span.kind === SpanKind.CLIENT &&
+          span.name === `chat ${MODEL}` &&
+          span.parentSpanContext?.spanId === handler.spanContext().spanId,
+      );
+      expect(call, `the call of ${request}`).toBeDefined();
+      const attempts = spans.filter(
+        (span) => span.parentSpanContext?.spanId === call!.spanContext().spanId,
+      );
+      expect(attempts.map((span) => span.name)).toEqual(['POST']);
+    }
+  });
+
+  it('a full queue refuses with the client’s 429, saying the state; nothing reaches the provider', async () => {
+    const { mock, client, telemetry } = await setUp({
+      guard: { concurrency: 1, maxQueue: 1 },
+      latencyMs: 50,
+    });
+    const openai = client();
+    const results = await Promise.allSettled(
+      Array.from({ length: 3 }, () => openai.chat.completions.create({ model: MODEL, messages })),
+    );
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+    const error = (results[2] as PromiseRejectedResult).reason;
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(error.message).toBe(
+      '429 Headroom guard: queue full for openai/gpt-4o-mini on key prod: 1 running, 1 waiting',
+    );
+    expect(error.error).toMatchObject({ type: 'headroom_guard', code: 'queue_full' });
+    expect((await stats(mock)).keys[KEY]).toMatchObject({ requests: 2, rateLimited: 0 });
+    await telemetry.collect();
+    expect(telemetry.sum('headroom.requests')).toBe(2);
+    expect(telemetry.sum('headroom.calls', { 'headroom.outcome': 'error' })).toBe(1);
+    const refused = telemetry
+      .spans()
+      .find((span) => span.attributes['error.type'] === 'guard.queue_full');
+    expect(refused?.name).toBe(`chat ${MODEL}`);
+    expect(
+      telemetry
+        .spans()
+        .filter((span) => span.parentSpanContext?.spanId === refused!.spanContext().spanId),
+    ).toEqual([]);
+  });
+});
+
+describe('guard on an @anthropic-ai/sdk client', () => {
+  it('holds the concurrency, and refuses in Anthropic’s error shape', async () => {
+    const mock = await open.mock({ latency: { fixedMs: 100 } });
+    const telemetry = open.telemetry();
+    const client = telemetry.headroom.instrument(
+      new Anthropic({ apiKey: KEY, baseURL: mock.url }),
+      { key: 'prod', guard: { concurrency: 2, maxQueue: 2 } },
+    );
+    const ask = () =>
+      client.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 32, messages });
+    const results = await Promise.allSettled(Array.from({ length: 5 }, ask));
+    expect(results.map((result) => result.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+    ]);
+    const error = (results[4] as PromiseRejectedResult).reason;
+    expect(error).toBeInstanceOf(Anthropic.RateLimitError);
+    expect(error.error).toMatchObject({
+      type: 'error',
+      error: {
+        type: 'rate_limit_error',
+        message:
+          'Headroom guard: queue full for anthropic/claude-sonnet-4-5 on key prod: 2 running, 2 waiting',
+      },
+    });
+    expect((await stats(mock)).keys[KEY]).toMatchObject({ requests: 4, peakConcurrency: 2 });
+  });
+});
