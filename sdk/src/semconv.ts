@@ -50,6 +50,13 @@ export const METRIC_NODE_ACTIVE = 'headroom.graph.node.active';
 export const METRIC_NODE_ACTIVE_MAX = 'headroom.graph.node.active.max';
 export const METRIC_NODE_EXECUTIONS_PER_RUN = 'headroom.graph.node.executions_per_run';
 export const METRIC_RUN_STEPS = 'headroom.graph.run.steps';
+export const METRIC_GUARD_QUEUE_DEPTH = 'headroom.guard.queue.depth';
+export const METRIC_GUARD_ADMITTED = 'headroom.guard.admitted';
+export const METRIC_GUARD_DELAYED = 'headroom.guard.delayed';
+export const METRIC_GUARD_REJECTED = 'headroom.guard.rejected';
+export const METRIC_GUARD_WAIT = 'headroom.guard.wait';
+/** Why the guard refused a call: `queue_full` or `timeout`. */
+export const ATTR_HEADROOM_GUARD_REASON = 'headroom.guard.reason';
 
 /** Bucket boundaries the GenAI metric conventions specify for these two histograms. */
 export const DURATION_BUCKETS = [

@@ -172,6 +172,18 @@ describe('guard on an openai client', () => {
       .spans()
       .find((span) => span.attributes['error.type'] === 'guard.queue_full');
     expect(refused?.name).toBe(`chat ${MODEL}`);
+    // The guard's own figures, beside the key's.
+    const lane = { 'headroom.key': 'prod', 'gen_ai.request.model': MODEL };
+    expect(telemetry.sum('headroom.guard.admitted', lane)).toBe(2);
+    expect(telemetry.sum('headroom.guard.delayed', lane)).toBe(1);
+    expect(
+      telemetry.sum('headroom.guard.rejected', { ...lane, 'headroom.guard.reason': 'queue_full' }),
+    ).toBe(1);
+    expect(telemetry.last('headroom.guard.queue.depth', lane)).toBe(0);
+    const waits = telemetry.points('headroom.guard.wait')[0]!.value;
+    expect(waits.count).toBe(2);
+    expect(waits.min).toBe(0);
+    expect(waits.max).toBeGreaterThan(0);
     expect(
       telemetry
         .spans()

@@ -37,6 +37,11 @@ function guardCall(
 ): void {
   const model = String(body?.model ?? 'unknown');
   const lane = telemetry.guard.lane(info.key, info.provider, model, guard.lane);
+  const limit = call.series.limit;
+  if (limit.guard === undefined) {
+    limit.guard = lane;
+    lane.wait ??= telemetry.store.histogram(semconv.METRIC_GUARD_WAIT, limit.attributes);
+  }
   const tenant = call.series.attributes[semconv.ATTR_HEADROOM_TENANT];
   call.guard = {
     lane,
@@ -232,13 +237,13 @@ export function wrapFetchWithTimeout(original: Function, telemetry: Telemetry): 
     if (call === undefined || call.ended || !telemetry.enabled) return original.apply(this, args);
     if (call.guard !== undefined) {
       return guardedFetch(
-        () => attemptOnce(this, original, args, call, telemetry),
+        () => attemptOnce(this, original, args, call),
         call.guard,
         telemetry.guard.clock,
         init?.signal,
       );
     }
-    return attemptOnce(this, original, args, call, telemetry);
+    return attemptOnce(this, original, args, call);
   }, original);
 }
 
@@ -248,7 +253,6 @@ function attemptOnce(
   original: Function,
   args: any[],
   call: CallState,
-  telemetry: Telemetry,
 ): Promise<any> {
   const init = args[1];
   let attempt: ReturnType<CallState['startAttempt']>;

@@ -47,6 +47,8 @@ export class Lane {
   #timerAt = Number.POSITIVE_INFINITY;
   /** Counts for telemetry: admitted at once, admitted after a wait, refused by reason. */
   readonly counts = { admitted: 0, delayed: 0, queueFull: 0, timeout: 0 };
+  /** Where each admission's wait (seconds) is recorded, once telemetry has a series for it. */
+  wait: { record(value: number): void } | undefined;
 
   constructor(
     label: string,
@@ -119,6 +121,7 @@ export class Lane {
 
   #ticket(now: number, request: AdmissionRequest, waitedMs: number): Ticket {
     const charge = this.budget.admit(now, request.tokens, request.retry);
+    this.wait?.record(waitedMs / 1000);
     let released = false;
     return {
       charge,

@@ -52,6 +52,26 @@ export const INSTRUMENTS: Record<string, InstrumentDescription> = {
     description: 'Executions of a node in one graph run',
   },
   [semconv.METRIC_RUN_STEPS]: { unit: '{step}', description: 'Supersteps per graph run' },
+  [semconv.METRIC_GUARD_QUEUE_DEPTH]: {
+    unit: '{call}',
+    description: 'Calls waiting in the guard for their turn on a provider × model × key',
+  },
+  [semconv.METRIC_GUARD_ADMITTED]: {
+    unit: '{request}',
+    description: 'HTTP attempts the guard let go, at once or after a wait',
+  },
+  [semconv.METRIC_GUARD_DELAYED]: {
+    unit: '{request}',
+    description: 'HTTP attempts the guard let go after a wait',
+  },
+  [semconv.METRIC_GUARD_REJECTED]: {
+    unit: '{call}',
+    description: 'Calls the guard refused without sending, by `headroom.guard.reason`',
+  },
+  [semconv.METRIC_GUARD_WAIT]: {
+    unit: 's',
+    description: 'Time an HTTP attempt waited in the guard before it went',
+  },
 };
 
 /** Bucket boundaries per histogram. */
@@ -60,4 +80,5 @@ export const BOUNDARIES: Record<string, readonly number[]> = {
   [semconv.METRIC_GEN_AI_CLIENT_TOKEN_USAGE]: semconv.TOKEN_BUCKETS,
   [semconv.METRIC_NODE_EXECUTIONS_PER_RUN]: semconv.STEP_BUCKETS,
   [semconv.METRIC_RUN_STEPS]: semconv.STEP_BUCKETS,
+  [semconv.METRIC_GUARD_WAIT]: semconv.DURATION_BUCKETS,
 };

@@ -28,7 +28,15 @@ export function registerObservableMetrics(
   const remaining = create(meter.createObservableGauge, semconv.METRIC_RATELIMIT_REMAINING);
   const nodeExecutions = create(meter.createObservableCounter, semconv.METRIC_NODE_EXECUTIONS);
   const nodeActive = create(meter.createObservableUpDownCounter, semconv.METRIC_NODE_ACTIVE);
+  const guardDepth = create(meter.createObservableGauge, semconv.METRIC_GUARD_QUEUE_DEPTH);
+  const guardAdmitted = create(meter.createObservableCounter, semconv.METRIC_GUARD_ADMITTED);
+  const guardDelayed = create(meter.createObservableCounter, semconv.METRIC_GUARD_DELAYED);
+  const guardRejected = create(meter.createObservableCounter, semconv.METRIC_GUARD_REJECTED);
   const observables: Observable[] = [
+    guardDepth,
+    guardAdmitted,
+    guardDelayed,
+    guardRejected,
     active,
     calls,
     requests,
@@ -67,6 +75,21 @@ export function registerObservableMetrics(
     }
     for (const series of store.limits.values()) {
       if (keyActiveMax) result.observe(keyActiveMax, series.active.takePeak(0), series.attributes);
+      const guard = series.guard;
+      if (guard !== undefined) {
+        const { counts } = guard;
+        result.observe(guardDepth, guard.queue.size, series.attributes);
+        result.observe(guardAdmitted, counts.admitted + counts.delayed, series.attributes);
+        result.observe(guardDelayed, counts.delayed, series.attributes);
+        series.guardRejectedAttributes ??= {
+          queueFull: { ...series.attributes, [semconv.ATTR_HEADROOM_GUARD_REASON]: 'queue_full' },
+          timeout: { ...series.attributes, [semconv.ATTR_HEADROOM_GUARD_REASON]: 'timeout' },
+        };
+        const reasons = series.guardRejectedAttributes;
+        if (counts.queueFull > 0)
+          result.observe(guardRejected, counts.queueFull, reasons.queueFull);
+        if (counts.timeout > 0) result.observe(guardRejected, counts.timeout, reasons.timeout);
+      }
       for (const reading of currentReadings(series)) {
         const attributes = dimensionAttributes(series, reading.dimension);
         if (reading.limit !== undefined) result.observe(limit, reading.limit, attributes);

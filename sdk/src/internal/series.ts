@@ -22,12 +22,22 @@ export interface CallSeriesKey {
 export const OUTCOME_INDEX: Record<Outcome, number> = { ok: 0, rate_limited: 1, error: 2 };
 
 /** The last rate-limit headers seen for one provider × model × key; parsed only at export. */
+/** What the guard counts on one lane, read at export (see `Lane`). */
+export interface GuardStats {
+  readonly counts: { admitted: number; delayed: number; queueFull: number; timeout: number };
+  readonly queue: { readonly size: number };
+}
+
 export class LimitSeries {
   lastHeaders: { get(name: string): string | null } | undefined;
   /** Calls in flight on the key, over all its series: the replica's true peak per key. */
   readonly active: ActiveGauge;
   readings: RateLimitReading[] = [];
   readonly dimensionAttributes = new Map<string, Attributes>();
+  /** The guard's lane of this key, when a guarded client calls it: read at export. */
+  guard: GuardStats | undefined;
+  /** Attributes of each reason the guard refuses for, built once. */
+  guardRejectedAttributes: { queueFull: Attributes; timeout: Attributes } | undefined;
   constructor(
     readonly attributes: Attributes,
     slots: number,
