@@ -56,9 +56,11 @@ export class Headroom {
         }
         instrumentChatModel(client, this.#telemetry, options);
       } else if (isOpenAIClient(client)) {
+        this.#connectGuard(options);
         configureClient(client, options);
         instrumentClientInstance(client, openaiSpec, this.#telemetry);
       } else if (isAnthropicClient(client)) {
+        this.#connectGuard(options);
         configureClient(client, options);
         instrumentClientInstance(client, anthropicSpec, this.#telemetry);
       } else {
@@ -74,6 +76,12 @@ export class Headroom {
       reportFault('instrument', error);
     }
     return target;
+  }
+
+  /** A fleet-wide guard connects to its Redis now, so the first calls find it ready. */
+  #connectGuard(options: InstrumentOptions): void {
+    const redis = resolveGuard(options.guard)?.redis;
+    if (redis !== undefined) this.#telemetry.guard.connect(redis);
   }
 
   /** Same as `instrument(graph, { name })`, for readability where a graph is meant. */
@@ -156,7 +164,7 @@ export class Headroom {
       this.#telemetry.enabled = false;
       for (const undo of this.#undo.splice(0).reverse()) undo();
       try {
-        await this.#pipeline.shutdown();
+        await Promise.all([this.#pipeline.shutdown(), this.#telemetry.guard.close()]);
       } catch (error) {
         reportFault('shutdown', error);
       }

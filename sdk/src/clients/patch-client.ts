@@ -36,7 +36,7 @@ function guardCall(
   options: any,
 ): void {
   const model = String(body?.model ?? 'unknown');
-  const lane = telemetry.guard.lane(info.key, info.provider, model, guard.lane);
+  const lane = telemetry.guard.lane(info.key, info.provider, model, guard.lane, guard.redis);
   const limit = call.series.limit;
   if (limit.guard === undefined) {
     limit.guard = lane;

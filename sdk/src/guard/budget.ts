@@ -46,6 +46,11 @@ export class Budget {
   heardFrom = false;
   #charges: Charge[] = [];
   #remaining: { requests?: Remaining; tokens?: Remaining } = {};
+  /**
+   * This replica's part of the ceilings: 1, or 1/N while the fleet's shared budget (Redis) is
+   * out of reach and each of N replicas keeps to its share.
+   */
+  share = 1;
   /** Output tokens of answered requests, to estimate requests that set no max_tokens. */
   #outputSeen = { tokens: 0, requests: 0 };
 
@@ -56,12 +61,12 @@ export class Budget {
 
   /** Configured ceilings win; learned ones fill the gaps. With neither, one probe at a time. */
   effective(): Limits {
-    const rpm = this.limits.rpm ?? this.learned.rpm;
-    const tpm = this.limits.tpm ?? this.learned.tpm;
+    const part = (value: number | undefined) =>
+      value === undefined ? undefined : Math.max(1, Math.floor(value * this.share));
     return {
-      rpm,
-      tpm,
-      concurrency: this.limits.concurrency ?? (this.#probing() ? 1 : undefined),
+      rpm: part(this.limits.rpm ?? this.learned.rpm),
+      tpm: part(this.limits.tpm ?? this.learned.tpm),
+      concurrency: part(this.limits.concurrency) ?? (this.#probing() ? 1 : undefined),
     };
   }
 
@@ -199,7 +204,7 @@ export class Budget {
     }
     if (this.#probing()) parts.push('one at a time until the provider states its limits');
     if (now < this.pausedUntil)
-      parts.push(`paused ${((this.pausedUntil - now) / 1000).toFixed(1)} s by the provider`);
+      parts.push(`paused ${((this.pausedUntil - now) / 1000).toFixed(1)} s more`);
     return parts.join(', ');
   }
 

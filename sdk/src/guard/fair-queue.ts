@@ -40,6 +40,14 @@ export class FairQueue<T extends { tenant: string }> {
     return item;
   }
 
+  /** Takes `item`, which `peek` gave, as served; false if it has left the line meanwhile. */
+  serve(item: T): boolean {
+    const waiting = this.#byTenant.get(item.tenant);
+    if (waiting === undefined || !waiting.includes(item)) return false;
+    this.#take(item, true);
+    return true;
+  }
+
   /** Takes a waiter out of line (timed out, aborted). */
   remove(item: T): boolean {
     const waiting = this.#byTenant.get(item.tenant);

@@ -1,7 +1,8 @@
-import { Budget, type Charge, type Limits } from './budget.js';
+import { Budget, type Charge, type Limits, SECOND_WINDOW_MS } from './budget.js';
 import { type GuardClock, systemClock } from './clock.js';
 import { FairQueue } from './fair-queue.js';
 import { HeadroomGuardError } from './guard-error.js';
+import { CONCURRENCY_POLL_MS, SharedBudgets } from './shared-budget.js';
 
 /** How one key × provider × model is guarded. */
 export interface LaneOptions {
@@ -26,9 +27,14 @@ export interface AdmissionRequest {
 
 /** An admitted attempt: release it once, when its response (or its failure) is in. */
 export interface Ticket {
-  readonly charge: Charge;
+  readonly charge: SharedCharge;
   readonly waitedMs: number;
   release(headers?: { get(name: string): string | null }): void;
+}
+
+/** A charge, and where it is also held when the fleet shares the budget. */
+export interface SharedCharge extends Charge {
+  shared?: { id: string; at: number; tokens: number };
 }
 
 interface Waiter extends AdmissionRequest {
@@ -49,13 +55,27 @@ export class Lane {
   readonly counts = { admitted: 0, delayed: 0, queueFull: 0, timeout: 0 };
   /** Where each admission's wait (seconds) is recorded, once telemetry has a series for it. */
   wait: { record(value: number): void } | undefined;
+  #pumping = false;
 
   constructor(
     label: string,
     public options: LaneOptions,
     private readonly clock: GuardClock,
+    /** The fleet's budget in Redis, and this lane's name there. */
+    private readonly shared?: { budgets: SharedBudgets; lane: string },
   ) {
     this.budget = new Budget(label, options.limits);
+    this.#followShared();
+  }
+
+  /** Whether admissions go through the fleet's budget now (Redis configured and reachable). */
+  get fleetWide(): boolean {
+    return this.shared?.budgets.up === true;
+  }
+
+  /** Redis is configured and its first connection is still being made: nothing goes yet. */
+  get #connecting(): boolean {
+    return this.shared?.budgets.connecting === true;
   }
 
   /** New options from the client instrumented last; waiters already in line keep their timers. */
@@ -71,8 +91,13 @@ export class Lane {
     const { maxQueue, queueTimeoutMs } = this.options;
     const now = clock.now();
     if (request.signal?.aborted) return Promise.reject(request.signal.reason);
-    // First come: nobody waits ahead, and the budget has room.
-    if (this.queue.size === 0 && this.budget.nextAdmission(now, request.tokens).at <= now) {
+    // First come: nobody waits ahead, and the budget has room (the fleet's is asked in line).
+    if (
+      !this.fleetWide &&
+      !this.#connecting &&
+      this.queue.size === 0 &&
+      this.budget.nextAdmission(now, request.tokens).at <= now
+    ) {
       this.counts.admitted++;
       return Promise.resolve(this.#ticket(now, request, 0));
     }
@@ -108,9 +133,24 @@ export class Lane {
 
   /** Nothing goes before `until`: a 429's retry-after holds every caller of the key. */
   pause(until: number): void {
+    if (this.shared !== undefined && this.fleetWide) {
+      const { budgets, lane } = this.shared;
+      budgets.pause(lane, until - this.clock.now()).catch(() => {});
+    }
     if (until <= this.budget.pausedUntil) return;
     this.budget.pausedUntil = until;
     this.#schedule();
+  }
+
+  /** The usage replaces the estimate, here and in the fleet's budget. */
+  correct(charge: SharedCharge, input: number | undefined, output: number | undefined): void {
+    this.budget.correct(charge, input, output);
+    const shared = charge.shared;
+    if (shared === undefined || this.shared === undefined || shared.tokens === charge.tokens)
+      return;
+    const { budgets, lane } = this.shared;
+    budgets.correct(lane, shared.id, shared.at, shared.tokens, charge.tokens).catch(() => {});
+    shared.tokens = charge.tokens;
   }
 
   /** `3 running, 12 waiting, rpm 498/500`. */
@@ -119,8 +159,14 @@ export class Lane {
     return `${this.budget.running} running, ${this.queue.size} waiting${state ? `, ${state}` : ''}`;
   }
 
-  #ticket(now: number, request: AdmissionRequest, waitedMs: number): Ticket {
-    const charge = this.budget.admit(now, request.tokens, request.retry);
+  #ticket(
+    now: number,
+    request: AdmissionRequest,
+    waitedMs: number,
+    shared?: { id: string; at: number },
+  ): Ticket {
+    const charge: SharedCharge = this.budget.admit(now, request.tokens, request.retry);
+    if (shared !== undefined) charge.shared = { ...shared, tokens: request.tokens };
     this.wait?.record(waitedMs / 1000);
     let released = false;
     return {
@@ -130,9 +176,74 @@ export class Lane {
         if (released) return;
         released = true;
         this.budget.release(this.clock.now(), headers);
+        if (shared !== undefined && this.shared !== undefined)
+          this.shared.budgets.release(this.shared.lane, shared.id).catch(() => {});
         this.#schedule();
       },
     };
+  }
+
+  /** Shares of the ceiling while the fleet's budget is out of reach; the whole when it is back. */
+  #followShared(): void {
+    if (this.shared === undefined) return;
+    const { budgets } = this.shared;
+    let wasUp = budgets.up;
+    const update = () => {
+      const up = budgets.up;
+      this.budget.share = up ? 1 : 1 / budgets.replicas;
+      if (up !== wasUp) {
+        // A hand-over: the budget taking over does not know what the other one admitted in the
+        // last second, so nothing goes until that second has passed.
+        wasUp = up;
+        this.budget.pausedUntil = Math.max(
+          this.budget.pausedUntil,
+          this.clock.now() + SECOND_WINDOW_MS,
+        );
+      }
+      this.#schedule();
+    };
+    budgets.lanes.add(update);
+    update();
+  }
+
+  /**
+   * The fleet-wide path: whoever's turn it is asks the fleet's budget (one script on Redis);
+   * admitted, it goes, else it waits what the script said (a slot freed by another replica is
+   * not seen here, so a full concurrency is looked at again every 20 ms).
+   */
+  async #pumpShared(): Promise<void> {
+    const { budgets, lane } = this.shared!;
+    for (;;) {
+      const waiter = this.queue.peek();
+      if (waiter === undefined || !budgets.up) return;
+      let admission: Awaited<ReturnType<SharedBudgets['admit']>>;
+      try {
+        admission = await budgets.admit(lane, waiter.tokens, this.budget.effective());
+      } catch {
+        // Out of reach: once the connection says so, the lane falls back to its share.
+        await new Promise<void>((resolve) => this.clock.setTimeout(resolve, 50));
+        continue;
+      }
+      if (!admission.admitted) {
+        const wait = admission.value < 0 ? CONCURRENCY_POLL_MS : admission.value;
+        await new Promise<void>((resolve) => this.clock.setTimeout(resolve, wait));
+        continue;
+      }
+      if (!this.queue.serve(waiter)) {
+        // It left the line (timeout, abort) while the fleet was asked: give the slot back.
+        budgets.release(lane, admission.id).catch(() => {});
+        continue;
+      }
+      this.#forget(waiter);
+      this.counts.delayed++;
+      const now = this.clock.now();
+      waiter.resolve(
+        this.#ticket(now, waiter, now - waiter.enqueuedAt, {
+          id: admission.id,
+          at: admission.value,
+        }),
+      );
+    }
   }
 
   #refusal(reason: 'queue_full' | 'timeout', what: string, now: number): HeadroomGuardError {
@@ -149,6 +260,20 @@ export class Lane {
 
   /** Admits whoever's turn it is while the budget has room, then sleeps until it might again. */
   #schedule(): void {
+    if (this.#connecting) {
+      this.#sleepUntil(Number.POSITIVE_INFINITY);
+      return;
+    }
+    if (this.fleetWide) {
+      this.#sleepUntil(Number.POSITIVE_INFINITY);
+      if (this.#pumping || this.queue.size === 0) return;
+      this.#pumping = true;
+      void this.#pumpShared().finally(() => {
+        this.#pumping = false;
+        if (this.queue.size > 0) this.#schedule();
+      });
+      return;
+    }
     const { clock } = this;
     for (;;) {
       const waiter = this.queue.peek();
@@ -191,19 +316,50 @@ export class Lane {
 /** Every lane of one Headroom instance, by key × provider × model. */
 export class Guard {
   readonly lanes = new Map<string, Lane>();
+  /** Connections to the fleet's budgets, by Redis URL. */
+  readonly #shared = new Map<string, SharedBudgets>();
 
   constructor(readonly clock: GuardClock = systemClock) {}
 
-  /** The lane of `key × provider × model`; options given later replace earlier ones. */
-  lane(key: string, provider: string, model: string, options: LaneOptions): Lane {
+  /**
+   * The lane of `key × provider × model`; options given later replace earlier ones. With
+   * `redis`, its budget is the fleet's, kept in that Redis.
+   */
+  lane(
+    key: string,
+    provider: string,
+    model: string,
+    options: LaneOptions,
+    redis?: string | undefined,
+  ): Lane {
     const id = `${key}\u0000${provider}\u0000${model}`;
     let lane = this.lanes.get(id);
     if (lane === undefined) {
-      lane = new Lane(`${provider}/${model} on key ${key}`, options, this.clock);
+      const shared =
+        redis === undefined
+          ? undefined
+          : { budgets: this.connect(redis), lane: `${key}:${provider}:${model}` };
+      lane = new Lane(`${provider}/${model} on key ${key}`, options, this.clock, shared);
       this.lanes.set(id, lane);
     } else if (lane.options !== options) {
       lane.configure(options);
     }
     return lane;
+  }
+
+  /** The connection to the fleet's budgets in `redis`, made once per URL. */
+  connect(redis: string): SharedBudgets {
+    let budgets = this.#shared.get(redis);
+    if (budgets === undefined) {
+      budgets = SharedBudgets.connect(redis);
+      this.#shared.set(redis, budgets);
+    }
+    return budgets;
+  }
+
+  /** Closes the connections to Redis. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#shared.values()].map((budgets) => budgets.close()));
+    this.#shared.clear();
   }
 }

@@ -21,12 +21,19 @@ export interface GuardOptions {
    * Default: the client's `maxRetries` (openai and Anthropic: 2).
    */
   maxRetries?: number;
+  /**
+   * `redis://host:port`: one budget for the whole fleet, kept in that Redis by atomic scripts.
+   * If it goes out of reach, each replica keeps to its share of the ceilings (1/N of the live
+   * replicas) and says so once, until it is back. Needs the `ioredis` package.
+   */
+  redis?: string;
 }
 
 /** What a guarded client carries: its lane options, built once, and its retries. */
 export interface GuardConfig {
   lane: LaneOptions;
   maxRetries: number | undefined;
+  redis: string | undefined;
 }
 
 const POSITIVE = ['rpm', 'tpm', 'concurrency', 'maxQueue', 'queueTimeoutMs'] as const;
@@ -41,12 +48,22 @@ export function resolveGuard(guard: unknown): GuardConfig | undefined {
     );
   }
   const options = guard as Record<string, unknown>;
+  const known = [...POSITIVE, 'maxRetries', 'redis'];
   for (const name of Object.keys(options)) {
-    if (![...POSITIVE, 'maxRetries'].includes(name)) {
+    if (!known.includes(name)) {
       throw new HeadroomOptionsError(
-        `Unknown option \`guard.${name}\`; expected ${[...POSITIVE, 'maxRetries'].join(', ')}`,
+        `Unknown option \`guard.${name}\`; expected ${known.join(', ')}`,
       );
     }
+  }
+  const { redis } = options;
+  if (
+    redis !== undefined &&
+    !(typeof redis === 'string' && /^rediss?:$/.test(URL.parse(redis)?.protocol ?? ''))
+  ) {
+    throw new HeadroomOptionsError(
+      `Expected \`guard.redis\` to be a redis:// or rediss:// URL, got ${describe(redis)}`,
+    );
   }
   for (const name of POSITIVE) {
     const value = options[name];
@@ -70,5 +87,6 @@ export function resolveGuard(guard: unknown): GuardConfig | undefined {
       queueTimeoutMs: typed.queueTimeoutMs ?? DEFAULT_QUEUE_TIMEOUT_MS,
     },
     maxRetries: typed.maxRetries,
+    redis: typed.redis,
   };
 }

@@ -104,7 +104,7 @@ export class CallState {
     const index = OUTCOME_INDEX[outcome];
     const charge = this.guard?.charge;
     if (charge !== undefined)
-      this.guard!.lane.budget.correct(charge, result.inputTokens, result.outputTokens);
+      this.guard!.lane.correct(charge, result.inputTokens, result.outputTokens);
     series.active.decrement();
     series.limit.active.decrement();
     series.calls[index]!++;
