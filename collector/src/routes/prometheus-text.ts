@@ -76,6 +76,33 @@ export function prometheusText(view: Snapshot, alerts: readonly ActiveAlert[] = 
     counter('headroom_tokens_total', 'Tokens, all replicas', key.totals.outputTokens, {
       type: 'output',
     });
+    if (key.guard !== undefined) {
+      sample('headroom_guard_waiting', 'Calls waiting in the guard now', labels, key.guard.waiting);
+      sample(
+        'headroom_guard_admitted_per_minute',
+        'Attempts the guard let go over the last 60 s',
+        labels,
+        key.guard.admittedPerMinute,
+      );
+      sample(
+        'headroom_guard_delayed_per_minute',
+        'Attempts the guard let go after a wait, over the last 60 s',
+        labels,
+        key.guard.delayedPerMinute,
+      );
+      sample(
+        'headroom_guard_rejected_per_minute',
+        'Calls the guard refused without sending, over the last 60 s',
+        labels,
+        key.guard.rejectedPerMinute,
+      );
+      sample(
+        'headroom_guard_average_wait_seconds',
+        'Mean wait of an attempt in the guard over the last 60 s',
+        labels,
+        key.guard.averageWaitSeconds,
+      );
+    }
     sample(
       'headroom_replicas',
       'Replicas that used the key in the last 60 s',

@@ -10,6 +10,8 @@ export class ReplicaShare {
   readonly active = new Map<string, number>();
   /** Latest peak-since-last-export of each stream. */
   readonly peaks = new Map<string, number>();
+  /** Calls waiting in the replica's guard at its last export; undefined when it has no guard. */
+  guardWaiting: number | undefined;
   /**
    * The replica's own peak over all its streams on the key (`headroom.key.calls.active.max`):
    * exact, where adding the streams' peaks counts calls that never overlapped.
@@ -42,6 +44,15 @@ export interface LearnedLimits {
   output_tokens?: number;
 }
 
+/** What the replicas' guards did on a key: attempts let go, after a wait, calls refused, waits. */
+export class GuardSeries {
+  readonly admitted = new SecondRing();
+  readonly delayed = new SecondRing();
+  readonly rejected = new SecondRing();
+  readonly waitSeconds = new SecondRing();
+  readonly waits = new SecondRing();
+}
+
 /** Counts since the collector first saw the key, never windowed: Prometheus counters, totals. */
 export interface KeyTotals {
   requests: number;
@@ -62,6 +73,8 @@ export class KeySeries {
   readonly peakActive = new SecondRing();
   readonly replicas = new Map<string, ReplicaShare>();
   readonly learned: LearnedLimits = {};
+  /** The guard's figures, second by second, when any replica guards the key. */
+  guard: GuardSeries | undefined;
   readonly totals: KeyTotals = {
     requests: 0,
     rateLimited: 0,

@@ -55,6 +55,22 @@ export interface KeyView {
   ceilings: Partial<Record<Dimension, CeilingValue>>;
   /** use / ceiling per dimension that has a ceiling. */
   utilization: Partial<Record<UtilizationDimension, number>>;
+  /** What the replicas' guards did, when any replica guards the key (`guard` in the SDK). */
+  guard?: GuardView;
+}
+
+/** The guard on a key, over the window, summed over replicas. */
+export interface GuardView {
+  /** Calls waiting now, at each replica's last export. */
+  waiting: number;
+  /** HTTP attempts let go, at once or after a wait. */
+  admittedPerMinute: number;
+  /** Of those, the ones that waited. */
+  delayedPerMinute: number;
+  /** Calls refused without being sent (full queue, timeout). */
+  rejectedPerMinute: number;
+  /** Mean wait of an admitted attempt, in seconds; null with none in the window. */
+  averageWaitSeconds: number | null;
 }
 
 export interface NodeView {
@@ -194,6 +210,22 @@ function keyView(series: KeySeries, second: number, configured: CeilingResolver)
       .sort((a, b) => a.instance.localeCompare(b.instance)),
     ceilings,
     utilization,
+    ...(series.guard !== undefined && { guard: guardView(series, second) }),
+  };
+}
+
+function guardView(series: KeySeries, second: number): GuardView {
+  const guard = series.guard!;
+  let waiting = 0;
+  for (const share of series.liveReplicas(second)) waiting += share.guardWaiting ?? 0;
+  const waits = guard.waits.sum(second, WINDOW_SECONDS);
+  return {
+    waiting,
+    admittedPerMinute: guard.admitted.sum(second, WINDOW_SECONDS),
+    delayedPerMinute: guard.delayed.sum(second, WINDOW_SECONDS),
+    rejectedPerMinute: guard.rejected.sum(second, WINDOW_SECONDS),
+    averageWaitSeconds:
+      waits > 0 ? round(guard.waitSeconds.sum(second, WINDOW_SECONDS) / waits) : null,
   };
 }
 

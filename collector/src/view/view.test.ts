@@ -57,6 +57,63 @@ describe('View', () => {
     });
   });
 
+  it('the guard beside the key: waiting summed over replicas, admitted, delayed, refused, mean wait', () => {
+    const clock = fakeClock();
+    const view = new View({ now: clock.now });
+    const start = clock.now() + 1;
+    const wait = (count: number, sum: number) => ({
+      name: 'headroom.guard.wait',
+      unit: 's',
+      description: '',
+      kind: 'histogram' as const,
+      temporality: 'cumulative' as const,
+      points: [
+        {
+          attributes: OPENAI_KEY,
+          startTime: start,
+          time: start,
+          count,
+          sum,
+          bucketCounts: [],
+          explicitBounds: [],
+        },
+      ],
+    });
+    for (const [replica, waiting] of [
+      ['a', 3],
+      ['b', 4],
+    ] as const) {
+      view.ingestMetrics(
+        replicaExport(replica, [
+          sum('headroom.guard.admitted', [point(OPENAI_KEY, 50, start)]),
+          sum('headroom.guard.delayed', [point(OPENAI_KEY, 20, start)]),
+          sum('headroom.guard.rejected', [
+            point({ ...OPENAI_KEY, 'headroom.guard.reason': 'queue_full' }, 2, start),
+          ]),
+          gauge('headroom.guard.queue.depth', [point(OPENAI_KEY, waiting, start)]),
+          wait(50, 10),
+        ]),
+      );
+    }
+    const [key] = snapshot(view).keys;
+    expect(key!.guard).toEqual({
+      waiting: 7,
+      admittedPerMinute: 100,
+      delayedPerMinute: 40,
+      rejectedPerMinute: 4,
+      averageWaitSeconds: 0.2,
+    });
+    // A key no replica guards has no guard figures at all.
+    view.ingestMetrics(
+      replicaExport('c', [
+        sum('headroom.requests', [point({ ...OPENAI_KEY, 'headroom.key': 'other' }, 1, start)]),
+      ]),
+    );
+    expect(snapshot(view).keys.find((candidate) => candidate.key === 'other')!.guard).toBe(
+      undefined,
+    );
+  });
+
   it('a restarted replica (new start time, counter back to small) never yields a negative or doubled rate', () => {
     const clock = fakeClock();
     const view = new View({ now: clock.now });

@@ -9,6 +9,7 @@ import type {
 } from '../otlp/types.js';
 import { EdgeTracker } from './edge-tracker.js';
 import {
+  GuardSeries,
   KeySeries,
   type KeySeries as KeySeriesType,
   type LearnedLimits,
@@ -176,6 +177,50 @@ export class View {
           const series = this.#keySeries(point.attributes);
           series.replica(instance, service, second).keyPeak = point.value;
           series.peakActive.max(second, fleetPeak(series.liveReplicas(second)));
+        }
+        return;
+      case 'headroom.guard.admitted':
+      case 'headroom.guard.delayed':
+      case 'headroom.guard.rejected':
+        for (const point of metric.points as NumberPoint[]) {
+          const amount = increment(point);
+          const series = this.#keySeries(point.attributes);
+          series.guard ??= new GuardSeries();
+          if (amount === 0) continue;
+          const ring =
+            metric.name === 'headroom.guard.admitted'
+              ? series.guard.admitted
+              : metric.name === 'headroom.guard.delayed'
+                ? series.guard.delayed
+                : series.guard.rejected;
+          ring.add(second, amount);
+        }
+        return;
+      case 'headroom.guard.queue.depth':
+        for (const point of metric.points as NumberPoint[]) {
+          const series = this.#keySeries(point.attributes);
+          series.guard ??= new GuardSeries();
+          series.replica(instance, service, second).guardWaiting = point.value;
+        }
+        return;
+      case 'headroom.guard.wait':
+        for (const point of metric.points as HistogramPoint[]) {
+          const waits = this.#newRuns(metric, stream(point), point, now);
+          if (waits === 0) continue;
+          const seconds =
+            point.sum === undefined || metric.kind !== 'histogram'
+              ? 0
+              : this.#counters.increment(
+                  `${stream(point)}\u0000sum`,
+                  metric.temporality,
+                  point.startTime,
+                  point.sum,
+                  now,
+                );
+          const series = this.#keySeries(point.attributes);
+          series.guard ??= new GuardSeries();
+          series.guard.waits.add(second, waits);
+          series.guard.waitSeconds.add(second, seconds);
         }
         return;
       case 'headroom.ratelimit.limit':

@@ -44,6 +44,17 @@ export interface KeyView {
   ceilings: Partial<Record<Dimension, CeilingValue>>;
   /** use / ceiling per dimension that has a ceiling. */
   utilization: Partial<Record<UtilizationDimension, number>>;
+  /** What the replicas' guards did, when any replica guards the key. */
+  guard?: GuardView;
+}
+
+/** The guard on a key, over the window, summed over replicas. */
+export interface GuardView {
+  waiting: number;
+  admittedPerMinute: number;
+  delayedPerMinute: number;
+  rejectedPerMinute: number;
+  averageWaitSeconds: number | null;
 }
 
 export interface NodeView {

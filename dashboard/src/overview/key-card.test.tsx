@@ -90,4 +90,29 @@ describe('KeyCard', () => {
     expect(meter('rpm').dataset.level).toBe('critical');
     expect(text(meter('tpm'), 'headroom-text')).toBe('TPM 182,400 · no ceiling');
   });
+
+  it('shows the guard beside the key when a replica guards it, and nothing of it otherwise', () => {
+    const { container, rerender } = render(<KeyCard view={keyView()} />);
+    expect(container.querySelector('.guard-figures')).toBeNull();
+    rerender(
+      <KeyCard
+        view={keyView({
+          guard: {
+            waiting: 12,
+            admittedPerMinute: 480,
+            delayedPerMinute: 30,
+            rejectedPerMinute: 2,
+            averageWaitSeconds: 0.42,
+          },
+        })}
+      />,
+    );
+    const guard = screen.getByRole('region', { name: 'Guard' });
+    expect(value(guard, 'guard.waiting')).toBe('12');
+    expect(value(guard, 'guard.averageWaitSeconds')).toBe('0.42');
+    expect(guard.textContent).toContain('12 calls');
+    expect(guard.textContent).toContain('480, 30 after a wait');
+    expect(guard.textContent).toContain('queue full or timed out');
+    expect(guard.textContent).toContain('0.42 s');
+  });
 });

@@ -1,5 +1,5 @@
 import { memo, useId } from 'react';
-import type { KeyView } from '../api/types';
+import type { GuardView, KeyView } from '../api/types';
 import { formatNumber, formatPercent, formatRatio, levelOf } from '../format/format';
 import { Figure } from './figure';
 import { HeadroomMeter } from './headroom-meter';
@@ -96,9 +96,50 @@ export const KeyCard = memo(function KeyCard({ view }: { view: KeyView }) {
           {replicas} {replicas === 1 ? 'replica' : 'replicas'}
         </Figure>
       </dl>
+      {view.guard && <GuardFigures guard={view.guard} />}
     </article>
   );
 }, sameProps);
+
+/** The guard beside the key: what waits, what went, what it refused. */
+function GuardFigures({ guard }: { guard: GuardView }) {
+  return (
+    <section className="guard-figures" aria-label="Guard">
+      <h4>Guard</h4>
+      <dl className="figures">
+        <Figure metric="guard.waiting" value={guard.waiting} label="Waiting">
+          {formatNumber(guard.waiting)} {guard.waiting === 1 ? 'call' : 'calls'}
+        </Figure>
+        <Figure
+          metric="guard.admittedPerMinute"
+          value={guard.admittedPerMinute}
+          label="Let go / min"
+        >
+          {formatNumber(guard.admittedPerMinute)}, {formatNumber(guard.delayedPerMinute)} after a
+          wait
+        </Figure>
+        <Figure
+          metric="guard.rejectedPerMinute"
+          value={guard.rejectedPerMinute}
+          label="Refused / min"
+        >
+          {formatNumber(guard.rejectedPerMinute)}
+          {guard.rejectedPerMinute > 0 && ' '}
+          {guard.rejectedPerMinute > 0 && (
+            <span className="tag tag-warning">queue full or timed out</span>
+          )}
+        </Figure>
+        <Figure
+          metric="guard.averageWaitSeconds"
+          value={guard.averageWaitSeconds}
+          label="Mean wait"
+        >
+          {guard.averageWaitSeconds === null ? '—' : `${formatRatio(guard.averageWaitSeconds)} s`}
+        </Figure>
+      </dl>
+    </section>
+  );
+}
 
 function sameProps(before: { view: KeyView }, after: { view: KeyView }): boolean {
   return sameKeyView(before.view, after.view);

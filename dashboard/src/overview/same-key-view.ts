@@ -24,6 +24,7 @@ export function sameKeyView(a: KeyView, b: KeyView): boolean {
     if (a[field] !== b[field]) return false;
   }
   if (a.replicas.length !== b.replicas.length) return false;
+  if (!sameGuard(a.guard, b.guard)) return false;
   if (a.utilization.burst !== b.utilization.burst) return false;
   for (let index = 0; index < DIMENSIONS.length; index++) {
     const dimension = DIMENSIONS[index]!;
@@ -33,4 +34,15 @@ export function sameKeyView(a: KeyView, b: KeyView): boolean {
     if (before?.value !== after?.value || before?.source !== after?.source) return false;
   }
   return true;
+}
+
+function sameGuard(a: KeyView['guard'], b: KeyView['guard']): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return (
+    a.waiting === b.waiting &&
+    a.admittedPerMinute === b.admittedPerMinute &&
+    a.delayedPerMinute === b.delayedPerMinute &&
+    a.rejectedPerMinute === b.rejectedPerMinute &&
+    a.averageWaitSeconds === b.averageWaitSeconds
+  );
 }
