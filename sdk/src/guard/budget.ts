@@ -8,6 +8,9 @@ export const MINUTE_MS = 60_000;
  */
 export const SECOND_WINDOW_MS = 1030;
 
+/** Below this share of the limit left, the guard spreads what remains until the reset. */
+const LOW_REMAINING = 0.1;
+
 /** Ceilings of one key × provider × model; an absent one is not enforced. */
 export interface Limits {
   rpm?: number | undefined;
@@ -126,15 +129,17 @@ export class Budget {
         'tpm',
       );
     }
-    // The provider's own count: slow before it reaches zero, and wait for its reset.
+    // The provider's own count: at zero, wait for its reset; close to zero, spread what is
+    // left evenly until the reset, rather than spend it at once and then stand still.
     const { requests, tokens: tokenRoom } = this.#remaining;
-    if (requests !== undefined && requests.value - this.#chargedSince(requests.at).count < 1)
-      later(requests.resetAt, 'remaining');
-    if (
-      tokenRoom !== undefined &&
-      tokenRoom.value - this.#chargedSince(tokenRoom.at).tokens < tokens
-    )
-      later(tokenRoom.resetAt, 'remaining');
+    if (requests !== undefined) {
+      const room = requests.value - this.#chargedSince(requests.at).count;
+      later(this.#spread(now, room, 1, requests, rpm), 'remaining');
+    }
+    if (tokenRoom !== undefined) {
+      const room = tokenRoom.value - this.#chargedSince(tokenRoom.at).tokens;
+      later(this.#spread(now, room, tokens, tokenRoom, tpm), 'remaining');
+    }
     return reason === undefined ? { at } : { at, reason };
   }
 
@@ -206,6 +211,25 @@ export class Budget {
     if (now < this.pausedUntil)
       parts.push(`paused ${((this.pausedUntil - now) / 1000).toFixed(1)} s more`);
     return parts.join(', ');
+  }
+
+  /**
+   * When `cost` more may go against what the provider said remains: its reset if it does not
+   * fit; while less than a tenth of the limit is left, one cost's share of the time to the reset
+   * after the last admission; else now.
+   */
+  #spread(
+    now: number,
+    room: number,
+    cost: number,
+    remaining: Remaining,
+    limit: number | undefined,
+  ): number {
+    if (room < cost) return remaining.resetAt;
+    if (limit === undefined || room >= LOW_REMAINING * limit) return now;
+    const last = this.#charges.at(-1);
+    if (last === undefined) return now;
+    return last.at + ((remaining.resetAt - now) * cost) / room;
   }
 
   /** Index of the first charge after `from`: the window (`from`, now]. */

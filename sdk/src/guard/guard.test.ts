@@ -195,4 +195,31 @@ describe('guard lane', () => {
     await clock.advance(10_000);
     expect(next!.at).toBe(3000);
   });
+
+  it('close to zero remaining, spreads what is left until the reset instead of spending it at once', async () => {
+    const { clock, ask } = setup({ rpm: 100 });
+    const [first] = ask(1);
+    await clock.advance(0);
+    // 5 of 100 left, the window resets in 5 s: about one a second, not 5 now and then nothing.
+    first!.ticket!.release(
+      limitHeaders({ 'x-ratelimit-remaining-requests': '5', 'x-ratelimit-reset-requests': '5s' }),
+    );
+    const calls = ask(5);
+    await clock.advance(10_000);
+    expect(calls.map((call) => call.at)).toEqual([1000, 2000, 3000, 4000, 5000]);
+  });
+
+  it('charges the estimate, then the usage: an answer smaller than its estimate frees the rest', async () => {
+    const { clock, lane, ask } = setup({ tpm: 6000 });
+    // 100 tokens a second: a request estimated at 100 fills it; its usage of 20 frees 80.
+    const [big] = ask(1, { tokens: 100 });
+    const [next] = ask(1, { tokens: 60 });
+    await clock.advance(0);
+    expect(next!.at).toBeUndefined();
+    lane.correct(big!.ticket!.charge, 12, 8);
+    big!.ticket!.release();
+    await clock.advance(0);
+    expect(next!.at).toBe(0);
+    expect(lane.budget.outputEstimate()).toBe(8);
+  });
 });
