@@ -46,14 +46,7 @@ export class Headroom {
       if (isCompiledGraph(client)) {
         instrumentCompiledGraph(client, this.#telemetry, options.name ?? graphName(client));
       } else if (isLangChainChatModel(client)) {
-        if (resolveGuard(options.guard) !== undefined) {
-          reportFault(
-            'instrument',
-            new TypeError(
-              '`guard` applies to openai and @anthropic-ai/sdk clients: pass the model a guarded client, or instrument the one it uses',
-            ),
-          );
-        }
+        this.#connectGuard(options);
         instrumentChatModel(client, this.#telemetry, options);
       } else if (isOpenAIClient(client)) {
         this.#connectGuard(options);

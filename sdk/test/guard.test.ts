@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import Anthropic from '@anthropic-ai/sdk';
+import { ChatOpenAI } from '@langchain/openai';
 import { SpanKind, trace } from '@opentelemetry/api';
 import OpenAI, { RateLimitError } from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -221,5 +222,36 @@ describe('guard on an @anthropic-ai/sdk client', () => {
       },
     });
     expect((await stats(mock)).keys[KEY]).toMatchObject({ requests: 4, peakConcurrency: 2 });
+  });
+});
+
+describe('guard on a LangChain ChatOpenAI', () => {
+  async function chat(guard: GuardOptions, latencyMs = 0) {
+    const mock = await open.mock({ latency: { fixedMs: latencyMs } });
+    const telemetry = open.telemetry();
+    const model = telemetry.headroom.instrument(
+      new ChatOpenAI({
+        model: MODEL,
+        apiKey: KEY,
+        configuration: { baseURL: `${mock.url}/v1` },
+        maxRetries: 6,
+      }),
+      { key: 'prod', guard },
+    );
+    return { mock, model };
+  }
+
+  it('holds the concurrency for the model’s calls', async () => {
+    const { mock, model } = await chat({ concurrency: 2 }, 100);
+    const answers = await Promise.all(Array.from({ length: 6 }, () => model.invoke('Hello')));
+    expect(answers).toHaveLength(6);
+    expect((await stats(mock)).keys[KEY]).toMatchObject({ requests: 6, peakConcurrency: 2 });
+  });
+
+  it('folds LangChain’s 6 retries into its own: 7 attempts in all, not 7 × 7', async () => {
+    const { mock, model } = await chat({ concurrency: 1 });
+    mock.script(Array(7).fill({ status: 429, retryAfterMs: 1 }), { key: KEY });
+    await expect(model.invoke('Hello')).rejects.toThrow(/429/);
+    expect((await stats(mock)).keys[KEY]).toMatchObject({ requests: 7, rateLimited: 7 });
   });
 });

@@ -1,3 +1,5 @@
+import { attachGuard } from '../guard/attach.js';
+import { resolveGuard } from '../guard/options.js';
 import type { CallResult, CallState } from '../internal/call-state.js';
 import { reportFault } from '../internal/fault.js';
 import { keyFingerprint } from '../internal/key-fingerprint.js';
@@ -47,20 +49,34 @@ export function instrumentChatModel(
     const type = safeCall(() => model._llmType(), 'unknown');
     return options.provider ?? PROVIDERS[type] ?? type;
   };
-  const start = (scope: Scope | undefined): CallState =>
-    telemetry.startCall(
-      {
-        provider: provider(),
-        operation: 'chat',
-        model: String(
-          model.model ?? model.modelName ?? model.azureOpenAIApiDeploymentName ?? 'unknown',
-        ),
-        key: options.key ?? keyFingerprint(apiKeyOf(model)),
-        tenant: options.tenant,
-        serverAddress: undefined,
-      },
+  // The guard is the one retry layer: LangChain's own retries (its AsyncCaller's, 6 by
+  // default) become the guard's, and the callers stop retrying. ChatOpenAI sends through its
+  // `completions` and `responses` delegates, each with a caller of its own.
+  const guard = resolveGuard(options.guard);
+  let retries = 0;
+  if (guard !== undefined) {
+    for (const holder of [model, model.completions, model.responses]) {
+      if (typeof holder?.caller?.maxRetries !== 'number') continue;
+      retries = Math.max(retries, holder.caller.maxRetries);
+      holder.caller.maxRetries = 0;
+    }
+  }
+  const start = (scope: Scope | undefined): CallState => {
+    const lane = {
+      provider: provider(),
+      model: String(
+        model.model ?? model.modelName ?? model.azureOpenAIApiDeploymentName ?? 'unknown',
+      ),
+      key: options.key ?? keyFingerprint(apiKeyOf(model)),
+    };
+    const call = telemetry.startCall(
+      { ...lane, operation: 'chat', tenant: options.tenant, serverAddress: undefined },
       scope,
     );
+    // The request is the underlying client's: its first attempt's body gives the estimate.
+    if (guard !== undefined) attachGuard(call, guard, telemetry, lane, retries);
+    return call;
+  };
 
   const generate = model._generate;
   if (!isWrapped(generate)) {
@@ -78,7 +94,16 @@ export function instrumentChatModel(
       const promise = telemetry.runInCall(call, scope, () => generate.apply(this, args));
       Promise.resolve(promise).then(
         (result: any) => {
-          if (!seen.underlying) applyChatResult(call, result);
+          if (!seen.underlying) {
+            applyChatResult(call, result);
+            if (guard !== undefined)
+              reportFault(
+                'guard',
+                new TypeError(
+                  'this model’s HTTP client is not an openai or @anthropic-ai/sdk client, so its calls cannot be guarded',
+                ),
+              );
+          }
           call.end();
         },
         (error: unknown) => call.fail(error),

@@ -1,6 +1,5 @@
-import { estimateTokens } from '../guard/estimate.js';
+import { attachGuard, estimateFromBody } from '../guard/attach.js';
 import { guardedFetch } from '../guard/guarded-fetch.js';
-import type { GuardConfig } from '../guard/options.js';
 import type { CallState } from '../internal/call-state.js';
 import { reportFault } from '../internal/fault.js';
 import { currentScope } from '../internal/scope.js';
@@ -23,33 +22,6 @@ function withCall(options: any, call: CallState): any {
   // The guard is the one retry layer: the client's own retries are folded into it.
   if (call.guard !== undefined) request.maxRetries = 0;
   return request;
-}
-
-/** Puts a guarded client's call in its lane, with its estimated tokens and its retries. */
-function guardCall(
-  call: CallState,
-  guard: GuardConfig,
-  telemetry: Telemetry,
-  client: any,
-  info: { key: string; provider: string },
-  body: any,
-  options: any,
-): void {
-  const model = String(body?.model ?? 'unknown');
-  const lane = telemetry.guard.lane(info.key, info.provider, model, guard.lane, guard.redis);
-  const limit = call.series.limit;
-  if (limit.guard === undefined) {
-    limit.guard = lane;
-    lane.wait ??= telemetry.store.histogram(semconv.METRIC_GUARD_WAIT, limit.attributes);
-  }
-  const tenant = call.series.attributes[semconv.ATTR_HEADROOM_TENANT];
-  call.guard = {
-    lane,
-    tenant: typeof tenant === 'string' ? tenant : '',
-    tokens: estimateTokens(body, lane.budget.outputEstimate()),
-    maxRetries: guard.maxRetries ?? options?.maxRetries ?? client?.maxRetries ?? 2,
-    provider: info.provider,
-  };
 }
 
 /** Marks a function as Headroom's wrapper, holding the original, so nothing is wrapped twice. */
@@ -97,8 +69,17 @@ export function wrapCreate(
           },
           scope,
         );
-        if (info.guard !== undefined)
-          guardCall(call, info.guard, telemetry, this?._client, info, body, args[1]);
+        if (info.guard !== undefined) {
+          const client = this?._client;
+          attachGuard(
+            call,
+            info.guard,
+            telemetry,
+            { key: info.key, provider: info.provider, model: String(body?.model ?? 'unknown') },
+            args[1]?.maxRetries ?? client?.maxRetries ?? 2,
+            body,
+          );
+        }
       } catch (error) {
         reportFault('start call', error);
         return original.apply(this, args);
@@ -236,6 +217,7 @@ export function wrapFetchWithTimeout(original: Function, telemetry: Telemetry): 
     const call: CallState | undefined = init?.[CALL] ?? currentScope()?.call;
     if (call === undefined || call.ended || !telemetry.enabled) return original.apply(this, args);
     if (call.guard !== undefined) {
+      estimateFromBody(call, init?.body);
       return guardedFetch(
         () => attemptOnce(this, original, args, call),
         call.guard,

@@ -8,8 +8,8 @@ import { backoffMs, isRetryable, retryAfterMs } from './retry.js';
 export interface GuardedCall {
   lane: Lane;
   tenant: string;
-  /** Estimated tokens of each attempt. */
-  tokens: number;
+  /** Estimated tokens of each attempt; set from the first attempt's body when not known before. */
+  tokens: number | undefined;
   maxRetries: number;
   /** `anthropic` answers a refusal in Anthropic's error shape, anything else in OpenAI's. */
   provider: string;
@@ -39,7 +39,7 @@ export async function guardedFetch(
     try {
       ticket = await lane.acquire({
         tenant: call.tenant,
-        tokens: call.tokens,
+        tokens: call.tokens ?? lane.budget.outputEstimate(),
         retry: retry > 0,
         signal,
       });
