@@ -90,6 +90,45 @@ describe('guard on an openai client', () => {
     expect((await stats(mock)).keys[KEY]).toMatchObject({ requests: 6, rateLimited: 6 });
   });
 
+  it('a retry-after past a minute is not taken as asked: the call backs off and succeeds', async () => {
+    const clock = manualClock();
+    const { mock, client } = await setUp({ guard: { concurrency: 1 }, clock });
+    mock.script([{ status: 503, retryAfterMs: 600_000 }, 200], { key: KEY });
+    const call = client().chat.completions.create({ model: MODEL, messages });
+    await until(async () => (await stats(mock)).keys[KEY]?.requests === 1, 'the first attempt');
+    // Full jitter on the first retry waits under 0.5 s, not the ten minutes asked.
+    await clock.advance(500);
+    await expect(call).resolves.toMatchObject({ object: 'chat.completion' });
+    expect((await stats(mock)).keys[KEY]?.requests).toBe(2);
+  });
+
+  it('a 429’s wait holds the next call even when this one has no retries left', async () => {
+    const clock = manualClock();
+    const { mock, client } = await setUp({ guard: { maxRetries: 0 }, clock });
+    mock.script([{ status: 429, retryAfterMs: 2000 }], { key: KEY });
+    const openai = client();
+    await expect(openai.chat.completions.create({ model: MODEL, messages })).rejects.toThrow(
+      RateLimitError,
+    );
+    const next = openai.chat.completions.create({ model: MODEL, messages });
+    await clock.advance(1999);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await stats(mock)).keys[KEY]?.requests).toBe(1);
+    await clock.advance(1);
+    await expect(next).resolves.toMatchObject({ object: 'chat.completion' });
+  });
+
+  it('an attempt that timed out is retried with a fresh timeout, and reaches the provider', async () => {
+    const { mock, client } = await setUp({
+      guard: { concurrency: 1 },
+      clientOptions: { timeout: 200 },
+    });
+    mock.script([{ status: 200, latencyMs: 1000 }], { key: KEY });
+    const answer = await client().chat.completions.create({ model: MODEL, messages });
+    expect(answer.object).toBe('chat.completion');
+    expect((await stats(mock)).keys[KEY]?.requests).toBe(2);
+  });
+
   it('two tenants share the key in turn: the second’s calls are not stuck behind the first’s backlog', async () => {
     const { client } = await setUp({ guard: { concurrency: 1 }, latencyMs: 10 });
     const a = client('a');

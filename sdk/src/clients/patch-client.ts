@@ -218,15 +218,37 @@ export function wrapFetchWithTimeout(original: Function, telemetry: Telemetry): 
     if (call === undefined || call.ended || !telemetry.enabled) return original.apply(this, args);
     if (call.guard !== undefined) {
       estimateFromBody(call, init?.body);
+      let first = true;
       return guardedFetch(
-        () => attemptOnce(this, original, args, call),
+        () => {
+          // The client's controller is spent once its timeout fired: each retry gets a fresh
+          // one, which the client links to the caller's signal and times out anew.
+          const attemptArgs = first ? args : [args[0], init, args[2], new AbortController()];
+          first = false;
+          return attemptOnce(this, original, attemptArgs, call);
+        },
         call.guard,
         telemetry.guard.clock,
         init?.signal,
+        isResendable(init?.body),
       );
     }
     return attemptOnce(this, original, args, call);
   }, original);
+}
+
+/** A body that can be sent again: none, text or bytes; not a stream. */
+function isResendable(body: unknown): boolean {
+  return (
+    body === undefined ||
+    body === null ||
+    typeof body === 'string' ||
+    ArrayBuffer.isView(body) ||
+    body instanceof ArrayBuffer ||
+    body instanceof URLSearchParams ||
+    body instanceof Blob ||
+    body instanceof FormData
+  );
 }
 
 /** One HTTP attempt of `call`: its span and count around the client's own fetch. */

@@ -167,11 +167,14 @@ export class Budget {
   }
 
   learn(now: number, readings: RateLimitReading[]): void {
+    // Anthropic states tokens, input and output tokens: the guard charges all tokens, so the
+    // combined limit is its budget; the input one only stands in when no combined one is given.
+    const combined = readings.some((reading) => reading.dimension === 'tokens');
     for (const reading of readings) {
       const dimension =
         reading.dimension === 'requests'
           ? 'requests'
-          : reading.dimension === 'tokens' || reading.dimension === 'input_tokens'
+          : reading.dimension === 'tokens' || (reading.dimension === 'input_tokens' && !combined)
             ? 'tokens'
             : undefined;
       if (dimension === undefined) continue;

@@ -6,8 +6,9 @@ export interface GuardClock {
   clearTimeout(handle: unknown): void;
 }
 
+/** Monotonic: a wall clock set back must not stall every lane. */
 export const systemClock: GuardClock = {
-  now: () => Date.now(),
+  now: () => performance.timeOrigin + performance.now(),
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };

@@ -14,6 +14,7 @@ export interface LaneOptions {
 }
 
 export const DEFAULT_MAX_QUEUE = 10_000;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 export const DEFAULT_QUEUE_TIMEOUT_MS = 60_000;
 
 /** What a call asks of its key's budget for one HTTP attempt. */
@@ -177,7 +178,7 @@ export class Lane {
         released = true;
         this.budget.release(this.clock.now(), headers);
         if (shared !== undefined && this.shared !== undefined)
-          this.shared.budgets.release(this.shared.lane, shared.id).catch(() => {});
+          void this.shared.budgets.release(this.shared.lane, shared.id);
         this.#schedule();
       },
     };
@@ -216,6 +217,12 @@ export class Lane {
     for (;;) {
       const waiter = this.queue.peek();
       if (waiter === undefined || !budgets.up) return;
+      // A hand-over (or a 429 heard here) holds this replica first.
+      const held = this.budget.pausedUntil - this.clock.now();
+      if (held > 0) {
+        await new Promise<void>((resolve) => this.clock.setTimeout(resolve, held));
+        continue;
+      }
       let admission: Awaited<ReturnType<SharedBudgets['admit']>>;
       try {
         admission = await budgets.admit(lane, waiter.tokens, this.budget.effective());
@@ -230,8 +237,9 @@ export class Lane {
         continue;
       }
       if (!this.queue.serve(waiter)) {
-        // It left the line (timeout, abort) while the fleet was asked: give the slot back.
-        budgets.release(lane, admission.id).catch(() => {});
+        // It left the line (timeout, abort) while the fleet was asked: give back the slot and
+        // the charge of an attempt that never went out.
+        void budgets.release(lane, admission.id, `${admission.id}:${waiter.tokens}`);
         continue;
       }
       this.#forget(waiter);
@@ -308,7 +316,8 @@ export class Lane {
         this.#timerAt = Number.POSITIVE_INFINITY;
         this.#schedule();
       },
-      Math.max(0, at - clock.now()),
+      // Timers take at most 2³¹ − 1 ms; a later time is looked at again then.
+      Math.min(MAX_TIMER_MS, Math.max(0, at - clock.now())),
     );
   }
 }

@@ -32,8 +32,11 @@ export async function guardedFetch(
   call: GuardedCall,
   clock: GuardClock,
   signal: AbortSignal | null | undefined,
+  resendable = true,
 ): Promise<Response> {
   const { lane } = call;
+  // A body that is a stream can be sent once: such a call gets no retry.
+  const maxRetries = resendable ? call.maxRetries : 0;
   for (let retry = 0; ; retry++) {
     let ticket: Ticket;
     try {
@@ -56,24 +59,39 @@ export async function guardedFetch(
       ticket.release();
       // No answer at all (connection refused, reset, timed out): retried like a 5xx, unless the
       // caller gave up.
-      if (signal?.aborted || !mayRetry(call, retry, clock)) throw error;
+      if (signal?.aborted || !mayRetry(call, retry, maxRetries, clock)) throw error;
       await sleep(clock, backoffMs(retry), signal);
       continue;
     }
     ticket.release(response.headers);
-    if (!isRetryable(response.status, response.headers) || !mayRetry(call, retry, clock))
-      return response;
     const now = clock.now();
-    const asked = retryAfterMs(response.headers, now);
+    // The provider's wait, if it named one the clients would honour (under a minute).
+    let asked = retryAfterMs(response.headers, now);
+    if (asked !== undefined && asked > MAX_RETRY_AFTER_MS) asked = undefined;
+    // A 429's wait holds every caller of the key, whether or not this call tries again.
+    if (response.status === 429 && asked !== undefined) lane.pause(now + asked);
+    if (
+      !isRetryable(response.status, response.headers) ||
+      !mayRetry(call, retry, maxRetries, clock)
+    )
+      return response;
     // Nobody reads this answer: free its connection.
     response.body?.cancel().catch(() => {});
-    if (response.status === 429 && asked !== undefined) lane.pause(now + asked);
-    else await sleep(clock, asked ?? backoffMs(retry), signal);
+    if (!(response.status === 429 && asked !== undefined))
+      await sleep(clock, asked ?? backoffMs(retry), signal);
   }
 }
 
-function mayRetry(call: GuardedCall, retry: number, clock: GuardClock): boolean {
-  return retry < call.maxRetries && call.lane.budget.allowsRetry(clock.now());
+/** Longer waits than this are not taken as asked, as the provider SDKs do: backoff instead. */
+const MAX_RETRY_AFTER_MS = 60_000;
+
+function mayRetry(
+  call: GuardedCall,
+  retry: number,
+  maxRetries: number,
+  clock: GuardClock,
+): boolean {
+  return retry < maxRetries && call.lane.budget.allowsRetry(clock.now());
 }
 
 /** The client's usual 429, in its provider's error shape, saying it never left this process. */

@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { Limits } from './budget.js';
-import { SECOND_WINDOW_MS } from './budget.js';
+/**
+ * The fleet's per-second window: longer than one process's, since an admission on the Redis
+ * clock and its arrival at the provider are further apart when the replicas are busy processes.
+ */
+export const FLEET_SECOND_WINDOW_MS = 1050;
 
 /**
  * Admits one attempt against the fleet's budget, atomically, on the Redis server's clock.
@@ -75,6 +79,23 @@ if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then redis.call('ZADD', KEYS[1], AR
 return 1
 `;
 
+/** KEYS: 1 leases, 2 admissions; ARGV: 1 id, 2 admission member or ''. Frees a slot, and an
+ * admission whose attempt never went out. */
+const CANCEL = `
+redis.call('ZREM', KEYS[1], ARGV[1])
+if ARGV[2] ~= '' then redis.call('ZREM', KEYS[2], ARGV[2]) end
+return 1
+`;
+
+/** KEYS: 1 leases; ARGV: 1 lease ms, 2… ids. Extends the leases of attempts still running. */
+const RENEW = `
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+for index = 2, #ARGV do redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[1]), ARGV[index]) end
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]) + 1000)
+return 1
+`;
+
 /** KEYS: 1 pause; ARGV: 1 ms. Only ever lengthens the pause. */
 const PAUSE = `
 if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) end
@@ -87,8 +108,13 @@ const CONNECT_WAIT_MS = 3000;
 const REPLICA_TTL_MS = 5000;
 /** Each replica says it is alive, and counts the others, this often: two commands. */
 const HEARTBEAT_MS = 1000;
-/** A lease outlives any attempt: a replica that dies mid-call frees its slot after this. */
-const LEASE_MS = 10 * 60_000;
+/** A replica that dies mid-call frees its slot after this; live attempts renew their leases. */
+const LEASE_MS = 60_000;
+const RENEW_MS = 20_000;
+/** Script failures in a row (the connection up) after which the fleet's budget counts as down. */
+const FAILURES_TO_FALL_BACK = 3;
+/** How long a budget down for script failures stays down before it is tried again. */
+const RETRY_AFTER_FAILURES_MS = 30_000;
 /** How often a lane full of the fleet's attempts looks again (releases elsewhere are not seen). */
 export const CONCURRENCY_POLL_MS = 20;
 
@@ -104,6 +130,7 @@ interface RedisLike {
   zrem(key: string, member: string): Promise<unknown>;
   zadd(key: string, score: number, member: string): Promise<unknown>;
   zcount(key: string, min: number | string, max: number | string): Promise<number>;
+  zremrangebyscore(key: string, min: number | string, max: number | string): Promise<unknown>;
   time(): Promise<[string, string]>;
   on(event: string, listener: (...args: any[]) => void): unknown;
   quit(): Promise<unknown>;
@@ -130,6 +157,14 @@ export class SharedBudgets {
   /** Until the first connection is made or fails, lanes hold their calls. */
   #connecting = true;
   #closing = false;
+  /** Leases of attempts running now, by leases key: renewed until released. */
+  readonly #running = new Map<string, Set<string>>();
+  /** Slots and admissions to give back once Redis answers again. */
+  readonly #owed = new Map<string, { leases: string; admissions: string; member: string }>();
+  #failures = 0;
+  #failedUntil = 0;
+  #lastSaid = '';
+  readonly #renewal: NodeJS.Timeout;
 
   private constructor(
     redis: RedisLike,
@@ -149,6 +184,8 @@ export class SharedBudgets {
     setTimeout(() => this.#set(this.#up), CONNECT_WAIT_MS).unref();
     this.#heartbeat = setInterval(() => void this.#beat(), HEARTBEAT_MS);
     this.#heartbeat.unref();
+    this.#renewal = setInterval(() => void this.#renew(), RENEW_MS);
+    this.#renewal.unref();
   }
 
   /** Connects in the background; until it is ready, lanes keep to their share. */
@@ -184,25 +221,55 @@ export class SharedBudgets {
 
   async admit(lane: string, tokens: number, limits: Limits): Promise<SharedAdmission> {
     const id = randomUUID();
-    const [admitted, value] = (await this.#redis.eval(
-      ADMIT,
-      3,
-      `${this.prefix}:${lane}:admissions`,
-      `${this.prefix}:${lane}:leases`,
-      `${this.prefix}:${lane}:pause`,
-      id,
-      tokens,
-      limits.rpm ?? 0,
-      limits.tpm ?? 0,
-      limits.concurrency ?? 0,
-      SECOND_WINDOW_MS,
-      LEASE_MS,
-    )) as [number, number];
+    const keys = this.#keys(lane);
+    let result: [number, number];
+    try {
+      result = (await this.#redis.eval(
+        ADMIT,
+        3,
+        keys.admissions,
+        keys.leases,
+        keys.pause,
+        id,
+        tokens,
+        limits.rpm ?? 0,
+        limits.tpm ?? 0,
+        limits.concurrency ?? 0,
+        FLEET_SECOND_WINDOW_MS,
+        LEASE_MS,
+      )) as [number, number];
+    } catch (error) {
+      // It may have run on the server before the answer was lost: give it back when we can.
+      this.#owed.set(id, { ...keys, member: `${id}:${tokens}` });
+      this.#failed(error);
+      throw error;
+    }
+    this.#failures = 0;
+    const [admitted, value] = result;
+    if (admitted === 1 && limits.concurrency !== undefined) {
+      let running = this.#running.get(keys.leases);
+      if (running === undefined) {
+        running = new Set();
+        this.#running.set(keys.leases, running);
+      }
+      running.add(id);
+    }
     return { admitted: admitted === 1, value, id };
   }
 
-  async release(lane: string, id: string): Promise<void> {
-    await this.#redis.zrem(`${this.prefix}:${lane}:leases`, id);
+  /**
+   * The attempt is over: its slot is free. `unsent` (its admission member) also takes back the
+   * charge of an attempt that never went out. Never throws: what cannot be given back now is
+   * given back once Redis answers again.
+   */
+  async release(lane: string, id: string, unsent?: string): Promise<void> {
+    const keys = this.#keys(lane);
+    this.#running.get(keys.leases)?.delete(id);
+    try {
+      await this.#redis.eval(CANCEL, 2, keys.leases, keys.admissions, id, unsent ?? '');
+    } catch {
+      this.#owed.set(id, { ...keys, member: unsent ?? '' });
+    }
   }
 
   async correct(lane: string, id: string, at: number, from: number, to: number): Promise<void> {
@@ -224,6 +291,7 @@ export class SharedBudgets {
   async close(): Promise<void> {
     this.#closing = true;
     clearInterval(this.#heartbeat);
+    clearInterval(this.#renewal);
     this.lanes.clear();
     if (this.#redis.status === 'ready') {
       await this.#redis.zrem(`${this.prefix}:replicas`, this.#replica).catch(() => {});
@@ -233,22 +301,43 @@ export class SharedBudgets {
     }
   }
 
+  #keys(lane: string) {
+    return {
+      admissions: `${this.prefix}:${lane}:admissions`,
+      leases: `${this.prefix}:${lane}:leases`,
+      pause: `${this.prefix}:${lane}:pause`,
+    };
+  }
+
+  /** A command failed. With the connection up (a script error, a timeout), a few in a row
+   * count as down for a while: calls must not wait on a budget that keeps failing. */
+  #failed(error: unknown): void {
+    if (this.#redis.status !== 'ready') return;
+    this.#failures++;
+    if (this.#failures < FAILURES_TO_FALL_BACK) return;
+    this.#failures = 0;
+    this.#failedUntil = Date.now() + RETRY_AFTER_FAILURES_MS;
+    this.#set(false, error);
+  }
+
   #set(up: boolean, error?: unknown): void {
     if (this.#closing) return;
     const first = this.#connecting;
     this.#connecting = false;
+    // Up again is believed only once a budget that failed has waited its time.
+    if (up && Date.now() < this.#failedUntil) up = false;
     if (up === this.#up && !first) return;
     this.#up = up;
+    const why = error instanceof Error ? ` (${error.message})` : '';
     if (!up && first) {
-      const why = error instanceof Error ? ` (${error.message})` : '';
-      say(
+      this.#say(
         `Redis at ${this.url} cannot be reached${why}: until it can, this replica keeps to the whole ceilings, not knowing how many others share them`,
       );
     } else if (up && this.#wasUp) {
-      say(`Redis at ${this.url} is back: the fleet shares one budget again`);
+      this.#say(`Redis at ${this.url} is back: the fleet shares one budget again`);
+      void this.#settle();
     } else if (!up && this.#wasUp) {
-      const why = error instanceof Error ? ` (${error.message})` : '';
-      say(
+      this.#say(
         `Redis at ${this.url} is out of reach${why}: each of ${this.replicas} replicas keeps to 1/${this.replicas} of the ceilings until it is back`,
       );
     }
@@ -256,14 +345,45 @@ export class SharedBudgets {
     for (const lane of this.lanes) lane();
   }
 
-  /** Says this replica is alive, and counts the live ones. */
+  /** The same state said twice in a row (a budget that keeps failing) is said once. */
+  #say(line: string): void {
+    if (line === this.#lastSaid) return;
+    this.#lastSaid = line;
+    say(line);
+  }
+
+  /** Gives back the slots and admissions owed since Redis stopped answering. */
+  async #settle(): Promise<void> {
+    for (const [id, owed] of [...this.#owed]) {
+      try {
+        await this.#redis.eval(CANCEL, 2, owed.leases, owed.admissions, id, owed.member);
+        this.#owed.delete(id);
+      } catch {
+        return;
+      }
+    }
+  }
+
+  /** Extends the leases of the attempts running now, so a long stream keeps its slot. */
+  async #renew(): Promise<void> {
+    if (!this.#up) return;
+    for (const [leases, ids] of this.#running) {
+      if (ids.size === 0) continue;
+      await this.#redis.eval(RENEW, 1, leases, LEASE_MS, ...ids).catch(() => {});
+    }
+  }
+
+  /** Says this replica is alive, counts the live ones, and retries a budget that failed. */
   async #beat(): Promise<void> {
     if (this.#redis.status !== 'ready') return;
+    if (!this.#up && !this.#connecting && Date.now() >= this.#failedUntil) this.#set(true);
+    if (this.#owed.size > 0) await this.#settle();
     try {
       const [seconds, micros] = await this.#redis.time();
       const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
       const key = `${this.prefix}:replicas`;
       await this.#redis.zadd(key, now + REPLICA_TTL_MS, this.#replica);
+      await this.#redis.zremrangebyscore(key, '-inf', now);
       const replicas = Math.max(1, await this.#redis.zcount(key, now, '+inf'));
       if (replicas !== this.replicas) {
         this.replicas = replicas;
