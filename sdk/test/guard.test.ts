@@ -90,6 +90,35 @@ describe('guard on an openai client', () => {
     expect((await stats(mock)).keys[KEY]).toMatchObject({ requests: 6, rateLimited: 6 });
   });
 
+  it('a streamed answer holds its slot until the stream ends', async () => {
+    const { mock, client } = await setUp({ guard: { concurrency: 2 }, latencyMs: 200 });
+    const openai = client();
+    const chunks = await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        const stream = await openai.chat.completions.create({
+          model: MODEL,
+          messages,
+          stream: true,
+        });
+        let count = 0;
+        for await (const _chunk of stream) count++;
+        return count;
+      }),
+    );
+    expect(chunks.every((count) => count > 1)).toBe(true);
+    expect((await stats(mock)).keys[KEY]).toMatchObject({ requests: 6, peakConcurrency: 2 });
+  });
+
+  it('a stream the reader leaves early gives its slot back', async () => {
+    const { client } = await setUp({ guard: { concurrency: 1 }, latencyMs: 200 });
+    const openai = client();
+    const stream = await openai.chat.completions.create({ model: MODEL, messages, stream: true });
+    for await (const _chunk of stream) break;
+    // With the slot still held, this call would wait for ever (the queue timeout is a minute).
+    const answer = await openai.chat.completions.create({ model: MODEL, messages });
+    expect(answer.object).toBe('chat.completion');
+  });
+
   it('a retry-after past a minute is not taken as asked: the call backs off and succeeds', async () => {
     const clock = manualClock();
     const { mock, client } = await setUp({ guard: { concurrency: 1 }, clock });

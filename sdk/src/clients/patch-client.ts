@@ -225,7 +225,11 @@ export function wrapFetchWithTimeout(original: Function, telemetry: Telemetry): 
           // one, which the client links to the caller's signal and times out anew.
           const attemptArgs = first ? args : [args[0], init, args[2], new AbortController()];
           first = false;
-          return attemptOnce(this, original, attemptArgs, call);
+          const controller: AbortController | undefined = attemptArgs[3];
+          return {
+            response: attemptOnce(this, original, attemptArgs, call),
+            signal: controller?.signal,
+          };
         },
         call.guard,
         telemetry.guard.clock,

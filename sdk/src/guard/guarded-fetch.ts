@@ -28,7 +28,7 @@ export interface GuardedCall {
  * with the guard's message.
  */
 export async function guardedFetch(
-  attempt: () => Promise<Response>,
+  attempt: () => { response: Promise<Response>; signal: AbortSignal | undefined },
   call: GuardedCall,
   clock: GuardClock,
   signal: AbortSignal | null | undefined,
@@ -53,8 +53,11 @@ export async function guardedFetch(
     }
     call.charge = ticket.charge;
     let response: Response;
+    let attemptSignal: AbortSignal | undefined;
     try {
-      response = await attempt();
+      const sent = attempt();
+      attemptSignal = sent.signal;
+      response = await sent.response;
     } catch (error) {
       ticket.release();
       // No answer at all (connection refused, reset, timed out): retried like a 5xx, unless the
@@ -63,6 +66,9 @@ export async function guardedFetch(
       await sleep(clock, backoffMs(retry), signal);
       continue;
     }
+    const retryable = isRetryable(response.status, response.headers);
+    // A stream keeps its slot until it ends: the provider counts it in flight till then.
+    if (!retryable && isStream(response)) return holdUntilEnd(response, ticket, attemptSignal);
     ticket.release(response.headers);
     const now = clock.now();
     // The provider's wait, if it named one the clients would honour (under a minute).
@@ -70,16 +76,59 @@ export async function guardedFetch(
     if (asked !== undefined && asked > MAX_RETRY_AFTER_MS) asked = undefined;
     // A 429's wait holds every caller of the key, whether or not this call tries again.
     if (response.status === 429 && asked !== undefined) lane.pause(now + asked);
-    if (
-      !isRetryable(response.status, response.headers) ||
-      !mayRetry(call, retry, maxRetries, clock)
-    )
-      return response;
+    if (!retryable || !mayRetry(call, retry, maxRetries, clock)) return response;
     // Nobody reads this answer: free its connection.
     response.body?.cancel().catch(() => {});
     if (!(response.status === 429 && asked !== undefined))
       await sleep(clock, asked ?? backoffMs(retry), signal);
   }
+}
+
+function isStream(response: Response): boolean {
+  return (
+    response.body !== null &&
+    (response.headers.get('content-type') ?? '').includes('text/event-stream')
+  );
+}
+
+/**
+ * The same answer, whose body releases the ticket when it ends, fails or is cancelled: a streamed
+ * answer holds its concurrency slot as long as the provider holds the request.
+ */
+function holdUntilEnd(
+  response: Response,
+  ticket: Ticket,
+  signal: AbortSignal | undefined,
+): Response {
+  const reader = response.body!.getReader();
+  const release = () => ticket.release(response.headers);
+  // A reader that stops early (a `break`) aborts the request rather than cancel the body.
+  signal?.addEventListener('abort', release, { once: true });
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) {
+          release();
+          controller.close();
+        } else {
+          controller.enqueue(value);
+        }
+      } catch (error) {
+        release();
+        controller.error(error);
+      }
+    },
+    cancel(reason) {
+      release();
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
 }
 
 /** Longer waits than this are not taken as asked, as the provider SDKs do: backoff instead. */
