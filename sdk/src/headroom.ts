@@ -47,7 +47,7 @@ export class Headroom {
         instrumentCompiledGraph(client, this.#telemetry, options.name ?? graphName(client));
       } else if (isLangChainChatModel(client)) {
         this.#connectGuard(options);
-        instrumentChatModel(client, this.#telemetry, options);
+        instrumentChatModel(client, this.#telemetry, options, (undo) => this.addUndo(undo));
       } else if (isOpenAIClient(client)) {
         this.#connectGuard(options);
         configureClient(client, options);

@@ -316,6 +316,23 @@ describe('guard on a LangChain ChatOpenAI', () => {
     expect((await stats(mock)).keys[KEY]).toMatchObject({ requests: 6, peakConcurrency: 2 });
   });
 
+  it('gives LangChain its own retries back when Headroom shuts down', async () => {
+    const mock = await open.mock();
+    const telemetry = open.telemetry();
+    const model = telemetry.headroom.instrument(
+      new ChatOpenAI({
+        model: MODEL,
+        apiKey: KEY,
+        configuration: { baseURL: `${mock.url}/v1` },
+        maxRetries: 6,
+      }),
+      { key: 'prod', guard: true },
+    ) as ChatOpenAI & { caller: { maxRetries: number } };
+    expect(model.caller.maxRetries).toBe(0);
+    await telemetry.shutdown();
+    expect(model.caller.maxRetries).toBe(6);
+  });
+
   it('folds LangChain’s 6 retries into its own: 7 attempts in all, not 7 × 7', async () => {
     const { mock, model } = await chat({ concurrency: 1 });
     mock.script(Array(7).fill({ status: 429, retryAfterMs: 1 }), { key: KEY });

@@ -38,6 +38,7 @@ export function instrumentChatModel(
   model: any,
   telemetry: Telemetry,
   options: InstrumentOptions,
+  addUndo: (undo: () => void) => void = () => {},
 ): void {
   // Once an underlying client is instrumented, it reports usage itself; LangChain's own usage
   // figures would count the same tokens twice.
@@ -56,9 +57,15 @@ export function instrumentChatModel(
   let retries = 0;
   if (guard !== undefined) {
     for (const holder of [model, model.completions, model.responses]) {
-      if (typeof holder?.caller?.maxRetries !== 'number') continue;
-      retries = Math.max(retries, holder.caller.maxRetries);
-      holder.caller.maxRetries = 0;
+      const caller = holder?.caller;
+      if (typeof caller?.maxRetries !== 'number') continue;
+      const own = caller.maxRetries;
+      retries = Math.max(retries, own);
+      caller.maxRetries = 0;
+      // Once Headroom shuts down, nothing guards the model: its own retries come back.
+      addUndo(() => {
+        caller.maxRetries = own;
+      });
     }
   }
   const start = (scope: Scope | undefined): CallState => {
