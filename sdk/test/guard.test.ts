@@ -1,9 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import Anthropic from '@anthropic-ai/sdk';
+import { FakeListChatModel } from '@langchain/core/utils/testing';
 import { ChatOpenAI } from '@langchain/openai';
 import { SpanKind, trace } from '@opentelemetry/api';
 import OpenAI, { RateLimitError } from 'openai';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { manualClock } from '../src/guard/manual-clock.js';
 import type { GuardOptions } from '../src/index.js';
 import { resources, stats } from './mock.js';
@@ -314,6 +315,19 @@ describe('guard on a LangChain ChatOpenAI', () => {
     const answers = await Promise.all(Array.from({ length: 6 }, () => model.invoke('Hello')));
     expect(answers).toHaveLength(6);
     expect((await stats(mock)).keys[KEY]).toMatchObject({ requests: 6, peakConcurrency: 2 });
+  });
+
+  it('leaves a model it cannot guard (no openai or Anthropic client under it) its own retries', async () => {
+    const telemetry = open.telemetry();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    open.add(() => warn.mockRestore());
+    const model = telemetry.headroom.instrument(
+      new FakeListChatModel({ responses: ['fine'], maxRetries: 4 }),
+      { key: 'prod', guard: true },
+    ) as FakeListChatModel & { caller: { maxRetries: number } };
+    expect(model.caller.maxRetries).toBe(4);
+    expect(String(warn.mock.calls[0]?.[0])).toContain('cannot be guarded');
+    expect((await model.invoke('hi')).content).toBe('fine');
   });
 
   it('gives LangChain its own retries back when Headroom shuts down', async () => {

@@ -15,6 +15,9 @@ export function isLangChainChatModel(model: any): boolean {
   return typeof model?._generate === 'function' && typeof model?._llmType === 'function';
 }
 
+/** `_llmType`s of the models that send through an openai or @anthropic-ai/sdk client. */
+const GUARDABLE = new Set(['openai', 'azure_openai', 'anthropic']);
+
 const PROVIDERS: Record<string, string> = {
   openai: 'openai',
   azure_openai: 'azure.ai.openai',
@@ -53,7 +56,18 @@ export function instrumentChatModel(
   // The guard is the one retry layer: LangChain's own retries (its AsyncCaller's, 6 by
   // default) become the guard's, and the callers stop retrying. ChatOpenAI sends through its
   // `completions` and `responses` delegates, each with a caller of its own.
-  const guard = resolveGuard(options.guard);
+  let guard = resolveGuard(options.guard);
+  // Only models that send through an openai or Anthropic client can be guarded; any other
+  // keeps its own retries.
+  if (guard !== undefined && !GUARDABLE.has(safeCall(() => model._llmType(), 'unknown'))) {
+    reportFault(
+      'guard',
+      new TypeError(
+        'this model’s HTTP client is not an openai or @anthropic-ai/sdk client, so its calls cannot be guarded',
+      ),
+    );
+    guard = undefined;
+  }
   let retries = 0;
   if (guard !== undefined) {
     for (const holder of [model, model.completions, model.responses]) {
@@ -101,16 +115,7 @@ export function instrumentChatModel(
       const promise = telemetry.runInCall(call, scope, () => generate.apply(this, args));
       Promise.resolve(promise).then(
         (result: any) => {
-          if (!seen.underlying) {
-            applyChatResult(call, result);
-            if (guard !== undefined)
-              reportFault(
-                'guard',
-                new TypeError(
-                  'this model’s HTTP client is not an openai or @anthropic-ai/sdk client, so its calls cannot be guarded',
-                ),
-              );
-          }
+          if (!seen.underlying) applyChatResult(call, result);
           call.end();
         },
         (error: unknown) => call.fail(error),
