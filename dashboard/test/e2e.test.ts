@@ -145,6 +145,57 @@ describe.skipIf(!hasChromium)('dashboard end to end (real collector, real SDK, C
     await page.close();
   }, 60_000);
 
+  it('a guarded key shows the guard beside it, exactly as /api/snapshot has it', async () => {
+    const guarded = headroom.instrument(
+      new OpenAI({ apiKey: 'sk-e2e-guarded', baseURL: `${mock.url}/v1` }),
+      { key: 'guarded', guard: { concurrency: 1, maxQueue: 1 } },
+    );
+    // One goes, one waits its turn, the third finds the queue full.
+    const results = await Promise.allSettled(
+      Array.from({ length: 3 }, () =>
+        guarded.chat.completions.create({
+          model: 'gpt-4o-mini',
+          messages: [{ role: 'user', content: 'guarded' }],
+        }),
+      ),
+    );
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+    await headroom.forceFlush();
+    const expected = await waitFor(
+      async () => {
+        const guard = (await snapshotKey('guarded'))?.guard;
+        return guard?.rejectedPerMinute === 1 ? guard : undefined;
+      },
+      10_000,
+      'the collector to hold the guard’s figures',
+    );
+    expect(expected).toMatchObject({ admittedPerMinute: 2, delayedPerMinute: 1, waiting: 0 });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(collector.url);
+    const region = page
+      .locator('[data-testid="key-card"][data-key="guarded"]')
+      .getByRole('region', { name: 'Guard' });
+    await region.waitFor({ timeout: 10_000 });
+    const shown = await region
+      .locator('[data-metric]')
+      .evaluateAll((elements) =>
+        Object.fromEntries(
+          elements.map((element) => [
+            element.getAttribute('data-metric'),
+            JSON.parse(element.getAttribute('data-value') ?? 'null'),
+          ]),
+        ),
+      );
+    expect(shown).toEqual({
+      'guard.waiting': expected.waiting,
+      'guard.admittedPerMinute': expected.admittedPerMinute,
+      'guard.rejectedPerMinute': expected.rejectedPerMinute,
+      'guard.averageWaitSeconds': expected.averageWaitSeconds,
+    });
+    await region.screenshot({ path: `${outputDirectory}/guard.png` });
+    await page.close();
+  }, 60_000);
+
   it('every view, with the graph as observed: its nodes and the flow between them', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await page.goto(collector.url);
