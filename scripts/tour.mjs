@@ -1,6 +1,6 @@
 // `npm start`: the collector (serving the dashboard), one mock provider with realistic per-key
-// ceilings, and a tour of the five causes of 429s, one example after another (about a minute
-// each), with one line per phase on what to look at.
+// ceilings, and a tour of the five causes of 429s and the fixes, one example after another
+// (about a minute each), with one line per phase on what to look at.
 //
 //   npm start                         the whole tour
 //   npm start -- --example fleet      one example alone, until Ctrl-C
@@ -28,6 +28,13 @@ export const PHASES = [
     apiKey: 'sk-example-fanout-fixed',
     limits: { rpm: 300, concurrency: 20 },
     look: 'key `fanout-fixed`: at most 3 in flight, far fewer 429s, but the quota sits mostly unused.',
+  },
+  {
+    example: 'guarded-fanout',
+    cause: 'the fix: the Headroom guard (`guard: true`)',
+    apiKey: 'sk-example-fanout-guarded',
+    limits: { rpm: 300, concurrency: 20 },
+    look: 'key `fanout-guarded`: the same 60 calls at once, paced by the guard at 5 a second: no 429, every call answered, and the Guard figures under the key.',
   },
   {
     example: 'stacked-retries',

@@ -10,6 +10,8 @@ export interface RunOptions {
   key?: string;
   /** How many chunks the document is cut into: one model call each, all at once. */
   chunks?: number;
+  /** The fix: Headroom's guard on the client (`guard: true`), the same code otherwise. */
+  guard?: boolean;
 }
 
 /** What the app itself saw of one run. */
@@ -34,8 +36,9 @@ export async function run({
   apiKey = 'sk-example-fanout',
   key = 'fanout',
   chunks = 60,
+  guard = false,
 }: RunOptions): Promise<Summary> {
-  const client = headroom.instrument(new OpenAI({ apiKey, baseURL }), { key });
+  const client = headroom.instrument(new OpenAI({ apiKey, baseURL }), { key, guard });
   const started = performance.now();
   // `allSettled` rather than `all` only so that the example can count every outcome: the burst
   // the provider sees is the same.
