@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import Anthropic from '@anthropic-ai/sdk';
 import { Stream as AnthropicStream } from '@anthropic-ai/sdk/core/streaming';
 import { MessageStream } from '@anthropic-ai/sdk/lib/MessageStream';
+import { hrTimeToNanoseconds } from '@opentelemetry/core';
 import OpenAI from 'openai';
 import { Stream } from 'openai/core/streaming';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -64,7 +65,10 @@ describe('openai streams', () => {
     });
     const [attempt] = childrenOf(telemetry.spans(), call);
     // The call span ends after its attempt's response and after the last chunk was read.
-    expect(call.endTime >= attempt!.endTime).toBe(true);
+    // HrTimes are [seconds, nanoseconds]: compared as numbers, not as the strings `>=` makes.
+    expect(hrTimeToNanoseconds(call.endTime)).toBeGreaterThanOrEqual(
+      hrTimeToNanoseconds(attempt!.endTime),
+    );
     expect(telemetry.sum('headroom.calls.active', series)).toBe(0);
     expect(telemetry.sum('headroom.calls', { ...series, 'headroom.outcome': 'ok' })).toBe(1);
     expect(
