@@ -307,7 +307,7 @@ describe('guard on a LangChain ChatOpenAI', () => {
       }),
       { key: 'prod', guard },
     );
-    return { mock, model };
+    return { mock, model, telemetry };
   }
 
   it('holds the concurrency for the model’s calls', async () => {
@@ -331,17 +331,8 @@ describe('guard on a LangChain ChatOpenAI', () => {
   });
 
   it('gives LangChain its own retries back when Headroom shuts down', async () => {
-    const mock = await open.mock();
-    const telemetry = open.telemetry();
-    const model = telemetry.headroom.instrument(
-      new ChatOpenAI({
-        model: MODEL,
-        apiKey: KEY,
-        configuration: { baseURL: `${mock.url}/v1` },
-        maxRetries: 6,
-      }),
-      { key: 'prod', guard: true },
-    ) as ChatOpenAI & { caller: { maxRetries: number } };
+    const { model: guarded, telemetry } = await chat({});
+    const model = guarded as ChatOpenAI & { caller: { maxRetries: number } };
     expect(model.caller.maxRetries).toBe(0);
     await telemetry.shutdown();
     expect(model.caller.maxRetries).toBe(6);

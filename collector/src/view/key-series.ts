@@ -91,6 +91,12 @@ export class KeySeries {
     readonly firstSecond: number,
   ) {}
 
+  /** The guard's figures, made when a replica first reports any. */
+  guardSeries(): GuardSeries {
+    this.guard ??= new GuardSeries();
+    return this.guard;
+  }
+
   /** HTTP attempts that ended in `second`; `rateLimited` when they were 429s. */
   addRequests(second: number, amount: number, rateLimited: boolean): void {
     this.requests.add(second, amount);

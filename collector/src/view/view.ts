@@ -9,7 +9,6 @@ import type {
 } from '../otlp/types.js';
 import { EdgeTracker } from './edge-tracker.js';
 import {
-  GuardSeries,
   KeySeries,
   type KeySeries as KeySeriesType,
   type LearnedLimits,
@@ -184,22 +183,21 @@ export class View {
       case 'headroom.guard.rejected':
         for (const point of metric.points as NumberPoint[]) {
           const amount = increment(point);
-          const series = this.#keySeries(point.attributes);
-          series.guard ??= new GuardSeries();
+          const guard = this.#keySeries(point.attributes).guardSeries();
           if (amount === 0) continue;
           const ring =
             metric.name === 'headroom.guard.admitted'
-              ? series.guard.admitted
+              ? guard.admitted
               : metric.name === 'headroom.guard.delayed'
-                ? series.guard.delayed
-                : series.guard.rejected;
+                ? guard.delayed
+                : guard.rejected;
           ring.add(second, amount);
         }
         return;
       case 'headroom.guard.queue.depth':
         for (const point of metric.points as NumberPoint[]) {
           const series = this.#keySeries(point.attributes);
-          series.guard ??= new GuardSeries();
+          series.guardSeries();
           series.replica(instance, service, second).guardWaiting = point.value;
         }
         return;
@@ -207,20 +205,9 @@ export class View {
         for (const point of metric.points as HistogramPoint[]) {
           const waits = this.#newRuns(metric, stream(point), point, now);
           if (waits === 0) continue;
-          const seconds =
-            point.sum === undefined || metric.kind !== 'histogram'
-              ? 0
-              : this.#counters.increment(
-                  `${stream(point)}\u0000sum`,
-                  metric.temporality,
-                  point.startTime,
-                  point.sum,
-                  now,
-                );
-          const series = this.#keySeries(point.attributes);
-          series.guard ??= new GuardSeries();
-          series.guard.waits.add(second, waits);
-          series.guard.waitSeconds.add(second, seconds);
+          const guard = this.#keySeries(point.attributes).guardSeries();
+          guard.waits.add(second, waits);
+          guard.waitSeconds.add(second, this.#newSum(metric, stream(point), point, now));
         }
         return;
       case 'headroom.ratelimit.limit':
@@ -289,16 +276,7 @@ export class View {
       case 'gen_ai.client.token.usage':
         if (this.#headroomInstances.has(instance)) return;
         for (const point of metric.points as HistogramPoint[]) {
-          const total =
-            metric.kind === 'histogram' && point.sum !== undefined
-              ? this.#counters.increment(
-                  `${stream(point)}\u0000sum`,
-                  metric.temporality,
-                  point.startTime,
-                  point.sum,
-                  now,
-                )
-              : 0;
+          const total = this.#newSum(metric, stream(point), point, now);
           if (total === 0) continue;
           this.#keySeries(point.attributes).addTokens(
             second,
@@ -308,6 +286,18 @@ export class View {
         }
         return;
     }
+  }
+
+  /** What a histogram point's sum grew by (tokens, seconds), temporality handled. */
+  #newSum(metric: Metric, stream: string, point: HistogramPoint, now: number): number {
+    if (metric.kind !== 'histogram' || point.sum === undefined) return 0;
+    return this.#counters.increment(
+      `${stream}\u0000sum`,
+      metric.temporality,
+      point.startTime,
+      point.sum,
+      now,
+    );
   }
 
   /** New observations in a histogram point (runs, operations), temporality handled. */

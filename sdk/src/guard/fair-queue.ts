@@ -33,14 +33,10 @@ export class FairQueue<T extends { tenant: string }> {
     return this.#byTenant.get(this.#rotation[this.#turn]!)![0];
   }
 
-  /** Takes the waiter whose turn it is, and passes the turn to the next tenant. */
-  shift(): T | undefined {
-    const item = this.peek();
-    if (item !== undefined) this.#take(item, true);
-    return item;
-  }
-
-  /** Takes `item`, which `peek` gave, as served; false if it has left the line meanwhile. */
+  /**
+   * Takes `item`, which `peek` gave, as served, and passes the turn to the next tenant; false if
+   * it has left the line meanwhile.
+   */
   serve(item: T): boolean {
     const waiting = this.#byTenant.get(item.tenant);
     if (waiting === undefined || !waiting.includes(item)) return false;

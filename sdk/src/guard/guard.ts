@@ -1,5 +1,5 @@
 import { Budget, type Charge, type Limits, SECOND_WINDOW_MS } from './budget.js';
-import { type GuardClock, systemClock } from './clock.js';
+import { type GuardClock, sleep, systemClock } from './clock.js';
 import { FairQueue } from './fair-queue.js';
 import { HeadroomGuardError } from './guard-error.js';
 import { CONCURRENCY_POLL_MS, SharedBudgets } from './shared-budget.js';
@@ -220,7 +220,7 @@ export class Lane {
       // A hand-over (or a 429 heard here) holds this replica first.
       const held = this.budget.pausedUntil - this.clock.now();
       if (held > 0) {
-        await new Promise<void>((resolve) => this.clock.setTimeout(resolve, held));
+        await sleep(this.clock, held);
         continue;
       }
       let admission: Awaited<ReturnType<SharedBudgets['admit']>>;
@@ -228,12 +228,12 @@ export class Lane {
         admission = await budgets.admit(lane, waiter.tokens, this.budget.effective());
       } catch {
         // Out of reach: once the connection says so, the lane falls back to its share.
-        await new Promise<void>((resolve) => this.clock.setTimeout(resolve, 50));
+        await sleep(this.clock, 50);
         continue;
       }
       if (!admission.admitted) {
         const wait = admission.value < 0 ? CONCURRENCY_POLL_MS : admission.value;
-        await new Promise<void>((resolve) => this.clock.setTimeout(resolve, wait));
+        await sleep(this.clock, wait);
         continue;
       }
       if (!this.queue.serve(waiter)) {
@@ -295,7 +295,7 @@ export class Lane {
         this.#sleepUntil(at);
         return;
       }
-      this.queue.shift();
+      this.queue.serve(waiter);
       this.#forget(waiter);
       this.counts.delayed++;
       waiter.resolve(this.#ticket(now, waiter, now - waiter.enqueuedAt));
