@@ -10,7 +10,12 @@ export default defineConfig({
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 400 },
   server: {
     proxy: {
-      '/api': { target: collector, changeOrigin: true },
+      // The collector takes writes only from its own origin: the proxy speaks for this page.
+      '/api': {
+        target: collector,
+        changeOrigin: true,
+        headers: { origin: new URL(collector).origin },
+      },
       '/healthz': { target: collector, changeOrigin: true },
     },
   },

@@ -1,8 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
+import { bodyLimit as limitBody } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Collector } from './collector.js';
+import { httpError } from './http-error.js';
+import { allowedHosts } from './middleware/allowed-hosts.js';
+import { AuthFailures, type AuthFailuresOptions } from './middleware/auth-failures.js';
 import { requireToken } from './middleware/require-token.js';
+import { sameOriginWrites } from './middleware/same-origin-writes.js';
+import { securityHeaders } from './middleware/security-headers.js';
+import { validUri } from './middleware/valid-uri.js';
 import { OtlpDecodeError } from './otlp/index.js';
 import { alertsRoute } from './routes/alerts-route.js';
 import { configRoutes } from './routes/config-routes.js';
@@ -16,8 +24,22 @@ import { prometheusText } from './routes/prometheus-text.js';
 export interface AppOptions {
   /** With a token, ingest, the API and /metrics need `Authorization: Bearer <token>`. */
   token?: string;
-  /** Largest request body, before and after gzip. Default 16 MiB. */
+  /** Largest OTLP request body, before and after gzip. Default 16 MiB. */
   bodyLimit?: number;
+  /** Largest body of an API request (ceilings, rules, webhooks). Default 64 KiB. */
+  apiBodyLimit?: number;
+  /**
+   * Host names served besides loopback names and IP addresses (`name`, or `.domain` for every
+   * name under it); any other Host gets a 403 before a route runs.
+   */
+  allowedHosts?: readonly string[];
+  /**
+   * The secret the dashboard's session cookie is derived under (with the token); random per app
+   * by default, so a restart signs the dashboard out unless the caller keeps one.
+   */
+  sessionSecret?: string | Uint8Array;
+  /** How fast wrong tokens are forgiven per client (token mode). */
+  authFailures?: AuthFailuresOptions;
   /** The built dashboard served at `/`; undefined shows how to build it. */
   dashboardDirectory?: string;
   /** Pacing of `/api/live`. */
@@ -32,6 +54,10 @@ export function createApp(
   {
     token,
     bodyLimit = 16 * 1024 * 1024,
+    apiBodyLimit = 64 * 1024,
+    allowedHosts: hosts = [],
+    sessionSecret = randomBytes(32),
+    authFailures,
     live,
     dashboardDirectory,
     onUnexpectedError,
@@ -47,6 +73,17 @@ export function createApp(
   });
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
 
+  // Outermost first: every answer, refusals included, carries the security headers.
+  app.use('*', securityHeaders());
+  app.use('*', validUri());
+  app.use('*', allowedHosts({ hosts }));
+  const tooLarge = (limit: number) => () => {
+    throw httpError(413, `body is over the ${limit}-byte limit`);
+  };
+  // Counted while reading, so a chunked body without a length stops at the limit too.
+  app.use('/v1/*', limitBody({ maxSize: bodyLimit, onError: tooLarge(bodyLimit) }));
+  app.use('/api/*', limitBody({ maxSize: apiBodyLimit, onError: tooLarge(apiBodyLimit) }));
+
   app.get('/healthz', (c) =>
     c.json({
       status: 'ok',
@@ -56,10 +93,12 @@ export function createApp(
     }),
   );
 
-  const guard = requireToken(token);
+  const failures = new AuthFailures({ now: collector.view.now, ...authFailures });
+  const guard = requireToken({ token, sessionSecret, failures });
   app.use('/v1/*', guard);
   app.use('/api/*', guard);
   app.use('/metrics', guard);
+  app.use('/api/*', sameOriginWrites());
   app.post('/v1/metrics', otlpRoute(collector, 'metrics', bodyLimit));
   app.post('/v1/traces', otlpRoute(collector, 'traces', bodyLimit));
   app.get('/api/snapshot', (c) => c.json(collector.snapshot()));
@@ -81,6 +120,12 @@ export function createApp(
   app.all('/api/*', (c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
   // The page and its assets: everything not matched above. The API stays behind the token;
   // the static page holds no data of its own.
-  app.get('*', dashboardRoute(dashboardDirectory, token));
+  app.get(
+    '*',
+    dashboardRoute(
+      dashboardDirectory,
+      token === undefined ? undefined : { token, secret: sessionSecret, failures },
+    ),
+  );
   return app;
 }

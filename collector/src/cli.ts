@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { startCollector } from './start-collector.js';
 
-const USAGE = `usage: headroom start [--port 4800] [--host 127.0.0.1] [--token T] [--data .headroom] [--config headroom.yaml]`;
+const USAGE = `usage: headroom start [--port 4800] [--host 127.0.0.1] [--allowed-host NAME]... [--token T] [--data .headroom] [--config headroom.yaml]`;
 
 function fail(message: string): never {
   process.stderr.write(`headroom: ${message}\n${USAGE}\n`);
@@ -17,13 +17,14 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command !== 'start') fail(`unknown command ${JSON.stringify(command)}`);
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({
       args: rest,
       options: {
         port: { type: 'string', default: '4800' },
         host: { type: 'string', default: '127.0.0.1' },
+        'allowed-host': { type: 'string', multiple: true },
         token: { type: 'string' },
         data: { type: 'string', default: '.headroom' },
         config: { type: 'string' },
@@ -42,6 +43,18 @@ async function main(argv: string[]): Promise<void> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     fail(`--port must be an integer from 0 to 65535, got ${JSON.stringify(values.port)}`);
+  const allowedHosts = ((values['allowed-host'] as string[] | undefined) ?? []).flatMap((names) =>
+    names
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => name !== ''),
+  );
+  for (const name of allowedHosts) {
+    if (!/^\.?[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?$/i.test(name))
+      fail(
+        `--allowed-host takes a host name such as collector.internal or .example.com, got ${JSON.stringify(name)}`,
+      );
+  }
   const token = (values.token as string | undefined) ?? process.env.HEADROOM_TOKEN;
   const log = (line: string) => process.stdout.write(`headroom: ${line}\n`);
   let running: Awaited<ReturnType<typeof startCollector>>;
@@ -49,6 +62,7 @@ async function main(argv: string[]): Promise<void> {
     running = await startCollector({
       port,
       host: values.host as string,
+      allowedHosts,
       data: values.data as string,
       ...(values.config ? { config: values.config as string } : {}),
       ...(token ? { token } : {}),

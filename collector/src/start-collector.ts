@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, isIP } from 'node:net';
 import { join } from 'node:path';
 import { dashboardDirectory } from '@headroom/dashboard';
 import { serve } from '@hono/node-server';
@@ -7,6 +7,7 @@ import { createApp } from './app.js';
 import { Collector } from './collector.js';
 import { defaultRules, loadConfigFile } from './config/index.js';
 import { checkListenAddress } from './listen-address.js';
+import { sessionSecret } from './session-secret.js';
 import {
   openStore,
   ROLLUP_RETENTION_MS,
@@ -23,6 +24,11 @@ export interface StartOptions {
   /** `headroom.yaml` (or .json): ceilings, rules and webhooks applied at start. */
   config?: string;
   bodyLimit?: number;
+  /**
+   * Host names served besides loopback names and IP addresses (`name`, or `.domain` for all
+   * under it). The name given as `host`, when it is one, is always served.
+   */
+  allowedHosts?: readonly string[];
   now?: () => number;
   /** One line per notable event. */
   log?: (line: string) => void;
@@ -43,6 +49,7 @@ export async function startCollector({
   data,
   config,
   bodyLimit,
+  allowedHosts = [],
   now,
   log = () => {},
 }: StartOptions = {}): Promise<RunningCollector> {
@@ -58,6 +65,8 @@ export async function startCollector({
   const reported = new Set<string>();
   const app = createApp(collector, {
     ...(token === undefined ? {} : { token }),
+    allowedHosts: isIP(host) === 0 ? [...allowedHosts, host] : allowedHosts,
+    sessionSecret: sessionSecret(data),
     ...(bodyLimit === undefined ? {} : { bodyLimit }),
     ...(existsSync(join(dashboardDirectory, 'index.html')) ? { dashboardDirectory } : {}),
     onUnexpectedError: (error) => {

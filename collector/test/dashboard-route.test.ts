@@ -42,7 +42,7 @@ describe('dashboard at /', () => {
 });
 
 describe('dashboard with a token', () => {
-  it('`/?token=` sets a SameSite cookie the API then accepts; a wrong one does not', async () => {
+  it('`/?token=` sets a SameSite session cookie the API then accepts; a wrong one does not', async () => {
     const directory = open.directory();
     writeFileSync(join(directory, 'index.html'), '<!doctype html>');
     const app = createApp(new Collector(), {
@@ -57,14 +57,29 @@ describe('dashboard with a token', () => {
     expect(right.status).toBe(302);
     expect(right.headers.get('location')).toBe('/');
     const cookie = right.headers.get('set-cookie')!;
-    expect(cookie).toBe('headroom_token=secret-token; Path=/; HttpOnly; SameSite=Strict');
+    // Named after the port (cookies ignore ports), and derived from the token, never the token.
+    expect(cookie).toMatch(/^headroom_session_80=[\w-]{43}; Path=\/; HttpOnly; SameSite=Strict$/);
+    expect(cookie).not.toContain('secret-token');
     const withCookie = await app.request('http://localhost/api/snapshot', {
       headers: { cookie: cookie.split(';')[0]! },
     });
     expect(withCookie.status).toBe(200);
-    const forged = await app.request('http://localhost/api/snapshot', {
-      headers: { cookie: 'headroom_token=secret-tokem' },
+    const session = cookie.split(';')[0]!;
+    const flipped = `${session.slice(0, -1)}${session.endsWith('A') ? 'B' : 'A'}`;
+    for (const forged of ['headroom_session_80=secret-token', flipped]) {
+      const response = await app.request('http://localhost/api/snapshot', {
+        headers: { cookie: forged },
+      });
+      expect(response.status).toBe(401);
+    }
+    // Another collector with the same token derives another cookie.
+    const other = createApp(new Collector(), {
+      token: 'secret-token',
+      dashboardDirectory: directory,
     });
-    expect(forged.status).toBe(401);
+    const elsewhere = await other.request('http://localhost/api/snapshot', {
+      headers: { cookie: cookie.split(';')[0]! },
+    });
+    expect(elsewhere.status).toBe(401);
   });
 });

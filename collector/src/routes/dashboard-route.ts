@@ -2,7 +2,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Context } from 'hono';
 import { setCookie } from 'hono/cookie';
-import { TOKEN_COOKIE, tokenMatches } from '../middleware/require-token.js';
+import type { AuthFailures } from '../middleware/auth-failures.js';
+import { clientAddress, refuseWhileWaiting, tokenMatches } from '../middleware/require-token.js';
+import { sessionCookieName, sessionCookieValue } from '../middleware/session-cookie.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -22,14 +24,27 @@ const TYPES: Record<string, string> = {
  * `..` cannot reach anything else; files under `assets/` carry content hashes and are cached for
  * good, `index.html` never. Any other path gets `index.html`, so the page's own routes reload.
  */
-export function dashboardRoute(directory: string | undefined, token?: string) {
+export function dashboardRoute(
+  directory: string | undefined,
+  session?: { token: string; secret: string | Uint8Array; failures: AuthFailures },
+) {
   return async function dashboard(c: Context) {
-    // `/?token=…` once: the page's API calls then carry the token as a cookie, and the token
-    // leaves the address bar at once.
+    // `/?token=…` once: the page's API calls then carry a session cookie derived from the token,
+    // and the token leaves the address bar at once.
     const offered = c.req.query('token');
-    if (token !== undefined && offered !== undefined) {
-      if (!tokenMatches(token, offered)) return c.text('Wrong token.\n', 401);
-      setCookie(c, TOKEN_COOKIE, token, { httpOnly: true, sameSite: 'Strict', path: '/' });
+    if (session !== undefined && offered !== undefined) {
+      const client = clientAddress(c);
+      refuseWhileWaiting(c, session.failures, client);
+      if (!tokenMatches(session.token, offered)) {
+        session.failures.fail(client);
+        return c.text('Wrong token.\n', 401);
+      }
+      setCookie(
+        c,
+        sessionCookieName(c.req.url),
+        sessionCookieValue(session.token, session.secret),
+        { httpOnly: true, sameSite: 'Strict', path: '/' },
+      );
       return c.redirect('/', 302);
     }
     if (directory === undefined) {
@@ -52,7 +67,6 @@ export function dashboardRoute(directory: string | undefined, token?: string) {
     return c.body(await readFile(file), 200, {
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
       'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
-      'x-content-type-options': 'nosniff',
     });
   };
 }
