@@ -40,7 +40,7 @@ describe('Host allowlist (DNS rebinding)', () => {
         headers: { 'content-type': 'application/json' },
       });
       expect(response.status, host).toBe(403);
-      expect((await response.json()).error).toBe(
+      expect((await json(response)).error).toBe(
         `Host "${host}" is not served here: start headroom with --allowed-host ${host} to serve it`,
       );
     }
@@ -110,7 +110,7 @@ describe('writes only from this origin, as JSON', () => {
       body: new TextEncoder().encode('{}'),
     });
     expect(none.status).toBe(415);
-    expect((await none.json()).error).toBe(
+    expect((await json(none)).error).toBe(
       'content-type (none) is not accepted for PUT: send application/json',
     );
     expect(await json(app.request('http://localhost/api/ceilings'))).toEqual([]);
@@ -204,7 +204,7 @@ describe('headers, URIs and bodies', () => {
     for (const path of ['/%E0%A4%A', '/api/%ZZ', '/assets/%C0%AF', '/%']) {
       const response = await app.request(`http://localhost${path}`);
       expect(response.status, path).toBe(400);
-      expect((await response.json()).error).toMatch(/is not valid percent-encoded UTF-8$/);
+      expect((await json(response)).error).toMatch(/is not valid percent-encoded UTF-8$/);
     }
   });
 
@@ -275,7 +275,7 @@ describe('token mode', () => {
     const limited = await guess('secret-token');
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('2');
-    expect((await limited.json()).error).toBe(
+    expect((await json(limited)).error).toBe(
       'too many failed authentications from this address; try again in 2 s',
     );
     expect((await app.request('http://localhost/?token=guess')).status).toBe(429);

@@ -28,6 +28,33 @@ export interface History {
   >;
 }
 
+interface SlidingSource {
+  sum(second: number, seconds: number): number;
+  slice(second: number, seconds: number): number[];
+}
+
+/**
+ * The 60-second sum at each of `length` seconds from `from`, in one pass: each second adds the
+ * second that enters the window and takes away the one that leaves it. Exact for whole numbers
+ * (all counts are); a window with fractions is summed afresh each second, so a chart never
+ * differs from the snapshot by a rounding error.
+ */
+function slidingSums(ring: SlidingSource, from: number, length: number): number[] {
+  if (length === 0) return [];
+  const values = ring.slice(from + length - 1, length + WINDOW_SECONDS - 1);
+  if (!values.every(Number.isInteger))
+    return Array.from({ length }, (_, index) => ring.sum(from + index, WINDOW_SECONDS));
+  const sums = new Array<number>(length);
+  let total = 0;
+  for (let index = 0; index < WINDOW_SECONDS - 1; index++) total += values[index]!;
+  for (let index = 0; index < length; index++) {
+    total += values[index + WINDOW_SECONDS - 1]!;
+    sums[index] = total;
+    total -= values[index]!;
+  }
+  return sums;
+}
+
 /** Seconds of history the view holds: requests for more are cut to this. */
 export const MAX_HISTORY_SECONDS = 3600;
 
@@ -36,8 +63,7 @@ export function history(view: View, fromSecond: number, toSecond: number): Histo
   const from = Math.max(fromSecond, to - MAX_HISTORY_SECONDS + 1);
   const length = Math.max(0, to - from + 1);
   const seconds = Array.from({ length }, (_, index) => from + index);
-  const sliding = (ring: { sum(second: number, seconds: number): number }) =>
-    seconds.map((second) => ring.sum(second, WINDOW_SECONDS));
+  const sliding = (ring: SlidingSource) => slidingSums(ring, from, length);
   const result: History = { seconds, keys: {}, nodes: {} };
   for (const series of view.keys.values()) {
     const requests = sliding(series.requests);
