@@ -15,6 +15,9 @@ import {
   TRANSITION_RETENTION_MS,
 } from './storage/index.js';
 
+/** Open connections at most: replicas keep one or two each, dashboards one per tab. */
+const MAX_CONNECTIONS = 10_000;
+
 export interface StartOptions {
   port?: number;
   host?: string;
@@ -71,7 +74,8 @@ export async function startCollector({
     ...(existsSync(join(dashboardDirectory, 'index.html')) ? { dashboardDirectory } : {}),
     onUnexpectedError: (error) => {
       const message = error instanceof Error ? error.message : String(error);
-      if (reported.has(message)) return;
+      // Said once per message, and at most 100 of them: a flood of new ones must not fill memory.
+      if (reported.has(message) || reported.size >= 100) return;
       reported.add(message);
       log(`unexpected error (answered 500, still serving): ${message}`);
     },
@@ -79,7 +83,19 @@ export async function startCollector({
   let server: ReturnType<typeof serve>;
   try {
     server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-      const started = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(started));
+      const started = serve(
+        {
+          fetch: app.fetch,
+          port,
+          hostname: host,
+          // A client that sends its headers or body a byte at a time gives up its socket
+          // (slowloris); live streams are responses, so these bound only the request side.
+          serverOptions: { headersTimeout: 10_000, requestTimeout: 60_000 },
+        },
+        () => resolve(started),
+      );
+      // Sockets are memory: past this many, new connections are refused until some close.
+      started.maxConnections = MAX_CONNECTIONS;
       started.once('error', reject);
     });
   } catch (error) {
