@@ -131,7 +131,10 @@ export class DeliveryBound {
     return Math.round(this.#windowMs / 1000);
   }
 
-  /** Once a window: forget alerts with nothing in it and nothing to close, and idle webhooks. */
+  /**
+   * Once a window: forget alerts with nothing in the window (sent or reported), nothing to close
+   * and nothing held back still to report (their next line says how many), and idle webhooks.
+   */
   #sweep(now: number): void {
     if (now - this.#sweptAt < this.#windowMs) return;
     this.#sweptAt = now;
@@ -139,8 +142,8 @@ export class DeliveryBound {
     for (const [id, entry] of this.#alerts) {
       drop(entry.sent, since);
       const reported = entry.reportedAt !== undefined && entry.reportedAt > since;
-      if (entry.sent.length === 0 && !entry.open && !entry.firingSuppressed && !reported)
-        this.#alerts.delete(id);
+      const quiet = !entry.open && !entry.firingSuppressed && entry.suppressedSinceLastReport === 0;
+      if (entry.sent.length === 0 && quiet && !reported) this.#alerts.delete(id);
     }
     for (const [id, times] of this.#webhooks) {
       drop(times, since);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { START } from '../test-helpers.js';
 import { slackMessage } from './slack-message.js';
 import { firing, notifier, receiver, rule, webhook } from './test-helpers.js';
 import { WebhookNotifier } from './webhook-notifier.js';
@@ -140,6 +141,43 @@ describe('WebhookNotifier', () => {
     answer(new Response('ok'));
     await instance.idle();
     expect(delivered).toBe(true);
+  });
+
+  it('bounds deliveries per alert and minute on its clock, counts what it holds back, logs once a minute', async () => {
+    let time = START;
+    let posts = 0;
+    const { instance, logs } = notifier({
+      now: () => time,
+      fetch: async () => {
+        posts++;
+        return new Response('ok');
+      },
+    });
+    const hooks = [webhook('https://hooks.test/x')];
+    const resolved = { ...firing, state: 'resolved' as const, diagnosis: undefined };
+    // Flapping for a minute: firing and resolved every 2 s.
+    for (let index = 0; index < 30; index++) {
+      await instance.notify(hooks, index % 2 === 0 ? firing : resolved, rule);
+      time += 2000;
+    }
+    expect(posts).toBe(6);
+    expect(instance.suppressed).toBe(24);
+    expect(logs).toEqual([
+      'webhook slack: firing alert RPM at ceiling on key=prod|provider=openai|model=gpt-4o-mini|dimension=rpm held back (6 notifications of this alert in the last 60 s, at most 6); 1 of this alert held back since the last such line, which comes at most once a minute',
+    ]);
+    // Over a minute after the first line, the window is free again; the next refusal logs again,
+    // with the count held back since.
+    time = START + 75_000;
+    for (let index = 0; index < 7; index++) {
+      await instance.notify(hooks, index % 2 === 0 ? firing : resolved, rule);
+      time += 1000;
+    }
+    expect(posts).toBe(12);
+    expect(instance.suppressed).toBe(25);
+    expect(logs).toHaveLength(2);
+    expect(logs[1]).toMatch(
+      / held back \(6 notifications of this alert in the last 60 s, at most 6\); 24 of this alert held back since the last such line/,
+    );
   });
 
   it('names a bad option', () => {
