@@ -23,6 +23,11 @@ export interface StartOptions {
   /** `headroom.yaml` (or .json): ceilings, rules and webhooks applied at start. */
   config?: string;
   bodyLimit?: number;
+  /**
+   * Lets webhooks target loopback, private and carrier-grade NAT addresses (`--allow-private-webhooks`),
+   * for receivers on this machine or network; link-local (cloud metadata) and unspecified stay refused.
+   */
+  allowPrivateWebhooks?: boolean;
   now?: () => number;
   /** One line per notable event. */
   log?: (line: string) => void;
@@ -43,6 +48,7 @@ export async function startCollector({
   data,
   config,
   bodyLimit,
+  allowPrivateWebhooks = false,
   now,
   log = () => {},
 }: StartOptions = {}): Promise<RunningCollector> {
@@ -51,10 +57,15 @@ export async function startCollector({
   const configured =
     config === undefined
       ? undefined
-      : loadConfigFile(config, { now: Math.floor((now ?? Date.now)()) });
+      : loadConfigFile(config, { now: Math.floor((now ?? Date.now)()), allowPrivateWebhooks });
   const store = data === undefined ? undefined : openStore(data);
   if (store) prepareStore(store, configured, Math.floor((now ?? Date.now)()), log);
-  const collector = new Collector({ ...(now ? { now } : {}), ...(store ? { store } : {}), log });
+  const collector = new Collector({
+    ...(now ? { now } : {}),
+    ...(store ? { store } : {}),
+    allowPrivateWebhooks,
+    log,
+  });
   const reported = new Set<string>();
   const app = createApp(collector, {
     ...(token === undefined ? {} : { token }),
