@@ -103,16 +103,17 @@ function classifyIpv4(address: string): Classified | undefined {
  * ::ffff:0:0:0/96 (RFC 2765), NAT64 64:ff9b::/96 (RFC 6052), 6to4 2002::/16 (RFC 3056).
  */
 function embeddedIpv4(groups: number[]): string | undefined {
+  const at = (index: number) => groups[index] ?? 0;
   const zero = (from: number, to: number) => groups.slice(from, to).every((group) => group === 0);
   const dotted = (high: number, low: number) =>
     [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
-  const [a = 0, b = 0, , , , f = 0, g = 0, h = 0] = groups;
-  if (zero(0, 5) && f === 0xffff) return dotted(g, h);
-  if (zero(0, 4) && groups[4] === 0xffff && f === 0) return dotted(g, h);
-  if (a === 0x64 && b === 0xff9b && zero(2, 6)) return dotted(g, h);
-  if (a === 0x2002) return dotted(b, groups[2] ?? 0);
+  const last = dotted(at(6), at(7));
+  if (zero(0, 5) && at(5) === 0xffff) return last;
+  if (zero(0, 4) && at(4) === 0xffff && at(5) === 0) return last;
+  if (at(0) === 0x64 && at(1) === 0xff9b && zero(2, 6)) return last;
+  if (at(0) === 0x2002) return dotted(at(1), at(2));
   // :: and ::1 are classes of their own, not 0.0.0.0 and 0.0.0.1.
-  if (zero(0, 6) && (g !== 0 || h > 1)) return dotted(g, h);
+  if (zero(0, 6) && (at(6) !== 0 || at(7) > 1)) return last;
   return undefined;
 }
 

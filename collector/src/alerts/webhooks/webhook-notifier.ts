@@ -65,7 +65,7 @@ export class WebhookNotifier {
     fetch = webhookFetch({ allowPrivate: allowPrivateWebhooks, ...(resolve ? { resolve } : {}) }),
     maxPerAlertPerMinute = 6,
     maxPerWebhookPerMinute = 60,
-    sleep = (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds)),
+    sleep = (milliseconds) => new Promise((wake) => setTimeout(wake, milliseconds)),
     maxAttempts = 5,
     baseDelayMs = 500,
     maxDelayMs = 60_000,
