@@ -73,15 +73,9 @@ export function createApp(
     }),
   );
   app.get('/metrics', (c) =>
-    c.body(
-      prometheusText(collector.snapshot(), collector.activeAlerts(), {
-        webhookNotificationsSuppressed: collector.webhookNotificationsSuppressed,
-      }),
-      200,
-      {
-        'content-type': 'text/plain; version=0.0.4; charset=utf-8',
-      },
-    ),
+    c.body(prometheusText(collector.snapshot(), collector.activeAlerts(), collector), 200, {
+      'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+    }),
   );
   // Unknown API paths are API errors, not the page.
   app.all('/api/*', (c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));

@@ -14,7 +14,8 @@ interface Family {
 export function prometheusText(
   view: Snapshot,
   alerts: readonly ActiveAlert[] = [],
-  counters: { webhookNotificationsSuppressed?: number } = {},
+  /** Counters kept outside the view; the collector is one. */
+  counters: { readonly webhookNotificationsSuppressed?: number } = {},
 ): string {
   const families = new Map<string, Family>();
   const sample = (
