@@ -112,7 +112,7 @@ export function createApp(
     }),
   );
   app.get('/metrics', (c) =>
-    c.body(prometheusText(collector.snapshot(), collector.activeAlerts()), 200, {
+    c.body(prometheusText(collector.snapshot(), collector.activeAlerts(), collector), 200, {
       'content-type': 'text/plain; version=0.0.4; charset=utf-8',
     }),
   );

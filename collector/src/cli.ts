@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { startCollector } from './start-collector.js';
 
-const USAGE = `usage: headroom start [--port 4800] [--host 127.0.0.1] [--allowed-host NAME]... [--token T] [--data .headroom] [--config headroom.yaml]`;
+const USAGE = `usage: headroom start [--port 4800] [--host 127.0.0.1] [--allowed-host NAME]... [--token T] [--data .headroom] [--config headroom.yaml] [--allow-private-webhooks]`;
 
 function fail(message: string): never {
   process.stderr.write(`headroom: ${message}\n${USAGE}\n`);
@@ -28,6 +28,7 @@ async function main(argv: string[]): Promise<void> {
         token: { type: 'string' },
         data: { type: 'string', default: '.headroom' },
         config: { type: 'string' },
+        'allow-private-webhooks': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -66,6 +67,7 @@ async function main(argv: string[]): Promise<void> {
       data: values.data as string,
       ...(values.config ? { config: values.config as string } : {}),
       ...(token ? { token } : {}),
+      allowPrivateWebhooks: values['allow-private-webhooks'] === true,
       log,
     });
   } catch (error) {

@@ -17,6 +17,11 @@ export interface CollectorOptions {
   store?: Store;
   /** Delivers alerts to webhooks; by default a real one, with retries. */
   notifier?: WebhookNotifier;
+  /**
+   * Lets webhooks target loopback, private and carrier-grade NAT addresses, when saved and
+   * delivered (the default notifier's); for local receivers and tests. Link-local stays refused.
+   */
+  allowPrivateWebhooks?: boolean;
   /** One line per notable event. */
   log?: (line: string) => void;
 }
@@ -31,6 +36,7 @@ const MEMORY_HISTORY = 1000;
 export class Collector {
   readonly view: View;
   readonly store: Store | undefined;
+  readonly allowPrivateWebhooks: boolean;
   #ceilings: readonly Ceiling[] = [];
   #rules: readonly Rule[] = [];
   #webhooks: readonly Webhook[] = [];
@@ -43,11 +49,18 @@ export class Collector {
   readonly #memoryHistory: AlertTransition[] = [];
   #lastRollupMinute: number | undefined;
 
-  constructor({ now = Date.now, store, notifier, log = () => {} }: CollectorOptions = {}) {
+  constructor({
+    now = Date.now,
+    store,
+    notifier,
+    allowPrivateWebhooks = false,
+    log = () => {},
+  }: CollectorOptions = {}) {
     this.view = new View({ now });
     this.store = store;
+    this.allowPrivateWebhooks = allowPrivateWebhooks;
     this.#log = log;
-    this.#notifier = notifier ?? new WebhookNotifier({ log });
+    this.#notifier = notifier ?? new WebhookNotifier({ log, now, allowPrivateWebhooks });
     this.reload();
   }
 
@@ -166,6 +179,11 @@ export class Collector {
     this.#lastRollupMinute = currentMinute - 1;
     if (rows.length > 0) this.store?.addRollups(rows);
     return rows;
+  }
+
+  /** Webhook notifications the delivery bound held back since start. */
+  get webhookNotificationsSuppressed(): number {
+    return this.#notifier.suppressed;
   }
 
   /** Waits for webhook deliveries under way (before shutting down). */

@@ -32,6 +32,11 @@ export interface StartOptions {
    * under it). The name given as `host`, when it is one, is always served.
    */
   allowedHosts?: readonly string[];
+  /**
+   * Lets webhooks target loopback, private and carrier-grade NAT addresses (`--allow-private-webhooks`),
+   * for receivers on this machine or network; link-local (cloud metadata) and unspecified stay refused.
+   */
+  allowPrivateWebhooks?: boolean;
   now?: () => number;
   /** One line per notable event. */
   log?: (line: string) => void;
@@ -53,6 +58,7 @@ export async function startCollector({
   config,
   bodyLimit,
   allowedHosts = [],
+  allowPrivateWebhooks = false,
   now,
   log = () => {},
 }: StartOptions = {}): Promise<RunningCollector> {
@@ -61,10 +67,15 @@ export async function startCollector({
   const configured =
     config === undefined
       ? undefined
-      : loadConfigFile(config, { now: Math.floor((now ?? Date.now)()) });
+      : loadConfigFile(config, { now: Math.floor((now ?? Date.now)()), allowPrivateWebhooks });
   const store = data === undefined ? undefined : openStore(data);
   if (store) prepareStore(store, configured, Math.floor((now ?? Date.now)()), log);
-  const collector = new Collector({ ...(now ? { now } : {}), ...(store ? { store } : {}), log });
+  const collector = new Collector({
+    ...(now ? { now } : {}),
+    ...(store ? { store } : {}),
+    allowPrivateWebhooks,
+    log,
+  });
   const reported = new Set<string>();
   const app = createApp(collector, {
     ...(token === undefined ? {} : { token }),

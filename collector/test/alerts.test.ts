@@ -102,7 +102,8 @@ describe('alerts', () => {
       enabled: true,
       updatedAt: clock.now(),
     });
-    const collector = new Collector({ now: clock.now, store });
+    // The receiver is on loopback: only the explicit option lets a webhook reach it.
+    const collector = new Collector({ now: clock.now, store, allowPrivateWebhooks: true });
     collector.view.ingestMetrics(
       replicaExport('replica', [
         sum('headroom.requests', [point(limited, 3, clock.now())], 'delta'),

@@ -1,4 +1,4 @@
-const LONGEST_SHOWN = 60;
+export const LONGEST_SHOWN = 60;
 
 /**
  * A value as an error shows it: strings quoted (so `'500'` is not mistaken for 500, and a newline

@@ -202,13 +202,26 @@ describe('loadConfigFile', () => {
       'webhooks:\n  - { url: "https://x.test/a" }\n  - { url: "https://x.test/a" }\n',
     );
     expect(messageOf(webhooks)).toBe(
-      `${webhooks}: webhooks[1]: Same url as webhooks[0]: "https://x.test/a"`,
+      `${webhooks}: webhooks[1]: Same url as webhooks[0]: "https://x.test/…"`,
     );
     const ids = file(
       'ids.yaml',
       'webhooks:\n  - { id: w, url: "https://x.test/a" }\n  - { id: w, url: "https://x.test/b" }\n',
     );
     expect(messageOf(ids)).toBe(`${ids}: webhooks[1]: Same id as webhooks[0]: "w"`);
+  });
+
+  it('refuses a webhook to a private address, unless allowPrivateWebhooks opens it', () => {
+    const path = file(
+      'private.yaml',
+      'webhooks:\n  - { url: "http://10.0.0.5:9000/services/secret" }\n',
+    );
+    expect(messageOf(path)).toBe(
+      `${path}: webhooks[0]: url: 10.0.0.5 is a private address; webhooks may not target it (start with --allow-private-webhooks for local receivers)`,
+    );
+    expect(
+      loadConfigFile(path, { allowPrivateWebhooks: true }).webhooks.map((item) => item.url),
+    ).toEqual(['http://10.0.0.5:9000/services/secret']);
   });
 
   it('says a missing file is missing', () => {

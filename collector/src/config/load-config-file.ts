@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
+import { maskWebhookUrl } from '../alerts/webhooks/mask-webhook-url.js';
 import type { Ceiling, Rule, Webhook } from '../storage/types.js';
 import { parseCeilingInput } from './ceiling-input.js';
 import { ConfigError } from './config-error.js';
@@ -51,7 +52,7 @@ function loadSection<T extends { id: string }>(
   items: readonly unknown[],
   parse: (value: unknown, options: ParseOptions) => T,
   now: number,
-  identify: (item: T) => { what: string; values: string[] },
+  identify: (item: T) => { what: string; values: string[]; shown?: string[] },
 ): T[] {
   const firstByIdentity = new Map<string, number>();
   const firstById = new Map<string, number>();
@@ -63,12 +64,12 @@ function loadSection<T extends { id: string }>(
     } catch (error) {
       throw error instanceof ConfigError ? fail(error.message) : error;
     }
-    const { what, values } = identify(item);
+    const { what, values, shown: shownValues = values } = identify(item);
     if (!hasOwnId(raw)) item.id = derivedId(section.slice(0, -1), ...values);
     const identity = JSON.stringify(values);
     const sameIdentity = firstByIdentity.get(identity);
     if (sameIdentity !== undefined) {
-      const shown = values.map(describeValue).join(', ');
+      const shown = shownValues.map(describeValue).join(', ');
       throw fail(`Same ${what} as ${section}[${sameIdentity}]: ${shown}`);
     }
     firstByIdentity.set(identity, index);
@@ -81,8 +82,17 @@ function loadSection<T extends { id: string }>(
   });
 }
 
+export interface LoadOptions {
+  now?: number;
+  /** Lets webhooks target loopback, private and carrier-grade NAT addresses. */
+  allowPrivateWebhooks?: boolean;
+}
+
 /** Ceilings, rules and webhooks from `headroom.yaml` (or `.yml`, `.json`); the default rules not included. */
-export function loadConfigFile(path: string, { now = Date.now() } = {}): ConfigFile {
+export function loadConfigFile(
+  path: string,
+  { now = Date.now(), allowPrivateWebhooks = false }: LoadOptions = {},
+): ConfigFile {
   const document = readConfigDocument(path) ?? {};
   const result = fileSchema.safeParse(document);
   if (!result.success) {
@@ -100,9 +110,14 @@ export function loadConfigFile(path: string, { now = Date.now() } = {}): ConfigF
       what: 'name',
       values: [item.name],
     })),
-    webhooks: loadSection(path, 'webhooks', webhooks ?? [], parseWebhookInput, now, (item) => ({
-      what: 'url',
-      values: [item.url],
-    })),
+    webhooks: loadSection(
+      path,
+      'webhooks',
+      webhooks ?? [],
+      (value, options) => parseWebhookInput(value, { ...options, allowPrivateWebhooks }),
+      now,
+      // The URL tells webhooks apart, but its path is a secret the message must not print.
+      (item) => ({ what: 'url', values: [item.url], shown: [maskWebhookUrl(item.url)] }),
+    ),
   };
 }

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { maskWebhookUrl } from '../alerts/webhooks/mask-webhook-url.js';
 import type { Collector } from '../collector.js';
 import {
   ConfigError,
@@ -67,7 +68,16 @@ export function configRoutes(collector: Collector, store: Store): Hono {
       get: (id) => store.getWebhook(id),
       put: (value) => store.putWebhook(value),
       delete: (id) => store.deleteWebhook(id),
-      parse: parse(parseWebhookInput),
+      parse: (input, id, stored) =>
+        parse((value, options) =>
+          parseWebhookInput(value, {
+            ...options,
+            allowPrivateWebhooks: collector.allowPrivateWebhooks,
+            ...(stored === undefined ? {} : { storedUrl: stored.url }),
+          }),
+        )(input, id),
+      // The URL's path is the webhook's secret: shown to no one, kept by a PUT without `url`.
+      present: (webhook) => ({ ...webhook, url: maskWebhookUrl(webhook.url) }),
       changed,
     }),
   );

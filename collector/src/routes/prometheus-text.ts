@@ -11,7 +11,12 @@ interface Family {
  * The collector's view in the Prometheus text format (version 0.0.4), with the names and labels
  * of the team's design: one family per figure, labels provider, model, key, graph, node.
  */
-export function prometheusText(view: Snapshot, alerts: readonly ActiveAlert[] = []): string {
+export function prometheusText(
+  view: Snapshot,
+  alerts: readonly ActiveAlert[] = [],
+  /** Counters kept outside the view; the collector is one. */
+  counters: { readonly webhookNotificationsSuppressed?: number } = {},
+): string {
   const families = new Map<string, Family>();
   const sample = (
     name: string,
@@ -163,11 +168,22 @@ export function prometheusText(view: Snapshot, alerts: readonly ActiveAlert[] = 
       count,
     );
   }
+  if (counters.webhookNotificationsSuppressed !== undefined) {
+    sample(
+      'headroom_webhook_notifications_suppressed_total',
+      'Webhook notifications held back by the per-alert and per-webhook bounds per minute',
+      {},
+      counters.webhookNotificationsSuppressed,
+      'counter',
+    );
+  }
   let text = '';
   for (const [name, family] of families) {
     text += `# HELP ${name} ${family.help}\n# TYPE ${name} ${family.type}\n`;
-    for (const [labels, value] of family.samples)
-      text += `${name}{${formatLabels(labels)}} ${value}\n`;
+    for (const [labels, value] of family.samples) {
+      const formatted = formatLabels(labels);
+      text += `${name}${formatted === '' ? '' : `{${formatted}}`} ${value}\n`;
+    }
   }
   return text;
 }

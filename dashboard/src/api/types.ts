@@ -229,6 +229,10 @@ export interface Rule {
 
 export interface Webhook {
   id: string;
+  /**
+   * Masked by the collector, scheme and host only (`https://hooks.slack.com/…`): the path is the
+   * webhook's secret. An update without `url` keeps the stored one.
+   */
   url: string;
   /** Empty: all severities. */
   severities: Severity[];

@@ -174,6 +174,7 @@ describe('WebhookSettings', () => {
   it('refuses a URL that is not http(s) before sending', async () => {
     const server = memoryResource<Webhook, WebhookInput>([], (input, id) => ({
       ...input,
+      url: input.url ?? '',
       id,
       updatedAt: 1,
     }));
@@ -185,6 +186,62 @@ describe('WebhookSettings', () => {
       expect(fieldErrors(form)).toEqual({ url: 'Enter an http:// or https:// URL' }),
     );
     expect(server.requests).toEqual([]);
+  });
+
+  it('edits with the URL masked: left empty, the PUT leaves `url` out and the collector keeps it', async () => {
+    const masked = 'https://hooks.slack.com/…';
+    const server = memoryResource<Webhook, WebhookInput>(
+      [{ id: 'oncall', url: masked, severities: [], enabled: true, updatedAt: 1 }],
+      // As the collector does: without `url` the stored one stays, and is shown masked.
+      (input, id) => ({ ...input, url: masked, id, updatedAt: 2 }),
+    );
+    render(<WebhookSettings resource={server.resource} />);
+    const row = await screen.findByTestId('webhook-row');
+    expect(row.textContent).toBe(`${masked} oncall · all severities · enabled EditDelete`);
+    fireEvent.click(screen.getByRole('button', { name: 'Edit webhook oncall' }));
+    const form = screen.getByTestId('webhook-form');
+    const url = form.querySelector<HTMLInputElement>('[name="url"]')!;
+    expect(url.value).toBe('');
+    expect(url.placeholder).toBe(masked);
+    expect(document.getElementById(url.getAttribute('aria-describedby')!)?.textContent).toBe(
+      `Stored as ${masked}: leave empty to keep it, or enter a new URL.`,
+    );
+    fireEvent.click(form.querySelector('[name="critical"]')!);
+    fireEvent.click(form.querySelector('[name="enabled"]')!);
+    fireEvent.click(within(form).getByRole('button', { name: 'Save webhook' }));
+    await screen.findByText('Saved the webhook; its URL is unchanged.');
+    expect(server.requests).toEqual([
+      { method: 'PUT', id: 'oncall', input: { severities: ['critical'], enabled: false } },
+    ]);
+    await waitFor(() =>
+      expect(screen.getByTestId('webhook-row').textContent).toContain('critical · disabled'),
+    );
+  });
+
+  it('adds with the whole URL, and says only its host once saved', async () => {
+    const server = memoryResource<Webhook, WebhookInput>([], (input, id) => ({
+      severities: input.severities,
+      enabled: input.enabled,
+      url: 'https://hooks.slack.com/…',
+      id,
+      updatedAt: 1,
+    }));
+    render(<WebhookSettings resource={server.resource} />);
+    const form = screen.getByTestId('webhook-form');
+    fill(form, { url: 'https://hooks.slack.com/services/T/B/secret' });
+    fireEvent.click(within(form).getByRole('button', { name: 'Save webhook' }));
+    await screen.findByText('Saved the webhook to hooks.slack.com.');
+    expect(server.requests).toEqual([
+      {
+        method: 'POST',
+        input: {
+          url: 'https://hooks.slack.com/services/T/B/secret',
+          severities: [],
+          enabled: true,
+        },
+      },
+    ]);
+    expect(document.body.textContent).not.toContain('secret');
   });
 });
 

@@ -129,7 +129,7 @@ describe('validateRule', () => {
 
 describe('validateWebhook', () => {
   it('takes http and https URLs only', () => {
-    const values = { url: '', warning: false, critical: true, enabled: true };
+    const values = { url: '', maskedUrl: '', warning: false, critical: true, enabled: true };
     expect(validateWebhook(values).errors).toEqual({ url: 'Enter the webhook URL' });
     expect(validateWebhook({ ...values, url: 'ftp://example.com/x' }).errors).toEqual({
       url: 'Enter an http:// or https:// URL',
@@ -143,6 +143,27 @@ describe('validateWebhook', () => {
       url: 'https://hooks.slack.com/services/T/B/X',
       severities: ['critical'],
       enabled: true,
+    });
+  });
+
+  it('while editing, an empty URL keeps the stored one: the input leaves `url` out', () => {
+    const values = {
+      url: '',
+      maskedUrl: 'https://hooks.slack.com/…',
+      warning: true,
+      critical: false,
+      enabled: false,
+    };
+    expect(validateWebhook(values).input).toEqual({ severities: ['warning'], enabled: false });
+    expect(
+      validateWebhook({ ...values, url: 'https://hooks.slack.com/services/T/B/Y' }).input,
+    ).toEqual({
+      url: 'https://hooks.slack.com/services/T/B/Y',
+      severities: ['warning'],
+      enabled: false,
+    });
+    expect(validateWebhook({ ...values, url: 'slack' }).errors).toEqual({
+      url: 'Enter an http:// or https:// URL',
     });
   });
 });

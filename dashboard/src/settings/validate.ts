@@ -207,13 +207,16 @@ function wholeNumber(text: string, min: number, max: number): number | undefined
 
 export interface WebhookValues {
   url: string;
+  /** While editing: the stored URL as the collector shows it, masked; empty when adding. */
+  maskedUrl: string;
   warning: boolean;
   critical: boolean;
   enabled: boolean;
 }
 
 export interface WebhookInput {
-  url: string;
+  /** Left out while editing: the collector keeps the stored URL. */
+  url?: string;
   severities: Severity[];
   enabled: boolean;
 }
@@ -223,14 +226,15 @@ export function validateWebhook(
 ): { errors: Errors; input?: undefined } | { errors?: undefined; input: WebhookInput } {
   const errors: Errors = {};
   const url = values.url.trim();
-  if (url === '') errors.url = 'Enter the webhook URL';
+  const keep = url === '' && values.maskedUrl !== '';
+  if (url === '' && !keep) errors.url = 'Enter the webhook URL';
   else if (url.length > 2000) errors.url = 'At most 2000 characters';
-  else if (!isHttpUrl(url)) errors.url = 'Enter an http:// or https:// URL';
+  else if (!keep && !isHttpUrl(url)) errors.url = 'Enter an http:// or https:// URL';
   if (Object.keys(errors).length > 0) return { errors };
   const severities: Severity[] = [];
   if (values.warning) severities.push('warning');
   if (values.critical) severities.push('critical');
-  return { input: { url, severities, enabled: values.enabled } };
+  return { input: { ...(keep ? {} : { url }), severities, enabled: values.enabled } };
 }
 
 function isHttpUrl(text: string): boolean {

@@ -6,11 +6,19 @@ import { useForm } from './use-form';
 import { useResourceList } from './use-resource';
 import { validateWebhook, type WebhookInput, type WebhookValues } from './validate';
 
-const EMPTY: WebhookValues = { url: '', warning: false, critical: false, enabled: true };
+const EMPTY: WebhookValues = {
+  url: '',
+  maskedUrl: '',
+  warning: false,
+  critical: false,
+  enabled: true,
+};
 
+/** The collector never sends the stored URL (it is the secret): editing starts with it empty. */
 function toValues(webhook: Webhook): WebhookValues {
   return {
-    url: webhook.url,
+    url: '',
+    maskedUrl: webhook.url,
     warning: webhook.severities.includes('warning'),
     critical: webhook.severities.includes('critical'),
     enabled: webhook.enabled,
@@ -34,7 +42,11 @@ export function WebhookSettings({ resource }: { resource: Resource<Webhook, Webh
         await list.reload();
       }
     },
-    savedText: (input) => `Saved the webhook to ${input.url}.`,
+    // The host only: the rest of the URL is the secret, not to be left on screen.
+    savedText: (input) =>
+      input.url === undefined
+        ? 'Saved the webhook; its URL is unchanged.'
+        : `Saved the webhook to ${new URL(input.url).host}.`,
   });
   const remove = async (webhook: Webhook) => {
     setListError(undefined);
@@ -78,7 +90,12 @@ export function WebhookSettings({ resource }: { resource: Resource<Webhook, Webh
           value={values.url}
           error={errors.url}
           onChange={form.setField}
-          placeholder="https://hooks.slack.com/services/…"
+          placeholder={values.maskedUrl || 'https://hooks.slack.com/services/…'}
+          {...(values.maskedUrl === ''
+            ? {}
+            : {
+                hint: `Stored as ${values.maskedUrl}: leave empty to keep it, or enter a new URL.`,
+              })}
         />
         <fieldset className="field-row">
           <legend>Severities (none checked: all)</legend>
@@ -109,13 +126,14 @@ export function WebhookSettings({ resource }: { resource: Resource<Webhook, Webh
               <li key={webhook.id} data-testid="webhook-row" data-id={webhook.id}>
                 <span className="webhook-url">{webhook.url}</span>{' '}
                 <span className="muted">
+                  {webhook.id} ·{' '}
                   {webhook.severities.length === 0
                     ? 'all severities'
                     : webhook.severities.join(', ')}{' '}
                   · {webhook.enabled ? 'enabled' : 'disabled'}
                 </span>{' '}
                 <RowActions
-                  what={`webhook ${webhook.url}`}
+                  what={`webhook ${webhook.id}`}
                   small
                   onEdit={() => form.edit(webhook.id, toValues(webhook))}
                   onDelete={() => void remove(webhook)}

@@ -1,92 +1,14 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import type { Rule, Webhook } from '../../storage/types.js';
 import { START } from '../test-helpers.js';
-import type { TransitionDraft } from '../types.js';
 import { slackMessage } from './slack-message.js';
+import { firing, notifier, receiver, rule, webhook } from './test-helpers.js';
 import { WebhookNotifier } from './webhook-notifier.js';
-
-interface Received {
-  method: string | undefined;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-type Reply = { status: number; headers?: Record<string, string> } | 'hang';
-
-/** A real HTTP receiver on 127.0.0.1, answering request n with `reply(n)`. */
-async function receiver(reply: (index: number) => Reply) {
-  const received: Received[] = [];
-  const server = createServer((request, response) => {
-    let body = '';
-    request.setEncoding('utf8');
-    request.on('data', (chunk: string) => {
-      body += chunk;
-    });
-    request.on('end', () => {
-      const answer = reply(received.length);
-      received.push({ method: request.method, headers: request.headers, body });
-      if (answer === 'hang') return;
-      response.writeHead(answer.status, answer.headers).end(answer.status < 300 ? 'ok' : 'no');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/services/T000/B000/secret-token`,
-    received,
-    close() {
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
-const rule: Pick<Rule, 'name' | 'kind'> = { name: 'RPM at ceiling', kind: 'utilization' };
-
-const firing: TransitionDraft = {
-  ruleId: 'rpm-critical',
-  series: 'key=prod|provider=openai|model=gpt-4o-mini|dimension=rpm',
-  state: 'firing',
-  severity: 'critical',
-  value: 0.95,
-  threshold: 0.9,
-  at: START,
-  diagnosis: {
-    cause: 'fan_out',
-    title: 'Uncontrolled fan-out',
-    summary: 'agent/summarize started 24 model calls within one second (fan-out from 10).',
-    evidence: { node: 'agent/summarize', burstSize: 24 },
-    fix: { text: 'Bound the calls in flight.', snippet: 'const limit = pLimit(10);' },
-    alternatives: [],
-  },
-};
-
-function webhook(url: string, fields: Partial<Webhook> = {}): Webhook {
-  return { id: 'slack', url, severities: [], enabled: true, updatedAt: START, ...fields };
-}
-
-/** A notifier that does not really wait, and records what it would have waited. */
-function notifier(options: ConstructorParameters<typeof WebhookNotifier>[0] = {}) {
-  const sleeps: number[] = [];
-  const logs: string[] = [];
-  const instance = new WebhookNotifier({
-    sleep: async (milliseconds) => {
-      sleeps.push(milliseconds);
-    },
-    random: () => 0.5,
-    log: (line) => logs.push(line),
-    ...options,
-  });
-  return { instance, sleeps, logs };
-}
 
 describe('WebhookNotifier', () => {
   it('retries 503 twice with backoff and full jitter, then delivers once, with the Slack body', async () => {
     const server = await receiver((index) => ({ status: index < 2 ? 503 : 200 }));
     try {
-      const { instance, sleeps, logs } = notifier();
+      const { instance, sleeps, logs } = notifier({ allowPrivateWebhooks: true });
       await instance.notify([webhook(server.url)], firing, rule);
       expect(server.received).toHaveLength(3);
       for (const request of server.received) {
@@ -108,7 +30,7 @@ describe('WebhookNotifier', () => {
   it('does not retry a 400, and logs one line without the URL', async () => {
     const server = await receiver(() => ({ status: 400 }));
     try {
-      const { instance, sleeps, logs } = notifier();
+      const { instance, sleeps, logs } = notifier({ allowPrivateWebhooks: true });
       await instance.notify([webhook(server.url)], firing, rule);
       expect(server.received).toHaveLength(1);
       expect(sleeps).toEqual([]);
@@ -125,7 +47,7 @@ describe('WebhookNotifier', () => {
       index === 0 ? { status: 429, headers: { 'retry-after': '2' } } : { status: 204 },
     );
     try {
-      const { instance, sleeps } = notifier();
+      const { instance, sleeps } = notifier({ allowPrivateWebhooks: true });
       await instance.notify([webhook(server.url)], firing, rule);
       expect(server.received).toHaveLength(2);
       expect(sleeps).toEqual([2000]);
@@ -137,7 +59,7 @@ describe('WebhookNotifier', () => {
   it('gives up after maxAttempts on a refused connection, with one log line', async () => {
     const server = await receiver(() => ({ status: 200 }));
     await server.close();
-    const { instance, sleeps, logs } = notifier({ maxAttempts: 3 });
+    const { instance, sleeps, logs } = notifier({ maxAttempts: 3, allowPrivateWebhooks: true });
     await expect(instance.notify([webhook(server.url)], firing, rule)).resolves.toBeUndefined();
     expect(sleeps).toEqual([250, 500]);
     expect(logs).toHaveLength(1);
@@ -150,7 +72,11 @@ describe('WebhookNotifier', () => {
   it('a receiver that never answers times out instead of holding the delivery', async () => {
     const server = await receiver(() => 'hang');
     try {
-      const { instance, logs } = notifier({ maxAttempts: 2, timeoutMs: 100 });
+      const { instance, logs } = notifier({
+        maxAttempts: 2,
+        timeoutMs: 100,
+        allowPrivateWebhooks: true,
+      });
       await instance.notify([webhook(server.url)], firing, rule);
       expect(server.received).toHaveLength(2);
       expect(logs[0]).toMatch(/^webhook slack: gave up after 2 attempts \(.*timeout.*\)/);
@@ -215,6 +141,43 @@ describe('WebhookNotifier', () => {
     answer(new Response('ok'));
     await instance.idle();
     expect(delivered).toBe(true);
+  });
+
+  it('bounds deliveries per alert and minute on its clock, counts what it holds back, logs once a minute', async () => {
+    let time = START;
+    let posts = 0;
+    const { instance, logs } = notifier({
+      now: () => time,
+      fetch: async () => {
+        posts++;
+        return new Response('ok');
+      },
+    });
+    const hooks = [webhook('https://hooks.test/x')];
+    const resolved = { ...firing, state: 'resolved' as const, diagnosis: undefined };
+    // Flapping for a minute: firing and resolved every 2 s.
+    for (let index = 0; index < 30; index++) {
+      await instance.notify(hooks, index % 2 === 0 ? firing : resolved, rule);
+      time += 2000;
+    }
+    expect(posts).toBe(6);
+    expect(instance.suppressed).toBe(24);
+    expect(logs).toEqual([
+      'webhook slack: firing alert RPM at ceiling on key=prod|provider=openai|model=gpt-4o-mini|dimension=rpm held back (6 notifications of this alert in the last 60 s, at most 6); 1 of this alert held back since the last such line, which comes at most once a minute',
+    ]);
+    // Over a minute after the first line, the window is free again; the next refusal logs again,
+    // with the count held back since.
+    time = START + 75_000;
+    for (let index = 0; index < 7; index++) {
+      await instance.notify(hooks, index % 2 === 0 ? firing : resolved, rule);
+      time += 1000;
+    }
+    expect(posts).toBe(12);
+    expect(instance.suppressed).toBe(25);
+    expect(logs).toHaveLength(2);
+    expect(logs[1]).toMatch(
+      / held back \(6 notifications of this alert in the last 60 s, at most 6\); 24 of this alert held back since the last such line/,
+    );
   });
 
   it('names a bad option', () => {

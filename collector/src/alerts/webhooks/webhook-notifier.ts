@@ -1,10 +1,24 @@
 import type { Rule, Webhook } from '../../storage/types.js';
 import type { TransitionDraft } from '../types.js';
+import { DeliveryBound } from './delivery-bound.js';
+import { maskWebhookUrl } from './mask-webhook-url.js';
+import type { Resolve } from './pinned-lookup.js';
 import { parseRetryAfter, retryDelay } from './retry-delay.js';
 import { slackMessage } from './slack-message.js';
+import { type WebhookFetch, webhookFetch } from './webhook-fetch.js';
+import { WebhookTargetError } from './webhook-target-error.js';
 
 export interface WebhookNotifierOptions {
-  fetch?: typeof globalThis.fetch;
+  /** By default one that refuses private, loopback and link-local targets (`webhookFetch`). */
+  fetch?: WebhookFetch;
+  /** Lets the default fetch reach loopback, private and carrier-grade NAT receivers. */
+  allowPrivateWebhooks?: boolean;
+  /** How the default fetch resolves names; tests pass one. */
+  resolve?: Resolve;
+  /** Deliveries per webhook and alert (rule × series) in any rolling minute. */
+  maxPerAlertPerMinute?: number;
+  /** Deliveries per webhook in any rolling minute, all alerts together. */
+  maxPerWebhookPerMinute?: number;
   sleep?: (milliseconds: number) => Promise<void>;
   /** Attempts per webhook and transition, the first included. */
   maxAttempts?: number;
@@ -16,7 +30,7 @@ export interface WebhookNotifierOptions {
   timeoutMs?: number;
   /** In [0, 1): the jitter; tests pin it. */
   random?: () => number;
-  /** For retry-after dates. */
+  /** For retry-after dates and the delivery bound's minute. */
   now?: () => number;
   log?: (line: string) => void;
 }
@@ -32,7 +46,7 @@ type Attempt =
  * receiver), but may, e.g. in tests or before shutdown.
  */
 export class WebhookNotifier {
-  readonly #fetch: typeof globalThis.fetch;
+  readonly #fetch: WebhookFetch;
   readonly #sleep: (milliseconds: number) => Promise<void>;
   readonly #maxAttempts: number;
   readonly #baseDelayMs: number;
@@ -43,10 +57,15 @@ export class WebhookNotifier {
   readonly #log: (line: string) => void;
   /** Deliveries under way, so `idle()` can wait for them. */
   readonly #pending = new Set<Promise<void>>();
+  readonly #bound: DeliveryBound;
 
   constructor({
-    fetch = globalThis.fetch,
-    sleep = (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds)),
+    allowPrivateWebhooks = false,
+    resolve,
+    fetch = webhookFetch({ allowPrivate: allowPrivateWebhooks, ...(resolve ? { resolve } : {}) }),
+    maxPerAlertPerMinute = 6,
+    maxPerWebhookPerMinute = 60,
+    sleep = (milliseconds) => new Promise((wake) => setTimeout(wake, milliseconds)),
     maxAttempts = 5,
     baseDelayMs = 500,
     maxDelayMs = 60_000,
@@ -73,11 +92,22 @@ export class WebhookNotifier {
     this.#random = random;
     this.#now = now;
     this.#log = log;
+    this.#bound = new DeliveryBound({
+      perAlert: maxPerAlertPerMinute,
+      perWebhook: maxPerWebhookPerMinute,
+      now,
+    });
+  }
+
+  /** Notifications held back by the delivery bound since start. */
+  get suppressed(): number {
+    return this.#bound.suppressed;
   }
 
   /**
    * Sends a firing or resolved transition (pending ones are noise) to every enabled webhook
-   * whose severities include it (none listed: all). `rule` is absent when it was deleted.
+   * whose severities include it (none listed: all), within the delivery bound. `rule` is
+   * absent when it was deleted.
    */
   notify(
     webhooks: readonly Webhook[],
@@ -86,14 +116,17 @@ export class WebhookNotifier {
   ): Promise<void> {
     try {
       if (transition.state === 'pending') return Promise.resolve();
+      const { state } = transition;
+      const about = `${state} alert ${rule?.name ?? transition.ruleId} on ${transition.series}`;
+      const alert = `${transition.ruleId}\u0000${transition.series}`;
       const targets = webhooks.filter(
         (webhook) =>
           webhook.enabled &&
-          (webhook.severities.length === 0 || webhook.severities.includes(transition.severity)),
+          (webhook.severities.length === 0 || webhook.severities.includes(transition.severity)) &&
+          this.#admit(webhook, alert, state, about),
       );
       if (targets.length === 0) return Promise.resolve();
       const body = JSON.stringify(slackMessage(transition, rule));
-      const about = `${transition.state} alert ${rule?.name ?? transition.ruleId} on ${transition.series}`;
       const delivery = Promise.all(
         targets.map((webhook) => this.#deliver(webhook, body, about)),
       ).then(() => undefined);
@@ -102,10 +135,22 @@ export class WebhookNotifier {
       return delivery;
     } catch (error) {
       this.#log(
-        `webhooks: ${transition.state} alert on ${transition.series} not sent: ${reason(error)}`,
+        `webhooks: ${transition.state} alert on ${transition.series} not sent: ${reason(error, undefined)}`,
       );
       return Promise.resolve();
     }
+  }
+
+  #admit(webhook: Webhook, alert: string, state: 'firing' | 'resolved', about: string): boolean {
+    const admission = this.#bound.admit(webhook.id, alert, state);
+    if (admission.admitted) return true;
+    if (admission.report !== undefined) {
+      const { suppressedSinceLastReport: count } = admission.report;
+      this.#log(
+        `webhook ${webhook.id}: ${about} held back (${admission.reason}); ${count} of this alert held back since the last such line, which comes at most once a minute`,
+      );
+    }
+    return false;
   }
 
   /** Resolves when every delivery started so far has ended (delivered or given up). */
@@ -141,25 +186,33 @@ export class WebhookNotifier {
       }
     } catch (error) {
       // Only an injected sleep or random can throw here; a notifier must not.
-      this.#log(`webhook ${webhook.id}: ${reason(error)}; ${about} not delivered`);
+      this.#log(`webhook ${webhook.id}: ${reason(error, webhook.url)}; ${about} not delivered`);
     }
   }
 
   async #attempt(webhook: Webhook, body: string): Promise<Attempt> {
-    let response: Response;
+    let response: Awaited<ReturnType<WebhookFetch>>;
     try {
       response = await this.#fetch(webhook.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body,
         signal: AbortSignal.timeout(this.#timeoutMs),
+        redirect: 'manual',
       });
     } catch (error) {
-      return { done: false, retry: true, reason: reason(error) };
+      // A target refused now will be refused on every try.
+      const refused = refusal(error);
+      if (refused !== undefined) return { done: false, retry: false, reason: refused };
+      return { done: false, retry: true, reason: reason(error, webhook.url) };
     }
     // Read the body to the end so the connection goes back to the pool.
     await response.arrayBuffer().catch(() => undefined);
     if (response.ok) return { done: true };
+    // A redirect could send the POST, and the alert, anywhere (RFC 9110 §15.4.8 lets a 307 keep
+    // method and body): never followed, and it will say the same next time.
+    if (response.status >= 300 && response.status < 400)
+      return { done: false, retry: false, reason: `HTTP ${response.status} redirect not followed` };
     // 429 and 5xx are the receiver's trouble, and may pass; any other status will not (RFC 9110 §15.5).
     const retry = response.status === 429 || response.status >= 500;
     const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.#now());
@@ -167,11 +220,20 @@ export class WebhookNotifier {
   }
 }
 
-/** The log never carries the webhook's URL: for Slack it is the secret. */
-function reason(error: unknown): string {
+/** The refusal's message when the target was refused, itself or as the cause of a failed fetch. */
+function refusal(error: unknown): string | undefined {
+  if (error instanceof WebhookTargetError) return error.message;
+  if (error instanceof Error && error.cause instanceof WebhookTargetError)
+    return error.cause.message;
+  return undefined;
+}
+
+/** The log never carries the webhook's URL (for Slack it is the secret), even inside a message. */
+function reason(error: unknown, url: string | undefined): string {
+  let text = String(error);
   if (error instanceof Error) {
     const cause = (error.cause as { code?: unknown } | undefined)?.code;
-    return typeof cause === 'string' ? `${error.message} (${cause})` : error.message;
+    text = typeof cause === 'string' ? `${error.message} (${cause})` : error.message;
   }
-  return String(error);
+  return url === undefined ? text : text.split(url).join(maskWebhookUrl(url));
 }
