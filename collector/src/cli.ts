@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { startCollector } from './start-collector.js';
 
-const USAGE = `usage: headroom start [--port 4800] [--host 127.0.0.1] [--token T] [--data .headroom] [--config headroom.yaml]`;
+const USAGE = `usage: headroom start [--port 4800] [--host 127.0.0.1] [--token T] [--data .headroom] [--config headroom.yaml] [--max-series 50000]`;
 
 function fail(message: string): never {
   process.stderr.write(`headroom: ${message}\n${USAGE}\n`);
@@ -27,6 +27,7 @@ async function main(argv: string[]): Promise<void> {
         token: { type: 'string' },
         data: { type: 'string', default: '.headroom' },
         config: { type: 'string' },
+        'max-series': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -42,6 +43,11 @@ async function main(argv: string[]): Promise<void> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     fail(`--port must be an integer from 0 to 65535, got ${JSON.stringify(values.port)}`);
+  const maxSeries = values['max-series'] === undefined ? undefined : Number(values['max-series']);
+  if (maxSeries !== undefined && (!Number.isSafeInteger(maxSeries) || maxSeries < 1))
+    fail(
+      `--max-series must be a whole number from 1 up, got ${JSON.stringify(values['max-series'])}`,
+    );
   const token = (values.token as string | undefined) ?? process.env.HEADROOM_TOKEN;
   const log = (line: string) => process.stdout.write(`headroom: ${line}\n`);
   let running: Awaited<ReturnType<typeof startCollector>>;
@@ -52,6 +58,7 @@ async function main(argv: string[]): Promise<void> {
       data: values.data as string,
       ...(values.config ? { config: values.config as string } : {}),
       ...(token ? { token } : {}),
+      ...(maxSeries === undefined ? {} : { limits: { series: maxSeries } }),
       log,
     });
   } catch (error) {

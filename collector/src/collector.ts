@@ -7,6 +7,7 @@ import {
 import { matchCeilings } from './ceilings/match-ceilings.js';
 import type { Store } from './storage/index.js';
 import type { AlertTransition, Ceiling, Rollup, Rule, Webhook } from './storage/types.js';
+import type { Limits } from './view/limits.js';
 import { type Snapshot, snapshot } from './view/snapshot.js';
 import { View } from './view/view.js';
 
@@ -19,6 +20,8 @@ export interface CollectorOptions {
   notifier?: WebhookNotifier;
   /** One line per notable event. */
   log?: (line: string) => void;
+  /** How much the live view holds of each kind (series, nodes, replicas, …); see `Limits`. */
+  limits?: Partial<Limits>;
 }
 
 /** Alert transitions kept in memory when there is no store (tests, `--data` less runs). */
@@ -43,8 +46,8 @@ export class Collector {
   readonly #memoryHistory: AlertTransition[] = [];
   #lastRollupMinute: number | undefined;
 
-  constructor({ now = Date.now, store, notifier, log = () => {} }: CollectorOptions = {}) {
-    this.view = new View({ now });
+  constructor({ now = Date.now, store, notifier, log = () => {}, limits }: CollectorOptions = {}) {
+    this.view = new View({ now, ...(limits ? { limits } : {}) });
     this.store = store;
     this.#log = log;
     this.#notifier = notifier ?? new WebhookNotifier({ log });

@@ -13,6 +13,7 @@ import {
   type Store,
   TRANSITION_RETENTION_MS,
 } from './storage/index.js';
+import type { Limits } from './view/limits.js';
 
 export interface StartOptions {
   port?: number;
@@ -23,6 +24,8 @@ export interface StartOptions {
   /** `headroom.yaml` (or .json): ceilings, rules and webhooks applied at start. */
   config?: string;
   bodyLimit?: number;
+  /** How much the live view holds of each kind; defaults in DEFAULT_LIMITS (`--max-series` sets `series`). */
+  limits?: Partial<Limits>;
   now?: () => number;
   /** One line per notable event. */
   log?: (line: string) => void;
@@ -43,6 +46,7 @@ export async function startCollector({
   data,
   config,
   bodyLimit,
+  limits,
   now,
   log = () => {},
 }: StartOptions = {}): Promise<RunningCollector> {
@@ -54,7 +58,12 @@ export async function startCollector({
       : loadConfigFile(config, { now: Math.floor((now ?? Date.now)()) });
   const store = data === undefined ? undefined : openStore(data);
   if (store) prepareStore(store, configured, Math.floor((now ?? Date.now)()), log);
-  const collector = new Collector({ ...(now ? { now } : {}), ...(store ? { store } : {}), log });
+  const collector = new Collector({
+    ...(now ? { now } : {}),
+    ...(store ? { store } : {}),
+    ...(limits ? { limits } : {}),
+    log,
+  });
   const reported = new Set<string>();
   const app = createApp(collector, {
     ...(token === undefined ? {} : { token }),

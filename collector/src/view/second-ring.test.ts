@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SecondRing } from './second-ring.js';
+import { CHUNK_SECONDS, SecondRing } from './second-ring.js';
 
 describe('SecondRing', () => {
   it('adds, sums windows, keeps maxima, and forgets what time passed over', () => {
@@ -86,11 +86,11 @@ describe('SecondRing, chunked', () => {
     expect(ring.chunks).toBe(1);
     ring.add(1_000_100, 1);
     expect(ring.chunks).toBe(2);
-    // 1_000_000 starts a chunk (32 × 31_250) that ends at 1_000_031: it goes once the hour has
-    // passed over all 32 of its seconds, and not a second before.
-    ring.advance(1_000_031 + 3599);
+    // 1_000_000 starts a chunk (16 × 62_500) that ends at 1_000_015: it goes once the hour has
+    // passed over all 16 of its seconds, and not a second before.
+    ring.advance(1_000_015 + 3599);
     expect(ring.chunks).toBe(2);
-    ring.advance(1_000_031 + 3600);
+    ring.advance(1_000_015 + 3600);
     expect(ring.chunks).toBe(1);
     expect(ring.get(1_000_000)).toBe(0);
     expect(ring.get(1_000_100)).toBe(1);
@@ -102,7 +102,7 @@ describe('SecondRing, chunked', () => {
   it('a series seen for a few seconds an hour holds a few chunks, not the hour', () => {
     const ring = new SecondRing();
     for (let second = 0; second < 7200; second += 600) ring.add(second, 1);
-    // 3000's chunk (2976 to 3007) still has seconds in the hour that ends at 6600.
+    // 3000's chunk (2992 to 3007) still has seconds in the hour that ends at 6600.
     expect(ring.chunks).toBe(7);
     expect(ring.sum(6600, 3600)).toBe(6);
   });
@@ -140,7 +140,7 @@ describe('SecondRing, chunked', () => {
         expect(chunked.get(end)).toBe(dense.get(end));
         if (step % 97 === 0) expect(chunked.slice(end, seconds)).toEqual(dense.slice(end, seconds));
       }
-      expect(chunked.chunks).toBeLessThanOrEqual(Math.ceil(size / 32) + 1);
+      expect(chunked.chunks).toBeLessThanOrEqual(Math.ceil(size / CHUNK_SECONDS) + 1);
     }
   });
 });

@@ -3,18 +3,16 @@ export const HISTORY_SECONDS = 3600;
 
 /**
  * Seconds per chunk. A dense hour cost 28 KiB per ring whether or not the series ever saw
- * traffic; a chunk is allocated on the first write into its 32 seconds, so a series that sent a
- * few exports holds one or two of 256 bytes.
+ * traffic; a chunk is allocated on the first write into its 16 seconds, so a series that sent a
+ * few exports holds one or two, and a 60 s sum reads four or five.
  */
-export const CHUNK_SECONDS = 32;
+export const CHUNK_SECONDS = 16;
 
-/** 32 seconds of values, aligned on a multiple of CHUNK_SECONDS. */
-interface Chunk {
-  /** The first second the chunk covers. */
-  start: number;
-  /** A plain array, not a Float64Array: small typed arrays live off-heap with ~200 bytes of bookkeeping each. */
-  values: number[];
-}
+/** A chunk in the ring's one array: its first second, then its CHUNK_SECONDS values. */
+const STRIDE = CHUNK_SECONDS + 1;
+
+/** What a ring holds before its first write: shared, because an empty ring's array is never written. */
+const NO_CHUNKS: number[] = [];
 
 /**
  * One value per second for the last `size` seconds (an hour by default). Seconds are held in
@@ -25,8 +23,12 @@ interface Chunk {
  */
 export class SecondRing {
   readonly #size: number;
-  /** Chunks held, by `start`, oldest first. */
-  readonly #chunks: Chunk[] = [];
+  /**
+   * The chunks, oldest first, laid end to end in one plain array (STRIDE numbers each, aligned
+   * on a multiple of CHUNK_SECONDS): one allocation per ring, where an array of chunk objects or
+   * of small Float64Arrays cost two to three times the values themselves.
+   */
+  #data: number[] = NO_CHUNKS;
   /** The newest second written or moved to; the ring spans (#latest - #size, #latest]. */
   #latest = Number.NEGATIVE_INFINITY;
 
@@ -36,7 +38,7 @@ export class SecondRing {
 
   /** Chunks held (for tests and the memory budget). */
   get chunks(): number {
-    return this.#chunks.length;
+    return this.#data.length / STRIDE;
   }
 
   /** Moves the ring to `second`, dropping the chunks time has passed over. */
@@ -45,34 +47,34 @@ export class SecondRing {
     this.#latest = second;
     const oldest = second - this.#size + 1;
     let expired = 0;
-    while (expired < this.#chunks.length && this.#chunks[expired]!.start + CHUNK_SECONDS <= oldest)
-      expired++;
-    if (expired > 0) this.#chunks.splice(0, expired);
+    while (expired < this.#data.length && this.#data[expired]! + CHUNK_SECONDS <= oldest)
+      expired += STRIDE;
+    if (expired > 0) this.#data = this.#data.slice(expired);
   }
 
   add(second: number, value: number): void {
     this.advance(second);
     if (second <= this.#latest - this.#size) return;
-    this.#chunk(second).values[second - Math.floor(second / CHUNK_SECONDS) * CHUNK_SECONDS]! +=
-      value;
+    const offset = this.#chunk(second);
+    this.#data[offset + 1 + second - this.#data[offset]!]! += value;
   }
 
   /** Keeps the larger of the slot's value and `value` (for peaks). */
   max(second: number, value: number): void {
     this.advance(second);
     if (second <= this.#latest - this.#size) return;
-    const values = this.#chunk(second).values;
-    const slot = second - Math.floor(second / CHUNK_SECONDS) * CHUNK_SECONDS;
-    if (value > values[slot]!) values[slot] = value;
+    const offset = this.#chunk(second);
+    const slot = offset + 1 + second - this.#data[offset]!;
+    if (value > this.#data[slot]!) this.#data[slot] = value;
   }
 
   get(second: number): number {
     if (second > this.#latest || second <= this.#latest - this.#size) return 0;
     const start = Math.floor(second / CHUNK_SECONDS) * CHUNK_SECONDS;
-    for (let index = this.#chunks.length - 1; index >= 0; index--) {
-      const chunk = this.#chunks[index]!;
-      if (chunk.start === start) return chunk.values[second - start]!;
-      if (chunk.start < start) return 0;
+    for (let offset = this.#data.length - STRIDE; offset >= 0; offset -= STRIDE) {
+      const chunkStart = this.#data[offset]!;
+      if (chunkStart === start) return this.#data[offset + 1 + second - start]!;
+      if (chunkStart < start) return 0;
     }
     return 0;
   }
@@ -113,25 +115,35 @@ export class SecondRing {
     const from = Math.max(second - seconds + 1, this.#latest - this.#size + 1);
     const to = Math.min(second, this.#latest);
     if (from > to) return;
-    let index = this.#chunks.length;
-    while (index > 0 && this.#chunks[index - 1]!.start + CHUNK_SECONDS > from) index--;
-    for (; index < this.#chunks.length; index++) {
-      const { start, values } = this.#chunks[index]!;
+    const data = this.#data;
+    let offset = data.length;
+    while (offset > 0 && data[offset - STRIDE]! + CHUNK_SECONDS > from) offset -= STRIDE;
+    for (; offset < data.length; offset += STRIDE) {
+      const start = data[offset]!;
       if (start > to) return;
       const last = Math.min(to, start + CHUNK_SECONDS - 1);
-      for (let at = Math.max(from, start); at <= last; at++) visit(values[at - start]!, at);
+      for (let at = Math.max(from, start); at <= last; at++)
+        visit(data[offset + 1 + at - start]!, at);
     }
   }
 
-  /** The chunk that holds `second`, made (zeros) if there is none: writes are nearly always to the newest. */
-  #chunk(second: number): Chunk {
+  /**
+   * The offset of the chunk that holds `second`, made (zeros) if there is none. Writes are
+   * nearly always to the newest chunk, so the search runs from the end; a new chunk copies the
+   * array once per 16 seconds at most, which keeps it exactly as long as its chunks.
+   */
+  #chunk(second: number): number {
     const start = Math.floor(second / CHUNK_SECONDS) * CHUNK_SECONDS;
-    let index = this.#chunks.length;
-    while (index > 0 && this.#chunks[index - 1]!.start > start) index--;
-    const before = this.#chunks[index - 1];
-    if (before !== undefined && before.start === start) return before;
-    const chunk: Chunk = { start, values: new Array<number>(CHUNK_SECONDS).fill(0) };
-    this.#chunks.splice(index, 0, chunk);
-    return chunk;
+    const data = this.#data;
+    let offset = data.length;
+    while (offset > 0 && data[offset - STRIDE]! > start) offset -= STRIDE;
+    if (offset > 0 && data[offset - STRIDE] === start) return offset - STRIDE;
+    const grown = new Array<number>(data.length + STRIDE);
+    for (let index = 0; index < offset; index++) grown[index] = data[index]!;
+    grown[offset] = start;
+    for (let index = 1; index < STRIDE; index++) grown[offset + index] = 0;
+    for (let index = offset; index < data.length; index++) grown[index + STRIDE] = data[index]!;
+    this.#data = grown;
+    return offset;
   }
 }

@@ -20,6 +20,9 @@ import { type Dropped, type Limits, resolveLimits } from './limits.js';
 import { GraphSeries, NodeSeries } from './node-series.js';
 import { RecencyTable } from './recency-table.js';
 import { WINDOW_SECONDS } from './snapshot.js';
+import { shortName, streamKey } from './stream-key.js';
+
+export { streamKey } from './stream-key.js';
 
 /** What the view reads of each data point: the contract's attribute names. */
 const PROVIDER = 'gen_ai.provider.name';
@@ -153,7 +156,7 @@ export class View {
     now: number,
   ): void {
     const stream = (point: { attributes: Attributes }) =>
-      `${instance}\u0000${metric.name}\u0000${streamKey(point.attributes)}`;
+      `${instance}\u0000${shortName(metric.name)}\u0000${streamKey(point.attributes)}`;
     const increment = (point: NumberPoint) =>
       metric.kind === 'sum'
         ? this.#counters.increment(
@@ -501,7 +504,7 @@ export class View {
     this.edges.prune(second);
     for (const series of this.keys.values()) series.prune(second);
     for (const node of this.nodes.values()) node.prune(second, WINDOW_SECONDS);
-    this.#counters.prune(this.now() - this.limits.idleSeconds * 1000);
+    this.#counters.prune(this.now() - this.limits.idleSeconds * 1000 + 1);
     this.version++;
   }
 
@@ -564,16 +567,4 @@ function fleetPeak(replicas: ReplicaShare[], second: number): number {
   for (const share of replicas)
     total += Math.max(share.keyPeak ?? share.peakNow(second), share.activeNow(second));
   return total;
-}
-
-/** A stable identity for an attribute set, whatever order the sender wrote it in. */
-export function streamKey(attributes: Attributes): string {
-  const keys = Object.keys(attributes);
-  if (keys.length > 1) keys.sort();
-  let id = '';
-  for (const key of keys) {
-    const value = attributes[key];
-    id += `${key}=${typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}\u0001`;
-  }
-  return id;
 }
