@@ -43,12 +43,12 @@ async function writeExports(directory, keys) {
         rounds: ROUNDS,
         cumulative: true,
       });
-      rounds.forEach((resourceMetrics, round) =>
+      for (const [round, resourceMetrics] of rounds.entries()) {
         writeFileSync(
           join(directory, `round-${round}-replica-${replica}-batch-${batch}.pb`),
           encodeMetrics(resourceMetrics).protobuf,
-        ),
-      );
+        );
+      }
     }
   }
 }
