@@ -79,52 +79,64 @@ export class SecondRing {
     return 0;
   }
 
-  /** Sum of the `seconds` seconds ending at `second` (inclusive). */
+  /** Sum of the `seconds` seconds ending at `second` (inclusive), oldest second first. */
   sum(second: number, seconds: number): number {
+    const [from, to, first] = this.#range(second, seconds);
+    const data = this.#data;
     let total = 0;
-    this.#each(second, seconds, (value) => {
-      total += value;
-    });
+    for (let offset = first; offset < data.length && data[offset]! <= to; offset += STRIDE) {
+      const start = data[offset]!;
+      const last = Math.min(to, start + CHUNK_SECONDS - 1);
+      for (let at = Math.max(from, start); at <= last; at++)
+        total += data[offset + 1 + at - start]!;
+    }
     return total;
   }
 
   /** Largest value among the `seconds` seconds ending at `second`. */
   peak(second: number, seconds: number): number {
+    const [from, to, first] = this.#range(second, seconds);
+    const data = this.#data;
     let peak = 0;
-    this.#each(second, seconds, (value) => {
-      if (value > peak) peak = value;
-    });
+    for (let offset = first; offset < data.length && data[offset]! <= to; offset += STRIDE) {
+      const start = data[offset]!;
+      const last = Math.min(to, start + CHUNK_SECONDS - 1);
+      for (let at = Math.max(from, start); at <= last; at++) {
+        const value = data[offset + 1 + at - start]!;
+        if (value > peak) peak = value;
+      }
+    }
     return peak;
   }
 
   /** The values of `seconds` seconds ending at `second`, oldest first (for charts). */
   slice(second: number, seconds: number): number[] {
     const values = new Array<number>(seconds).fill(0);
-    const first = second - seconds + 1;
-    this.#each(second, seconds, (value, at) => {
-      values[at - first] = value;
-    });
+    const [from, to, first] = this.#range(second, seconds);
+    const data = this.#data;
+    const origin = second - seconds + 1;
+    for (let offset = first; offset < data.length && data[offset]! <= to; offset += STRIDE) {
+      const start = data[offset]!;
+      const last = Math.min(to, start + CHUNK_SECONDS - 1);
+      for (let at = Math.max(from, start); at <= last; at++)
+        values[at - origin] = data[offset + 1 + at - start]!;
+    }
     return values;
   }
 
   /**
-   * Calls `visit` with each held second of the `seconds` ending at `second`, oldest first; the
-   * seconds it skips read zero, so sums and peaks over them are unchanged.
+   * The seconds of the `seconds` ending at `second` that the ring spans, and the offset of the
+   * first chunk that may hold any of them (the array's length when none can). Seconds outside
+   * the chunks read zero, so sums and peaks skip them unchanged.
    */
-  #each(second: number, seconds: number, visit: (value: number, second: number) => void): void {
+  #range(second: number, seconds: number): [from: number, to: number, offset: number] {
     const from = Math.max(second - seconds + 1, this.#latest - this.#size + 1);
     const to = Math.min(second, this.#latest);
-    if (from > to) return;
     const data = this.#data;
+    if (from > to) return [from, to, data.length];
     let offset = data.length;
     while (offset > 0 && data[offset - STRIDE]! + CHUNK_SECONDS > from) offset -= STRIDE;
-    for (; offset < data.length; offset += STRIDE) {
-      const start = data[offset]!;
-      if (start > to) return;
-      const last = Math.min(to, start + CHUNK_SECONDS - 1);
-      for (let at = Math.max(from, start); at <= last; at++)
-        visit(data[offset + 1 + at - start]!, at);
-    }
+    return [from, to, offset];
   }
 
   /**
