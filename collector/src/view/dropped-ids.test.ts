@@ -10,3 +10,12 @@ describe('DroppedIds', () => {
     expect(dropped.count).toBe(1000);
   });
 });
+
+describe('DroppedIds at the benchmark’s scale', () => {
+  it('counts 100,000 distinct series ids exactly', () => {
+    const dropped = new DroppedIds();
+    for (let index = 0; index < 100_000; index++)
+      dropped.add(`key-${index}\u0000${index % 2 ? 'anthropic' : 'openai'}\u0000gpt-4o`);
+    expect(dropped.count).toBe(100_000);
+  });
+});
