@@ -81,7 +81,10 @@ describe('headroom start', () => {
     const { child, line } = await start(['start', '--port', '0', '--max-series', '7']);
     try {
       const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(line)?.[1];
-      const health = await (await fetch(`${url}/healthz`)).json();
+      const health = (await (await fetch(`${url}/healthz`)).json()) as {
+        limits: { series: number };
+        dropped: { series: number };
+      };
       expect(health.limits.series).toBe(7);
       expect(health.dropped.series).toBe(0);
     } finally {

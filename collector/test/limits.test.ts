@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { Collector } from '../src/collector.js';
 import { DEFAULT_LIMITS } from '../src/view/limits.js';
+import type { Snapshot } from '../src/view/snapshot.js';
 
 /** One OTLP/JSON export of delta request counts, one point per key. */
 function requests(instance: string, keys: string[]): string {
@@ -70,7 +71,9 @@ describe('limits on the wire', () => {
     expect(text).toContain('headroom_series_dropped_total{kind="key"} 3\n');
     expect(text).toContain('headroom_series_dropped_total{kind="stream"} 0\n');
     expect(text).toContain('headroom_series_limit{kind="key"} 2\n');
-    const snapshot = await (await app.request('http://localhost/api/snapshot')).json();
+    const snapshot = (await (
+      await app.request('http://localhost/api/snapshot')
+    ).json()) as Snapshot;
     expect(snapshot.keys).toHaveLength(2);
     expect(snapshot.dropped.series).toBe(3);
     expect(snapshot.limits.series).toBe(2);
