@@ -90,6 +90,38 @@ describe('View limits', () => {
     expect(view.dropped().nodes).toBe(1);
   });
 
+  it('a full graph table drops new graphs', () => {
+    const clock = fakeClock();
+    const view = new View({ now: clock.now, limits: { graphs: 1 } });
+    const steps = (graph: string) => ({
+      attributes: { 'headroom.graph.name': graph },
+      startTime: clock.now() + 1,
+      time: clock.now() + 1,
+      count: 1,
+      sum: 4,
+      max: 4,
+      bucketCounts: [],
+      explicitBounds: [],
+    });
+    view.ingestMetrics(
+      replicaExport('a', [
+        {
+          name: 'headroom.graph.run.steps',
+          unit: '{step}',
+          description: '',
+          kind: 'histogram',
+          temporality: 'cumulative',
+          points: [steps('support'), steps('triage')],
+        },
+      ]),
+    );
+    expect(snapshot(view).graphs).toEqual([
+      { graph: 'support', maxStepsPerRun: 4, recursionLimit: null },
+    ]);
+    expect(view.dropped().graphs).toBe(1);
+    expect(view.streams).toBe(1);
+  });
+
   it('replicas per key: a full key still counts a new replica’s requests but does not list it, until a dead one makes room', () => {
     const clock = fakeClock();
     const view = new View({ now: clock.now, limits: { replicasPerKey: 2 } });
