@@ -126,7 +126,8 @@ export class KeySeries {
     readonly firstSecond: number,
     maxReplicas: number,
   ) {
-    this.replicas = new RecencyTable(maxReplicas, REPLICA_TTL_SECONDS);
+    // Silent for more than TTL - 1 seconds is exactly no longer live: it may make room.
+    this.replicas = new RecencyTable(maxReplicas, REPLICA_TTL_SECONDS - 1);
   }
 
   /** The last second any point reached the key (kept by the view's table). */

@@ -137,8 +137,8 @@ describe('View limits', () => {
     expect(key!.requestsPerMinute).toBe(3);
     expect(key!.replicas.map((replica) => replica.instance)).toEqual(['a', 'b']);
     expect(view.dropped().replicasPerKey).toBe(1);
-    // a's last export is now past the replica TTL: c takes its place.
-    clock.advance(61_000);
+    // a's last export is now 60 s old, so it no longer counts: c takes its place.
+    clock.advance(60_000);
     send('b', 2);
     send('c', 2);
     [key] = snapshot(view).keys;
