@@ -52,9 +52,23 @@ export function seriesAttributes() {
   return all;
 }
 
-export async function replicaMetrics(replica, series = seriesAttributes()) {
+export async function replicaMetrics(replica, series = seriesAttributes(), options = {}) {
+  const [resourceMetrics] = await replicaRounds(replica, series, { ...options, rounds: 1 });
+  return resourceMetrics;
+}
+
+/**
+ * `rounds` successive exports of one replica, each after the same calls again: with
+ * `cumulative` (the SDK's default), later rounds carry the running totals, as a live replica's do.
+ */
+export async function replicaRounds(
+  replica,
+  series = seriesAttributes(),
+  { rounds = 1, cumulative = false } = {},
+) {
   const reader = new ManualReader({
-    aggregationTemporalitySelector: () => AggregationTemporality.DELTA,
+    aggregationTemporalitySelector: () =>
+      cumulative ? AggregationTemporality.CUMULATIVE : AggregationTemporality.DELTA,
   });
   const provider = new MeterProvider({
     resource: resourceFromAttributes({
@@ -62,6 +76,8 @@ export async function replicaMetrics(replica, series = seriesAttributes()) {
       'service.instance.id': `replica-${replica}`,
     }),
     readers: [reader],
+    // The SDK's default of 2,000 attribute sets per instrument would fold the many-key runs.
+    views: [{ meterName: '@headroom/sdk', aggregationCardinalityLimit: 1_000_000 }],
   });
   const meter = provider.getMeter('@headroom/sdk', '0.1.0');
   const duration = meter.createHistogram('gen_ai.client.operation.duration', {
@@ -93,6 +109,16 @@ export async function replicaMetrics(replica, series = seriesAttributes()) {
     unit: '1',
     valueType: ValueType.INT,
   });
+  const exports = [];
+  for (let round = 0; round < rounds; round++) {
+    record(series, { duration, usage, tokens, calls, requests, active, peak, ratelimit });
+    exports.push((await reader.collect()).resourceMetrics);
+  }
+  await provider.shutdown();
+  return exports;
+}
+
+function record(series, { duration, usage, tokens, calls, requests, active, peak, ratelimit }) {
   for (const attributes of series) {
     for (let call = 0; call < 5; call++) duration.record(0.3 + call * 0.7, attributes);
     for (const type of ['input', 'output']) {
@@ -109,9 +135,6 @@ export async function replicaMetrics(replica, series = seriesAttributes()) {
       ratelimit.record(4000, { ...attributes, 'headroom.ratelimit.dimension': dimension });
     }
   }
-  const { resourceMetrics } = await reader.collect();
-  await provider.shutdown();
-  return resourceMetrics;
 }
 
 export async function replicaSpans(replica) {

@@ -90,6 +90,10 @@ export function createApp(
       uptimeSeconds: Math.floor((collector.view.now() - collector.view.startedAt) / 1000),
       points: collector.view.points,
       spans: collector.view.spans,
+      // What the view holds against its limits, and what the limits turned away.
+      held: collector.view.held(),
+      limits: collector.view.limits,
+      dropped: collector.view.dropped(),
     }),
   );
 

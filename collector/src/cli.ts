@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { startCollector } from './start-collector.js';
 
-const USAGE = `usage: headroom start [--port 4800] [--host 127.0.0.1] [--allowed-host NAME]... [--token T] [--data .headroom] [--config headroom.yaml] [--allow-private-webhooks]`;
+const USAGE = `usage: headroom start [--port 4800] [--host 127.0.0.1] [--allowed-host NAME]... [--token T] [--data .headroom] [--config headroom.yaml] [--max-series 50000] [--allow-private-webhooks]`;
 
 function fail(message: string): never {
   process.stderr.write(`headroom: ${message}\n${USAGE}\n`);
@@ -29,6 +29,7 @@ async function main(argv: string[]): Promise<void> {
         data: { type: 'string', default: '.headroom' },
         config: { type: 'string' },
         'allow-private-webhooks': { type: 'boolean', default: false },
+        'max-series': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -56,6 +57,11 @@ async function main(argv: string[]): Promise<void> {
         `--allowed-host takes a host name such as collector.internal or .example.com, got ${JSON.stringify(name)}`,
       );
   }
+  const maxSeries = values['max-series'] === undefined ? undefined : Number(values['max-series']);
+  if (maxSeries !== undefined && (!Number.isSafeInteger(maxSeries) || maxSeries < 1))
+    fail(
+      `--max-series must be a whole number from 1 up, got ${JSON.stringify(values['max-series'])}`,
+    );
   const token = (values.token as string | undefined) ?? process.env.HEADROOM_TOKEN;
   const log = (line: string) => process.stdout.write(`headroom: ${line}\n`);
   let running: Awaited<ReturnType<typeof startCollector>>;
@@ -68,6 +74,7 @@ async function main(argv: string[]): Promise<void> {
       ...(values.config ? { config: values.config as string } : {}),
       ...(token ? { token } : {}),
       allowPrivateWebhooks: values['allow-private-webhooks'] === true,
+      ...(maxSeries === undefined ? {} : { limits: { series: maxSeries } }),
       log,
     });
   } catch (error) {

@@ -7,6 +7,7 @@ import {
 import { matchCeilings } from './ceilings/match-ceilings.js';
 import type { Store } from './storage/index.js';
 import type { AlertTransition, Ceiling, Rollup, Rule, Webhook } from './storage/types.js';
+import type { Limits } from './view/limits.js';
 import { type Snapshot, snapshot } from './view/snapshot.js';
 import { View } from './view/view.js';
 
@@ -24,6 +25,8 @@ export interface CollectorOptions {
   allowPrivateWebhooks?: boolean;
   /** One line per notable event. */
   log?: (line: string) => void;
+  /** How much the live view holds of each kind (series, nodes, replicas, …); see `Limits`. */
+  limits?: Partial<Limits>;
 }
 
 /** Alert transitions kept in memory when there is no store (tests, `--data` less runs). */
@@ -55,8 +58,9 @@ export class Collector {
     notifier,
     allowPrivateWebhooks = false,
     log = () => {},
+    limits,
   }: CollectorOptions = {}) {
-    this.view = new View({ now });
+    this.view = new View({ now, ...(limits ? { limits } : {}) });
     this.store = store;
     this.allowPrivateWebhooks = allowPrivateWebhooks;
     this.#log = log;

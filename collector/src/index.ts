@@ -4,6 +4,7 @@ export { Collector, type CollectorOptions } from './collector.js';
 export { isLoopback } from './listen-address.js';
 export { prometheusText } from './routes/prometheus-text.js';
 export { type RunningCollector, type StartOptions, startCollector } from './start-collector.js';
+export { DEFAULT_LIMITS, type Dropped, type Limits } from './view/limits.js';
 export {
   type KeyView,
   type NodeView,

@@ -14,6 +14,7 @@ import {
   type Store,
   TRANSITION_RETENTION_MS,
 } from './storage/index.js';
+import type { Limits } from './view/limits.js';
 
 /** Open connections at most: replicas keep one or two each, dashboards one per tab. */
 const MAX_CONNECTIONS = 10_000;
@@ -37,6 +38,8 @@ export interface StartOptions {
    * for receivers on this machine or network; link-local (cloud metadata) and unspecified stay refused.
    */
   allowPrivateWebhooks?: boolean;
+  /** How much the live view holds of each kind; defaults in DEFAULT_LIMITS (`--max-series` sets `series`). */
+  limits?: Partial<Limits>;
   now?: () => number;
   /** One line per notable event. */
   log?: (line: string) => void;
@@ -59,6 +62,7 @@ export async function startCollector({
   bodyLimit,
   allowedHosts = [],
   allowPrivateWebhooks = false,
+  limits,
   now,
   log = () => {},
 }: StartOptions = {}): Promise<RunningCollector> {
@@ -74,6 +78,7 @@ export async function startCollector({
     ...(now ? { now } : {}),
     ...(store ? { store } : {}),
     allowPrivateWebhooks,
+    ...(limits ? { limits } : {}),
     log,
   });
   const reported = new Set<string>();

@@ -77,6 +77,21 @@ describe('headroom start', () => {
     }
   });
 
+  it('--max-series sets the series limit, shown in /healthz', async () => {
+    const { child, line } = await start(['start', '--port', '0', '--max-series', '7']);
+    try {
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(line)?.[1];
+      const health = (await (await fetch(`${url}/healthz`)).json()) as {
+        limits: { series: number };
+        dropped: { series: number };
+      };
+      expect(health.limits.series).toBe(7);
+      expect(health.dropped.series).toBe(0);
+    } finally {
+      stop(child);
+    }
+  });
+
   it('refuses to listen beyond loopback without a token', async () => {
     const { child, line, exited } = await start(['start', '--port', '0', '--host', '0.0.0.0']);
     try {
@@ -120,6 +135,10 @@ describe('headroom start', () => {
       'headroom: --port must be an integer from 0 to 65535, got "http"',
     ],
     [['start', '--prot', '1'], "headroom: Unknown option '--prot'"],
+    [
+      ['start', '--max-series', '0'],
+      'headroom: --max-series must be a whole number from 1 up, got "0"',
+    ],
     [['serve'], 'headroom: unknown command "serve"'],
   ])('bad flags give one line and exit code 2: %j', async (args, message) => {
     const { child, line, exited } = await start(args);

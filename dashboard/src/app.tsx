@@ -6,6 +6,7 @@ import { ConnectionStatus } from './connection/connection-status';
 import { FirstRun } from './first-run/first-run';
 import { Fleet } from './fleet/fleet';
 import { GraphSection } from './graph/graph-view';
+import { DroppedNotice } from './limits/dropped-notice';
 import { useLiveState } from './live/use-live';
 import { Overview } from './overview/overview';
 import { Settings } from './settings/settings';
@@ -52,6 +53,10 @@ export function App() {
         <ConnectionStatus connection={connection} />
       </header>
       <AlertBanner alerts={alerts} />
+      <DroppedNotice
+        {...(snapshot?.dropped === undefined ? {} : { dropped: snapshot.dropped })}
+        {...(snapshot?.limits === undefined ? {} : { limits: snapshot.limits })}
+      />
       <main id="main" tabIndex={-1} className={connection === 'retrying' ? 'stale' : undefined}>
         <section id="overview" aria-labelledby="overview-title">
           <h2 id="overview-title">Headroom per key</h2>

@@ -1,4 +1,5 @@
 import type { Dimension, Rule } from '../storage/types.js';
+import { DEFAULT_LIMITS, noneDropped } from '../view/limits.js';
 import type {
   CeilingValue,
   GraphView,
@@ -97,6 +98,8 @@ export function snapshotOf(
     nodes: parts.nodes ?? [],
     graphs: parts.graphs ?? [],
     edges: [],
+    dropped: noneDropped(),
+    limits: { ...DEFAULT_LIMITS },
   };
 }
 

@@ -1,9 +1,17 @@
 import type { Temporality } from '../otlp/types.js';
+import { DroppedIds } from '../view/dropped-ids.js';
 
 interface Previous {
   startTime: number;
   value: number;
   seenAt: number;
+}
+
+export interface CounterStateOptions {
+  /** Streams held at most. */
+  maxStreams?: number;
+  /** A full state lets its least recently updated stream go once it has been silent this long (ms). */
+  makeRoomAfterMs?: number;
 }
 
 /**
@@ -14,11 +22,26 @@ interface Previous {
  * counts in full only if it started after the collector did: otherwise its value holds history
  * from before the collector was listening, and it becomes the baseline instead. Nothing here
  * ever yields a negative or doubled increment.
+ *
+ * Cap and eviction: at most `maxStreams` cumulative streams are held (delta streams hold
+ * nothing). Streams are kept least recently updated first; a new stream takes the place of the
+ * oldest once that one has been silent for `makeRoomAfterMs`, and is otherwise dropped: its
+ * points yield 0 and it is counted in `dropped`. `prune` forgets streams idle for longer.
  */
 export class CounterState {
+  /** Insertion order is recency order, to the second. */
   readonly #previous = new Map<string, Previous>();
+  readonly #maxStreams: number;
+  readonly #makeRoomAfterMs: number;
+  readonly #dropped = new DroppedIds();
 
-  constructor(private readonly startedAt: number) {}
+  constructor(
+    private readonly startedAt: number,
+    { maxStreams = 1_000_000, makeRoomAfterMs = 120_000 }: CounterStateOptions = {},
+  ) {
+    this.#maxStreams = maxStreams;
+    this.#makeRoomAfterMs = makeRoomAfterMs;
+  }
 
   increment(
     stream: string,
@@ -29,14 +52,26 @@ export class CounterState {
   ): number {
     if (temporality === 'delta') return Math.max(0, value);
     const previous = this.#previous.get(stream);
-    this.#previous.set(stream, { startTime, value, seenAt: now });
     if (previous === undefined) {
+      if (!this.#room(now)) {
+        this.#dropped.add(stream);
+        return 0;
+      }
+      this.#previous.set(stream, { startTime, value, seenAt: now });
       return startTime >= this.startedAt ? value : 0;
     }
     const restarted =
       (startTime !== 0 && startTime !== previous.startTime) || value < previous.value;
-    if (restarted) return value;
-    return value - previous.value;
+    const increment = restarted ? value : value - previous.value;
+    // Move to the back once a second at most: recency order without a reinsert per point.
+    if (Math.floor(now / 1000) !== Math.floor(previous.seenAt / 1000)) {
+      this.#previous.delete(stream);
+      this.#previous.set(stream, previous);
+    }
+    previous.startTime = startTime;
+    previous.value = value;
+    previous.seenAt = now;
+    return increment;
   }
 
   /** Streams held (for the RSS budget and tests). */
@@ -44,9 +79,23 @@ export class CounterState {
     return this.#previous.size;
   }
 
+  /** Distinct streams refused because the state was full. */
+  get dropped(): number {
+    return this.#dropped.count;
+  }
+
   /** Forgets streams not updated since `before`, so replicas that went away free memory. */
   prune(before: number): void {
     for (const [stream, previous] of this.#previous)
       if (previous.seenAt < before) this.#previous.delete(stream);
+  }
+
+  /** Whether a new stream fits, making room from the least recently updated one if it may go. */
+  #room(now: number): boolean {
+    if (this.#previous.size < this.#maxStreams) return true;
+    const [stream, oldest] = this.#previous.entries().next().value!;
+    if (oldest.seenAt >= now - this.#makeRoomAfterMs) return false;
+    this.#previous.delete(stream);
+    return true;
   }
 }

@@ -1,5 +1,17 @@
 import type { ActiveAlert } from '../alerts/index.js';
+import type { Dropped } from '../view/limits.js';
 import type { Snapshot } from '../view/snapshot.js';
+
+/** The `kind` label of each limit, singular as Prometheus labels go. */
+const KINDS: Record<keyof Dropped, string> = {
+  series: 'key',
+  nodes: 'node',
+  graphs: 'graph',
+  replicas: 'replica',
+  replicasPerKey: 'key_replica',
+  edges: 'edge',
+  streams: 'stream',
+};
 
 interface Family {
   help: string;
@@ -175,6 +187,21 @@ export function prometheusText(
       {},
       counters.webhookNotificationsSuppressed,
       'counter',
+    );
+  }
+  for (const [limit, kind] of Object.entries(KINDS) as Array<[keyof Dropped, string]>) {
+    sample(
+      'headroom_series_dropped_total',
+      "Distinct series (keys, nodes, replicas, edges, counter streams) turned away by the collector's limits",
+      { kind },
+      view.dropped[limit],
+      'counter',
+    );
+    sample(
+      'headroom_series_limit',
+      'How many of each kind the collector holds at most',
+      { kind },
+      view.limits[limit],
     );
   }
   let text = '';

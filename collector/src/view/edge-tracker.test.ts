@@ -46,4 +46,27 @@ describe('EdgeTracker', () => {
     ]);
     expect(tracker.edges(200, 60)).toEqual([]);
   });
+
+  it('holds at most maxEdges: a new edge is dropped while the others are recent, and takes the place of one silent for 120 s', () => {
+    const tracker = new EdgeTracker({ maxEdges: 1 });
+    tracker.add(nodeSpan('a', 'plan', 1), 100);
+    tracker.add(nodeSpan('a', 'work', 2), 100);
+    tracker.add(nodeSpan('b', 'plan', 1), 150);
+    tracker.add(nodeSpan('b', 'merge', 2), 150);
+    expect(tracker.edges(150, 60)).toEqual([
+      { graph: 'agent', from: 'plan', to: 'work', count: 1 },
+    ]);
+    expect(tracker.dropped).toBe(1);
+    tracker.add(nodeSpan('c', 'plan', 1), 221);
+    tracker.add(nodeSpan('c', 'merge', 2), 221);
+    expect(tracker.edges(221, 60)).toEqual([
+      { graph: 'agent', from: 'plan', to: 'merge', count: 1 },
+    ]);
+    expect(tracker.dropped).toBe(1);
+    // The prune forgets an edge once its ring's 120 s have passed over its last transition.
+    tracker.prune(340);
+    expect(tracker.size).toBe(1);
+    tracker.prune(341);
+    expect(tracker.size).toBe(0);
+  });
 });

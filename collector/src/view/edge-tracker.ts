@@ -1,8 +1,21 @@
 import type { Span } from '../otlp/types.js';
+import { DroppedIds } from './dropped-ids.js';
+import { RecencyTable } from './recency-table.js';
 import { SecondRing } from './second-ring.js';
+
+/** Seconds of transitions an edge holds: more than the window the snapshot reads. */
+const EDGE_SECONDS = 120;
 
 /** Runs whose node spans are remembered, most recent first out: bounded memory. */
 const MAX_RUNS = 10_000;
+
+interface Edge {
+  graph: string;
+  from: string;
+  to: string;
+  ring: SecondRing;
+  lastSeen: number;
+}
 
 interface Run {
   graph: string;
@@ -26,10 +39,31 @@ export interface EdgeView {
  */
 export class EdgeTracker {
   readonly #runs = new Map<string, Run>();
-  readonly #edges = new Map<
-    string,
-    { graph: string; from: string; to: string; ring: SecondRing }
-  >();
+  /**
+   * Cap: `maxEdges`. An edge silent for longer than its ring's span reads zero everywhere, so it
+   * makes room for a new one when the table is full and the prune evicts it; when none can, the
+   * new edge is dropped and counted.
+   */
+  readonly #edges: RecencyTable<Edge>;
+  readonly #dropped = new DroppedIds();
+
+  constructor({ maxEdges = 10_000 }: { maxEdges?: number } = {}) {
+    this.#edges = new RecencyTable(maxEdges, EDGE_SECONDS);
+  }
+
+  get size(): number {
+    return this.#edges.size;
+  }
+
+  /** Distinct edges refused because the table was full. */
+  get dropped(): number {
+    return this.#dropped.count;
+  }
+
+  /** Forgets the edges with no transition in their ring's span. */
+  prune(second: number): void {
+    this.#edges.prune(second - EDGE_SECONDS + 1);
+  }
 
   add(span: Span, second: number): void {
     const graph = span.attributes['headroom.graph.name'];
@@ -56,12 +90,15 @@ export class EdgeTracker {
 
   #count(graph: string, from: string, to: string, second: number): void {
     const id = `${graph}\u0000${from}\u0000${to}`;
-    let edge = this.#edges.get(id);
-    if (edge === undefined) {
-      edge = { graph, from, to, ring: new SecondRing(120) };
-      this.#edges.set(id, edge);
-    }
-    edge.ring.add(second, 1);
+    const edge = this.#edges.take(id, second, () => ({
+      graph,
+      from,
+      to,
+      ring: new SecondRing(EDGE_SECONDS),
+      lastSeen: second,
+    }));
+    if (edge === undefined) this.#dropped.add(id);
+    else edge.ring.add(second, 1);
   }
 
   /** Edges with transitions in the `seconds` ending at `second`. */

@@ -1,15 +1,45 @@
+import { RecencyTable } from './recency-table.js';
 import { SecondRing } from './second-ring.js';
 
-/** Seconds a replica counts as present after its last export. */
+/**
+ * Seconds a replica counts as present after its last export: fleet sums and peaks include only
+ * the replicas (and their streams) seen within it, and the minute's prune forgets the rest.
+ */
 export const REPLICA_TTL_SECONDS = 60;
+
+/** A level or peak one stream last reported, and the second it did. */
+export interface Reported {
+  value: number;
+  seenAt: number;
+}
+
+/** Whether something seen at `seenAt` still counts at `second`. */
+export function live(seenAt: number, second: number): boolean {
+  return seenAt > second - REPLICA_TTL_SECONDS;
+}
+
+/** The sum of the values reported within the replica TTL. */
+export function liveSum(reports: Iterable<Reported>, second: number): number {
+  let total = 0;
+  for (const { value, seenAt } of reports) if (live(seenAt, second)) total += value;
+  return total;
+}
+
+/** Forgets the reports older than the replica TTL. */
+export function pruneReports(reports: Map<string, Reported>, second: number): void {
+  for (const [id, { seenAt }] of reports) if (!live(seenAt, second)) reports.delete(id);
+}
 
 /** What one replica (one `service.instance.id`) contributes to a key. */
 export class ReplicaShare {
   readonly requests = new SecondRing(120);
-  /** Latest in-flight value of each of the replica's streams (nodes, tenants) on this key. */
-  readonly active = new Map<string, number>();
-  /** Latest peak-since-last-export of each stream. */
-  readonly peaks = new Map<string, number>();
+  /**
+   * Latest in-flight value of each of the replica's streams (nodes, tenants) on this key. Bound:
+   * the streams the replica reported within the TTL, after each prune.
+   */
+  readonly active = new Map<string, Reported>();
+  /** Latest peak-since-last-export of each stream; bound as `active`. */
+  readonly peaks = new Map<string, Reported>();
   /** Calls waiting in the replica's guard at its last export; undefined when it has no guard. */
   guardWaiting: number | undefined;
   /**
@@ -23,16 +53,17 @@ export class ReplicaShare {
     readonly service: string,
   ) {}
 
-  activeNow(): number {
-    let total = 0;
-    for (const value of this.active.values()) total += value;
-    return total;
+  activeNow(second: number): number {
+    return liveSum(this.active.values(), second);
   }
 
-  peakNow(): number {
-    let total = 0;
-    for (const value of this.peaks.values()) total += value;
-    return total;
+  peakNow(second: number): number {
+    return liveSum(this.peaks.values(), second);
+  }
+
+  prune(second: number): void {
+    pruneReports(this.active, second);
+    pruneReports(this.peaks, second);
   }
 }
 
@@ -71,7 +102,11 @@ export class KeySeries {
   readonly outputTokens = new SecondRing();
   /** Fleet-wide peak in flight in each second: the sum of the replicas' peaks. */
   readonly peakActive = new SecondRing();
-  readonly replicas = new Map<string, ReplicaShare>();
+  /**
+   * The replicas on the key, by instance. Cap: `limits.replicasPerKey`; a replica gone past the
+   * TTL makes room for a new one, and the prune evicts those past it.
+   */
+  readonly replicas: RecencyTable<ReplicaShare>;
   readonly learned: LearnedLimits = {};
   /** The guard's figures, second by second, when any replica guards the key. */
   guard: GuardSeries | undefined;
@@ -89,7 +124,14 @@ export class KeySeries {
     readonly model: string,
     /** The second the key was first seen: a key younger than the window has fewer seconds to average over. */
     readonly firstSecond: number,
-  ) {}
+    maxReplicas: number,
+  ) {
+    // Silent for more than TTL - 1 seconds is exactly no longer live: it may make room.
+    this.replicas = new RecencyTable(maxReplicas, REPLICA_TTL_SECONDS - 1);
+  }
+
+  /** The last second any point reached the key (kept by the view's table). */
+  lastSeen = 0;
 
   /** The guard's figures, made when a replica first reports any. */
   guardSeries(): GuardSeries {
@@ -122,26 +164,29 @@ export class KeySeries {
     }
   }
 
-  replica(instance: string, service: string, second: number): ReplicaShare {
-    let share = this.replicas.get(instance);
-    if (share === undefined) {
-      share = new ReplicaShare(instance, service);
-      this.replicas.set(instance, share);
-    }
-    share.lastSeen = second;
-    return share;
+  /** The replica's share, marked seen; undefined when the key's replicas are full (dropped). */
+  replica(instance: string, service: string, second: number): ReplicaShare | undefined {
+    return this.replicas.take(instance, second, () => new ReplicaShare(instance, service));
   }
 
-  /** Replicas that exported within the last minute. */
+  /** Replicas that exported within the TTL. */
   liveReplicas(second: number): ReplicaShare[] {
-    return [...this.replicas.values()].filter(
-      (share) => share.lastSeen > second - REPLICA_TTL_SECONDS,
-    );
+    const result: ReplicaShare[] = [];
+    for (const share of this.replicas.values())
+      if (live(share.lastSeen, second)) result.push(share);
+    return result;
   }
 
   activeNow(second: number): number {
     let total = 0;
-    for (const share of this.liveReplicas(second)) total += share.activeNow();
+    for (const share of this.replicas.values())
+      if (live(share.lastSeen, second)) total += share.activeNow(second);
     return total;
+  }
+
+  /** Forgets the replicas, and the streams, gone past the TTL. */
+  prune(second: number): void {
+    this.replicas.prune(second - REPLICA_TTL_SECONDS + 1);
+    for (const share of this.replicas.values()) share.prune(second);
   }
 }

@@ -1,6 +1,7 @@
 import type { Dimension } from '../storage/types.js';
 import type { EdgeView } from './edge-tracker.js';
-import type { KeySeries, KeyTotals } from './key-series.js';
+import { type KeySeries, type KeyTotals, liveSum } from './key-series.js';
+import type { Dropped, Limits } from './limits.js';
 import type { View } from './view.js';
 
 /** Seconds of the sliding window every rate in the view is taken over. */
@@ -103,6 +104,10 @@ export interface Snapshot {
   graphs: GraphView[];
   /** Node-to-node transitions observed in the window (from node spans). */
   edges: EdgeView[];
+  /** Distinct series, nodes, replicas, edges and streams the view's limits turned away since it started. */
+  dropped: Dropped;
+  /** How much the view holds of each kind (`limits` of the collector's options). */
+  limits: Limits;
 }
 
 /** Configured ceilings of a key × provider × model (wildcards already resolved). */
@@ -120,9 +125,7 @@ export function snapshot(view: View, configured: CeilingResolver = () => ({})): 
     keys: [...view.keys.values()].map((series) => keyView(series, second, configured)).sort(byName),
     nodes: [...view.nodes.values()]
       .map((series): NodeView => {
-        let active = 0;
-        for (const { value, seenAt } of series.active.values())
-          if (seenAt > second - WINDOW_SECONDS) active += value;
+        const active = liveSum(series.active.values(), second);
         return {
           graph: series.graph,
           node: series.node,
@@ -152,6 +155,8 @@ export function snapshot(view: View, configured: CeilingResolver = () => ({})): 
       }))
       .sort((a, b) => a.graph.localeCompare(b.graph)),
     edges: view.edges.edges(second, WINDOW_SECONDS),
+    dropped: view.dropped(),
+    limits: { ...view.limits },
   };
 }
 
@@ -204,7 +209,7 @@ function keyView(series: KeySeries, second: number, configured: CeilingResolver)
           requestsPerMinute: replicaRequests,
           peakRequestsPerSecond: share.requests.peak(second, BURST_SECONDS),
           share: requestsPerMinute > 0 ? round(replicaRequests / requestsPerMinute) : 0,
-          activeCalls: share.activeNow(),
+          activeCalls: share.activeNow(second),
         };
       })
       .sort((a, b) => a.instance.localeCompare(b.instance)),

@@ -7,14 +7,22 @@ import type {
   NumberPoint,
   TracesRequest,
 } from '../otlp/types.js';
+import { DroppedIds } from './dropped-ids.js';
 import { EdgeTracker } from './edge-tracker.js';
 import {
   KeySeries,
   type KeySeries as KeySeriesType,
   type LearnedLimits,
+  liveSum,
   type ReplicaShare,
 } from './key-series.js';
+import { type Dropped, type Limits, resolveLimits } from './limits.js';
 import { GraphSeries, NodeSeries } from './node-series.js';
+import { RecencyTable } from './recency-table.js';
+import { WINDOW_SECONDS } from './snapshot.js';
+import { shortName, streamKey } from './stream-key.js';
+
+export { streamKey } from './stream-key.js';
 
 /** What the view reads of each data point: the contract's attribute names. */
 const PROVIDER = 'gen_ai.provider.name';
@@ -29,6 +37,25 @@ export const UNNAMED_KEY = 'default';
 export interface ViewOptions {
   /** The collector's clock (ms). Data lands in the second it arrives: replicas' clocks may drift. */
   now?: () => number;
+  /** How much the view holds of each kind; the defaults of DEFAULT_LIMITS for those left out. */
+  limits?: Partial<Limits>;
+}
+
+/**
+ * A full table lets its least recently seen entry go once it has been silent this long: nothing
+ * of it is left in the 60 s window, and its last minute is in the rollups (written every minute).
+ */
+export const MAKE_ROOM_AFTER_SECONDS = 2 * WINDOW_SECONDS;
+
+/** What the view knows of one replica, whatever key it uses. */
+interface Instance {
+  lastSeen: number;
+  /** It sends Headroom's own metrics: its standard GenAI metrics are not counted twice. */
+  headroom: boolean;
+  /** It sends its own key peak: its per-stream peaks only feed the nodes. */
+  keyPeak: boolean;
+  /** Its metrics carry GenAI or Headroom figures: its spans are not counted again. */
+  metrics: boolean;
 }
 
 /**
@@ -37,28 +64,46 @@ export interface ViewOptions {
  * the live stream and `/metrics`.
  */
 export class View {
-  readonly keys = new Map<string, KeySeries>();
-  readonly nodes = new Map<string, NodeSeries>();
-  readonly graphs = new Map<string, GraphSeries>();
-  readonly edges = new EdgeTracker();
+  /**
+   * Every table below is capped by `limits` and kept least recently seen first: a full table
+   * lets its oldest entry go once silent for MAKE_ROOM_AFTER_SECONDS, otherwise the newcomer is
+   * dropped and counted (`dropped()`); `prune()` evicts what was idle for `limits.idleSeconds`.
+   */
+  readonly keys: RecencyTable<KeySeries>;
+  readonly nodes: RecencyTable<NodeSeries>;
+  readonly graphs: RecencyTable<GraphSeries>;
+  readonly edges: EdgeTracker;
+  readonly limits: Readonly<Limits>;
   readonly now: () => number;
   readonly startedAt: number;
   readonly #counters: CounterState;
-  /** Replicas that send Headroom's own metrics: their standard GenAI metrics are not counted twice. */
-  readonly #headroomInstances = new Set<string>();
-  /** Replicas that send their own key peak: their per-stream peaks only feed the nodes. */
-  readonly #keyPeakInstances = new Set<string>();
-  /** Replicas whose metrics carry GenAI or Headroom figures: their spans are not counted again. */
-  readonly #metricInstances = new Set<string>();
+  /** The replicas known, whatever their keys: capped by `limits.replicas`. */
+  readonly #instances: RecencyTable<Instance>;
+  readonly #dropped = {
+    series: new DroppedIds(),
+    nodes: new DroppedIds(),
+    graphs: new DroppedIds(),
+    replicas: new DroppedIds(),
+    replicasPerKey: new DroppedIds(),
+  };
   /** Bumped on every change, so the live stream knows when to send. */
   version = 0;
   points = 0;
   spans = 0;
 
-  constructor({ now = Date.now }: ViewOptions = {}) {
+  constructor({ now = Date.now, limits }: ViewOptions = {}) {
     this.now = now;
     this.startedAt = now();
-    this.#counters = new CounterState(this.startedAt);
+    this.limits = resolveLimits(limits);
+    this.keys = new RecencyTable(this.limits.series, MAKE_ROOM_AFTER_SECONDS);
+    this.nodes = new RecencyTable(this.limits.nodes, MAKE_ROOM_AFTER_SECONDS);
+    this.graphs = new RecencyTable(this.limits.graphs, MAKE_ROOM_AFTER_SECONDS);
+    this.#instances = new RecencyTable(this.limits.replicas, MAKE_ROOM_AFTER_SECONDS);
+    this.edges = new EdgeTracker({ maxEdges: this.limits.edges });
+    this.#counters = new CounterState(this.startedAt, {
+      maxStreams: this.limits.streams,
+      makeRoomAfterMs: MAKE_ROOM_AFTER_SECONDS * 1000,
+    });
   }
 
   second(): number {
@@ -76,32 +121,42 @@ export class View {
       );
       const service = String(resourceMetrics.resource['service.name'] ?? 'unknown_service');
       const metrics = resourceMetrics.scopes.flatMap((scope) => scope.metrics);
-      if (metrics.some((metric) => metric.name.startsWith('headroom.')))
-        this.#headroomInstances.add(instance);
+      const known = this.#instance(instance, second);
+      if (known === undefined) {
+        for (const metric of metrics) this.points += metric.points.length;
+        continue;
+      }
+      if (metrics.some((metric) => metric.name.startsWith('headroom.'))) known.headroom = true;
       if (metrics.some((metric) => metric.name === 'headroom.key.calls.active.max')) {
-        this.#keyPeakInstances.add(instance);
+        known.keyPeak = true;
       }
       if (
         metrics.some(
           (metric) => metric.name.startsWith('headroom.') || metric.name.startsWith('gen_ai.'),
         )
       ) {
-        this.#metricInstances.add(instance);
+        known.metrics = true;
       }
-      for (const metric of metrics) this.#ingestMetric(metric, instance, service, second, now);
+      for (const metric of metrics)
+        this.#ingestMetric(metric, known, instance, service, second, now);
     }
     this.version++;
   }
 
+  /**
+   * Every case finds the series a point belongs to before it reads the counter state: a point
+   * of a dropped series costs a lookup and creates nothing.
+   */
   #ingestMetric(
     metric: Metric,
+    known: Instance,
     instance: string,
     service: string,
     second: number,
     now: number,
   ): void {
     const stream = (point: { attributes: Attributes }) =>
-      `${instance}\u0000${metric.name}\u0000${streamKey(point.attributes)}`;
+      `${instance}\u0000${shortName(metric.name)}\u0000${streamKey(point.attributes)}`;
     const increment = (point: NumberPoint) =>
       metric.kind === 'sum'
         ? this.#counters.increment(
@@ -116,74 +171,88 @@ export class View {
     switch (metric.name) {
       case 'headroom.requests':
         for (const point of metric.points as NumberPoint[]) {
+          const series = this.#keySeries(point.attributes, second);
+          if (series === undefined) continue;
           const amount = increment(point);
           if (amount === 0) continue;
-          const series = this.#keySeries(point.attributes);
           series.addRequests(
             second,
             amount,
             point.attributes['headroom.outcome'] === 'rate_limited',
           );
-          series.replica(instance, service, second).requests.add(second, amount);
+          this.#share(series, instance, service, second)?.requests.add(second, amount);
         }
         return;
       case 'headroom.calls':
         for (const point of metric.points as NumberPoint[]) {
+          const series = this.#keySeries(point.attributes, second);
+          if (series === undefined) continue;
+          this.#share(series, instance, service, second);
+          const node = this.#nodeSeries(point.attributes, second);
           const amount = increment(point);
-          const series = this.#keySeries(point.attributes);
-          series.replica(instance, service, second);
           if (amount === 0) continue;
           series.addCalls(second, amount);
-          this.#nodeSeries(point.attributes)?.addCalls(second, amount, series);
+          node?.addCalls(second, amount, series);
         }
         return;
       case 'headroom.tokens':
         for (const point of metric.points as NumberPoint[]) {
+          const series = this.#keySeries(point.attributes, second);
+          if (series === undefined) continue;
           const amount = increment(point);
           if (amount === 0) continue;
-          this.#keySeries(point.attributes).addTokens(
-            second,
-            amount,
-            point.attributes['gen_ai.token.type'] === 'output',
-          );
+          series.addTokens(second, amount, point.attributes['gen_ai.token.type'] === 'output');
         }
         return;
       case 'headroom.calls.active':
         for (const point of metric.points as NumberPoint[]) {
-          const share = this.#keySeries(point.attributes).replica(instance, service, second);
+          const series = this.#keySeries(point.attributes, second);
+          const share = series && this.#share(series, instance, service, second);
+          if (share === undefined) continue;
           const id = streamKey(point.attributes);
-          share.active.set(id, level(metric, share.active.get(id), point.value));
+          share.active.set(id, {
+            value: level(metric, share.active.get(id)?.value, point.value),
+            seenAt: second,
+          });
         }
         return;
       case 'headroom.calls.active.max':
         for (const point of metric.points as NumberPoint[]) {
-          const series = this.#keySeries(point.attributes);
-          series
-            .replica(instance, service, second)
-            .peaks.set(streamKey(point.attributes), point.value);
-          if (!this.#keyPeakInstances.has(instance)) {
-            series.peakActive.max(second, fleetPeak(series.liveReplicas(second)));
+          const series = this.#keySeries(point.attributes, second);
+          if (series === undefined) continue;
+          this.#share(series, instance, service, second)?.peaks.set(streamKey(point.attributes), {
+            value: point.value,
+            seenAt: second,
+          });
+          if (!known.keyPeak) {
+            series.peakActive.max(second, fleetPeak(series.liveReplicas(second), second));
           }
-          const node = this.#nodeSeries(point.attributes);
+          const node = this.#nodeSeries(point.attributes, second);
           if (node) {
-            node.callPeaks.set(`${instance}\u0000${streamKey(point.attributes)}`, point.value);
-            node.callsPeak.max(second, sumOf(node.callPeaks.values()));
+            node.callPeaks.set(`${instance}\u0000${streamKey(point.attributes)}`, {
+              value: point.value,
+              seenAt: second,
+            });
+            node.callsPeak.max(second, liveSum(node.callPeaks.values(), second));
           }
         }
         return;
       case 'headroom.key.calls.active.max':
         for (const point of metric.points as NumberPoint[]) {
-          const series = this.#keySeries(point.attributes);
-          series.replica(instance, service, second).keyPeak = point.value;
-          series.peakActive.max(second, fleetPeak(series.liveReplicas(second)));
+          const series = this.#keySeries(point.attributes, second);
+          if (series === undefined) continue;
+          const share = this.#share(series, instance, service, second);
+          if (share !== undefined) share.keyPeak = point.value;
+          series.peakActive.max(second, fleetPeak(series.liveReplicas(second), second));
         }
         return;
       case 'headroom.guard.admitted':
       case 'headroom.guard.delayed':
       case 'headroom.guard.rejected':
         for (const point of metric.points as NumberPoint[]) {
+          const guard = this.#keySeries(point.attributes, second)?.guardSeries();
+          if (guard === undefined) continue;
           const amount = increment(point);
-          const guard = this.#keySeries(point.attributes).guardSeries();
           if (amount === 0) continue;
           const ring =
             metric.name === 'headroom.guard.admitted'
@@ -196,16 +265,20 @@ export class View {
         return;
       case 'headroom.guard.queue.depth':
         for (const point of metric.points as NumberPoint[]) {
-          const series = this.#keySeries(point.attributes);
+          const series = this.#keySeries(point.attributes, second);
+          if (series === undefined) continue;
           series.guardSeries();
-          series.replica(instance, service, second).guardWaiting = point.value;
+          const share = this.#share(series, instance, service, second);
+          if (share !== undefined) share.guardWaiting = point.value;
         }
         return;
       case 'headroom.guard.wait':
         for (const point of metric.points as HistogramPoint[]) {
+          const series = this.#keySeries(point.attributes, second);
+          if (series === undefined) continue;
           const waits = this.#newRuns(metric, stream(point), point, now);
           if (waits === 0) continue;
-          const guard = this.#keySeries(point.attributes).guardSeries();
+          const guard = series.guardSeries();
           guard.waits.add(second, waits);
           guard.waitSeconds.add(second, this.#newSum(metric, stream(point), point, now));
         }
@@ -214,18 +287,21 @@ export class View {
         for (const point of metric.points as NumberPoint[]) {
           const dimension = point.attributes['headroom.ratelimit.dimension'];
           if (typeof dimension !== 'string' || !(dimension in LEARNABLE)) continue;
-          this.#keySeries(point.attributes).learned[dimension as keyof LearnedLimits] = point.value;
+          const series = this.#keySeries(point.attributes, second);
+          if (series !== undefined) series.learned[dimension as keyof LearnedLimits] = point.value;
         }
         return;
       case 'headroom.graph.node.executions':
         for (const point of metric.points as NumberPoint[]) {
+          const node = this.#nodeSeries(point.attributes, second);
+          if (node === undefined) continue;
           const amount = increment(point);
-          if (amount > 0) this.#nodeSeries(point.attributes)?.executions.add(second, amount);
+          if (amount > 0) node.executions.add(second, amount);
         }
         return;
       case 'headroom.graph.node.active':
         for (const point of metric.points as NumberPoint[]) {
-          const node = this.#nodeSeries(point.attributes);
+          const node = this.#nodeSeries(point.attributes, second);
           if (!node) continue;
           const id = `${instance}\u0000${streamKey(point.attributes)}`;
           node.active.set(id, {
@@ -236,25 +312,31 @@ export class View {
         return;
       case 'headroom.graph.node.active.max':
         for (const point of metric.points as NumberPoint[]) {
-          const node = this.#nodeSeries(point.attributes);
+          const node = this.#nodeSeries(point.attributes, second);
           if (!node) continue;
-          node.peaks.set(`${instance}\u0000${streamKey(point.attributes)}`, point.value);
-          node.activePeak.max(second, sumOf(node.peaks.values()));
+          node.peaks.set(`${instance}\u0000${streamKey(point.attributes)}`, {
+            value: point.value,
+            seenAt: second,
+          });
+          node.activePeak.max(second, liveSum(node.peaks.values(), second));
         }
         return;
       case 'headroom.graph.node.executions_per_run':
         for (const point of metric.points as HistogramPoint[]) {
+          const node = this.#nodeSeries(point.attributes, second);
+          if (node === undefined) continue;
           if (this.#newRuns(metric, stream(point), point, now) === 0 || point.max === undefined)
             continue;
-          this.#nodeSeries(point.attributes)?.executionsPerRun.max(second, point.max);
+          node.executionsPerRun.max(second, point.max);
         }
         return;
       case 'headroom.graph.run.steps':
         for (const point of metric.points as HistogramPoint[]) {
           const graph = point.attributes[GRAPH];
-          if (typeof graph !== 'string' || this.#newRuns(metric, stream(point), point, now) === 0)
+          if (typeof graph !== 'string') continue;
+          const series = this.#graphSeries(graph, second);
+          if (series === undefined || this.#newRuns(metric, stream(point), point, now) === 0)
             continue;
-          const series = this.#graphSeries(graph);
           if (point.max !== undefined) series.steps.max(second, point.max);
           const limit = point.attributes['headroom.graph.recursion_limit'];
           if (typeof limit === 'number') series.recursionLimit = limit;
@@ -263,26 +345,25 @@ export class View {
       case 'gen_ai.client.operation.duration':
         // Apps with only the standard GenAI instrumentation: each operation is one call, and,
         // seen from here, one request.
-        if (this.#headroomInstances.has(instance)) return;
+        if (known.headroom) return;
         for (const point of metric.points as HistogramPoint[]) {
+          const series = this.#keySeries(point.attributes, second);
+          if (series === undefined) continue;
           const calls = this.#newRuns(metric, stream(point), point, now);
           if (calls === 0) continue;
-          const series = this.#keySeries(point.attributes);
           series.addCalls(second, calls);
           series.addRequests(second, calls, point.attributes['error.type'] === '429');
-          series.replica(instance, service, second).requests.add(second, calls);
+          this.#share(series, instance, service, second)?.requests.add(second, calls);
         }
         return;
       case 'gen_ai.client.token.usage':
-        if (this.#headroomInstances.has(instance)) return;
+        if (known.headroom) return;
         for (const point of metric.points as HistogramPoint[]) {
+          const series = this.#keySeries(point.attributes, second);
+          if (series === undefined) continue;
           const total = this.#newSum(metric, stream(point), point, now);
           if (total === 0) continue;
-          this.#keySeries(point.attributes).addTokens(
-            second,
-            total,
-            point.attributes['gen_ai.token.type'] === 'output',
-          );
+          series.addTokens(second, total, point.attributes['gen_ai.token.type'] === 'output');
         }
         return;
     }
@@ -325,20 +406,23 @@ export class View {
           'unknown',
       );
       const service = String(resourceSpans.resource['service.name'] ?? 'unknown_service');
+      const known = this.#instance(instance, second);
       for (const { scope, spans } of resourceSpans.scopes) {
         this.spans += spans.length;
+        if (known === undefined) continue;
         for (const span of spans) if (span.kind === 'internal') this.edges.add(span, second);
-        if (scope.name === '@headroom/sdk' || this.#metricInstances.has(instance)) continue;
+        if (scope.name === '@headroom/sdk' || known.metrics) continue;
         for (const span of spans) {
           if (
             span.kind !== 'client' ||
             typeof span.attributes['gen_ai.operation.name'] !== 'string'
           )
             continue;
-          const series = this.#keySeries(span.attributes);
+          const series = this.#keySeries(span.attributes, second);
+          if (series === undefined) continue;
           series.addCalls(second, 1);
           series.addRequests(second, 1, span.attributes['error.type'] === '429');
-          series.replica(instance, service, second).requests.add(second, 1);
+          this.#share(series, instance, service, second)?.requests.add(second, 1);
           const input = span.attributes['gen_ai.usage.input_tokens'];
           const output = span.attributes['gen_ai.usage.output_tokens'];
           if (typeof input === 'number') series.addTokens(second, input, false);
@@ -349,48 +433,112 @@ export class View {
     this.version++;
   }
 
-  #keySeries(attributes: Attributes): KeySeriesType {
+  /** The key's series, marked seen; undefined when the series table is full (dropped). */
+  #keySeries(attributes: Attributes, second: number): KeySeriesType | undefined {
     const provider = String(attributes[PROVIDER] ?? attributes['gen_ai.system'] ?? 'unknown');
     const model = String(attributes[MODEL] ?? 'unknown');
     const key = String(attributes[KEY] ?? UNNAMED_KEY);
     const id = `${key}\u0000${provider}\u0000${model}`;
-    let series = this.keys.get(id);
-    if (series === undefined) {
-      series = new KeySeries(key, provider, model, this.second());
-      this.keys.set(id, series);
-    }
+    const series = this.keys.take(
+      id,
+      second,
+      () => new KeySeries(key, provider, model, second, this.limits.replicasPerKey),
+    );
+    if (series === undefined) this.#dropped.series.add(id);
     return series;
   }
 
-  #nodeSeries(attributes: Attributes): NodeSeries | undefined {
+  #share(
+    series: KeySeriesType,
+    instance: string,
+    service: string,
+    second: number,
+  ): ReplicaShare | undefined {
+    const share = series.replica(instance, service, second);
+    if (share === undefined)
+      this.#dropped.replicasPerKey.add(
+        `${series.key}\u0000${series.provider}\u0000${series.model}\u0000${instance}`,
+      );
+    return share;
+  }
+
+  #nodeSeries(attributes: Attributes, second: number): NodeSeries | undefined {
     const graph = attributes[GRAPH];
     const node = attributes[NODE];
     if (typeof graph !== 'string' || typeof node !== 'string') return undefined;
     const id = `${graph}\u0000${node}`;
-    let series = this.nodes.get(id);
-    if (series === undefined) {
-      series = new NodeSeries(graph, node);
-      this.nodes.set(id, series);
-    }
+    const series = this.nodes.take(id, second, () => new NodeSeries(graph, node));
+    if (series === undefined) this.#dropped.nodes.add(id);
     return series;
   }
 
-  #graphSeries(graph: string): GraphSeries {
-    let series = this.graphs.get(graph);
-    if (series === undefined) {
-      series = new GraphSeries(graph);
-      this.graphs.set(graph, series);
-    }
+  #graphSeries(graph: string, second: number): GraphSeries | undefined {
+    const series = this.graphs.take(graph, second, () => new GraphSeries(graph));
+    if (series === undefined) this.#dropped.graphs.add(graph);
     return series;
   }
 
-  /** Streams of replicas silent for an hour are forgotten: memory follows the live fleet. */
+  #instance(instance: string, second: number): Instance | undefined {
+    const known = this.#instances.take(instance, second, () => ({
+      lastSeen: second,
+      headroom: false,
+      keyPeak: false,
+      metrics: false,
+    }));
+    if (known === undefined) this.#dropped.replicas.add(instance);
+    return known;
+  }
+
+  /**
+   * Once a minute: evicts the series, nodes, graphs, replicas and streams idle for
+   * `limits.idleSeconds` (their second-by-second history is zeros by then), and the replicas and
+   * streams of live series gone past the replica TTL. O(everything held).
+   */
   prune(): void {
-    this.#counters.prune(this.now() - 3_600_000);
+    const second = this.second();
+    const idleBefore = second - this.limits.idleSeconds + 1;
+    this.keys.prune(idleBefore);
+    this.nodes.prune(idleBefore);
+    this.graphs.prune(idleBefore);
+    this.#instances.prune(idleBefore);
+    this.edges.prune(second);
+    for (const series of this.keys.values()) series.prune(second);
+    for (const node of this.nodes.values()) node.prune(second, WINDOW_SECONDS);
+    this.#counters.prune(this.now() - this.limits.idleSeconds * 1000 + 1);
+    this.version++;
   }
 
   get streams(): number {
     return this.#counters.size;
+  }
+
+  /** Distinct entries each limit turned away since the view started. */
+  dropped(): Dropped {
+    return {
+      series: this.#dropped.series.count,
+      nodes: this.#dropped.nodes.count,
+      graphs: this.#dropped.graphs.count,
+      replicas: this.#dropped.replicas.count,
+      replicasPerKey: this.#dropped.replicasPerKey.count,
+      edges: this.edges.dropped,
+      streams: this.#counters.dropped,
+    };
+  }
+
+  /** Entries held of each kind, against `limits`. */
+  held(): Dropped {
+    let replicasPerKey = 0;
+    for (const series of this.keys.values())
+      replicasPerKey = Math.max(replicasPerKey, series.replicas.size);
+    return {
+      series: this.keys.size,
+      nodes: this.nodes.size,
+      graphs: this.graphs.size,
+      replicas: this.#instances.size,
+      replicasPerKey,
+      edges: this.edges.size,
+      streams: this.#counters.size,
+    };
   }
 }
 
@@ -414,27 +562,9 @@ function level(metric: Metric, previous: number | undefined, value: number): num
  * streams' peaks (an upper bound). Replicas peak at different moments, so this sum is itself an
  * upper bound of the fleet's true peak, and exact when the replicas' peaks overlap.
  */
-function fleetPeak(replicas: ReplicaShare[]): number {
+function fleetPeak(replicas: ReplicaShare[], second: number): number {
   let total = 0;
   for (const share of replicas)
-    total += Math.max(share.keyPeak ?? share.peakNow(), share.activeNow());
+    total += Math.max(share.keyPeak ?? share.peakNow(second), share.activeNow(second));
   return total;
-}
-
-function sumOf(values: Iterable<number>): number {
-  let total = 0;
-  for (const value of values) total += value;
-  return total;
-}
-
-/** A stable identity for an attribute set, whatever order the sender wrote it in. */
-export function streamKey(attributes: Attributes): string {
-  const keys = Object.keys(attributes);
-  if (keys.length > 1) keys.sort();
-  let id = '';
-  for (const key of keys) {
-    const value = attributes[key];
-    id += `${key}=${typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}\u0001`;
-  }
-  return id;
 }

@@ -1,6 +1,6 @@
 /**
  * The collector's wire types, copied from `@headroom/collector` (view/snapshot.ts,
- * view/history.ts, routes/live.ts, alerts/types.ts, alerts/diagnosis/types.ts, storage/types.ts)
+ * view/history.ts, view/limits.ts, routes/live.ts, alerts/types.ts, alerts/diagnosis/types.ts, storage/types.ts)
  * so the dashboard builds without the collector package. Keep them in step by hand.
  */
 
@@ -91,7 +91,26 @@ export interface Snapshot {
   graphs: GraphView[];
   /** Not sent by every collector version yet. */
   edges?: EdgeView[];
+  /** Distinct entries the collector's limits turned away since it started; not sent by older collectors. */
+  dropped?: Dropped;
+  /** How much the collector holds of each kind; not sent by older collectors. */
+  limits?: Limits;
 }
+
+/** The collector's limits (view/limits.ts): how many of each kind it holds at most. */
+export interface Limits {
+  series: number;
+  nodes: number;
+  graphs: number;
+  replicas: number;
+  replicasPerKey: number;
+  edges: number;
+  streams: number;
+  idleSeconds: number;
+}
+
+/** What each limit turned away: distinct entries, not points. */
+export type Dropped = Omit<Limits, 'idleSeconds'>;
 
 export interface KeyHistory {
   key: string;
