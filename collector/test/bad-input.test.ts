@@ -29,6 +29,10 @@ function send(request: BadRequest): Promise<Answer> {
       method: request.method ?? 'GET',
       path: request.path,
       headers: {
+        // Kept alive, the server reads on (and discards) what a refused body still sends; with
+        // `close` it shuts the socket after its answer, and a write still in flight fails with
+        // EPIPE, sometimes before the answer has been read.
+        connection: 'keep-alive',
         // Node's client sends a DELETE's body without framing it unless told its length.
         ...(request.body !== undefined && { 'content-length': Buffer.byteLength(request.body) }),
         ...(request.stream && { 'transfer-encoding': 'chunked' }),
@@ -38,7 +42,9 @@ function send(request: BadRequest): Promise<Answer> {
     });
     let sent = 0;
     let answered = false;
-    outgoing.on('error', reject);
+    outgoing.on('error', (error) => {
+      if (!answered) reject(error);
+    });
     outgoing.on('response', (response) => {
       answered = true;
       const chunks: Buffer[] = [];
