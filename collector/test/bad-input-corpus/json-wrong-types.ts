@@ -20,22 +20,18 @@ const WRONG: Record<Scalar | 'object' | 'array', unknown[]> = {
   enum: [99, 'BOGUS', true, [], {}],
 };
 
-const keyValue: { fields: Record<string, Schema> } = { fields: {} };
-const anyValue: { fields: Record<string, Schema> } = {
-  fields: {
-    stringValue: 'string',
-    intValue: 'integer',
-    doubleValue: 'double',
-    boolValue: 'boolean',
-    arrayValue: { fields: { values: { items: { fields: {} } } } },
-    kvlistValue: { fields: { values: { items: keyValue } } },
-    bytesValue: 'string',
-  },
-};
-keyValue.fields = { key: 'string', value: anyValue };
-// An array's values are AnyValues themselves.
-(anyValue.fields.arrayValue as { fields: { values: { items: Schema } } }).fields.values.items =
-  anyValue;
+// An AnyValue holds arrays of AnyValues and lists of KeyValues: filled in once it exists.
+const anyValue: { fields: Record<string, Schema> } = { fields: {} };
+const keyValue: Schema = { fields: { key: 'string', value: anyValue } };
+Object.assign(anyValue.fields, {
+  stringValue: 'string',
+  intValue: 'integer',
+  doubleValue: 'double',
+  boolValue: 'boolean',
+  arrayValue: { fields: { values: { items: anyValue } } },
+  kvlistValue: { fields: { values: { items: keyValue } } },
+  bytesValue: 'string',
+});
 const attributes: Schema = { items: keyValue };
 const resource: Schema = { fields: { attributes } };
 const scope: Schema = { fields: { name: 'string', version: 'string' } };
@@ -165,6 +161,10 @@ export function wrongTypes(path: string, base: unknown, schema: Schema): BadRequ
     const label = signature(trail);
     if (seen.has(label)) return;
     seen.add(label);
+    // A member is named in the error (`asInt must be an integer`); an element by its array's
+    // singular (`data point must be an object`), so only `must be` is checked for one.
+    const last = trail.at(-1)!;
+    const named = typeof last === 'string' ? last : 'must be';
     for (const wrong of WRONG[kind]) {
       cases.push(
         post(
@@ -172,6 +172,7 @@ export function wrongTypes(path: string, base: unknown, schema: Schema): BadRequ
           path,
           JSON.stringify(replaced(base, trail, wrong)),
           400,
+          named,
         ),
       );
     }
