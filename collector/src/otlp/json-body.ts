@@ -1,15 +1,18 @@
 import type { JsonObject } from './json-values.js';
 import { MAX_JSON_DEPTH } from './limits.js';
 import { OtlpDecodeError } from './otlp-decode-error.js';
-
-const utf8 = new TextDecoder();
+import { invalidUtf8At, strictUtf8 } from './utf8.js';
 
 /** An OTLP/JSON body as a parsed object, its nesting bounded before JSON.parse sees it. */
 export function parseJsonBody(body: Uint8Array): JsonObject {
   checkJsonDepth(body);
+  const text = strictUtf8(body);
+  if (text === undefined) {
+    throw new OtlpDecodeError(`JSON body is not valid UTF-8 (byte ${invalidUtf8At(body)})`);
+  }
   let value: unknown;
   try {
-    value = JSON.parse(utf8.decode(body));
+    value = JSON.parse(text);
   } catch (error) {
     // V8 quotes a snippet of the body: keep the message on one short line.
     const reason = (error instanceof Error ? error.message : String(error))

@@ -25,7 +25,7 @@ export function readKeyValue(
   let value: AttributeValue = null;
   while (reader.position < end) {
     const tag = reader.varint();
-    if (tag === 0x0a) key = reader.string(reader.end(end));
+    if (tag === 0x0a) key = reader.string(reader.end(end), 'attribute key', location);
     else if (tag === 0x12) value = readAnyValue(reader, reader.end(end), location, nesting);
     else reader.skip(tag, KEY_VALUE, 'KeyValue');
   }
@@ -52,7 +52,7 @@ function readAnyValue(
     const tag = reader.varint();
     switch (tag) {
       case 0x0a: // string_value
-        value = reader.string(reader.end(end));
+        value = reader.string(reader.end(end), 'attribute value', location);
         checkLength(value, 'attribute value', location);
         break;
       case 0x10: // bool_value

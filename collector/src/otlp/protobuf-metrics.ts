@@ -98,15 +98,15 @@ class ProtobufMetricsDecoder {
       const tag = reader.varint();
       switch (tag) {
         case 0x0a: // name
-          name = reader.string(reader.end(end));
+          name = reader.string(reader.end(end), 'name', location);
           checkLength(name, 'name', location);
           location.name = name;
           break;
         case 0x12: // description
-          description = reader.string(reader.end(end));
+          description = reader.string(reader.end(end), 'description', location);
           break;
         case 0x1a: // unit
-          unit = reader.string(reader.end(end));
+          unit = reader.string(reader.end(end), 'unit', location);
           checkLength(unit, 'unit', location);
           break;
         case 0x2a: // gauge

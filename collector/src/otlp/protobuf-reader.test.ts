@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Location } from './location.js';
 import { OtlpDecodeError } from './otlp-decode-error.js';
 import { ProtobufReader } from './protobuf-reader.js';
 import { fixed64Field, varint } from './test-helpers.js';
@@ -38,7 +39,25 @@ describe('ProtobufReader', () => {
   it('decodes short ASCII and longer UTF-8 strings alike', () => {
     for (const text of ['', 'gen_ai.request.model', 'modèle', '🦊'.repeat(20), 'x'.repeat(300)]) {
       const bytes = Buffer.from(text);
-      expect(new ProtobufReader(bytes).string(bytes.length)).toBe(text);
+      expect(new ProtobufReader(bytes).string(bytes.length, 'name', new Location())).toBe(text);
+    }
+  });
+
+  it('refuses invalid UTF-8, short (cached) or long, naming the field and the byte', () => {
+    // A lone continuation byte, an overlong '/', a surrogate, a code point past U+10FFFF, a cut 🦊.
+    const bad = [[0x80], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xf0, 0x9f]];
+    for (const tail of bad) {
+      for (const prefix of ['ok', 'x'.repeat(100)]) {
+        const bytes = Buffer.concat([Buffer.from(prefix), Buffer.from(tail)]);
+        // Twice: a failed decode must not leave anything in the cache.
+        for (let round = 0; round < 2; round++) {
+          expect(() =>
+            new ProtobufReader(bytes).string(bytes.length, 'attribute key', new Location()),
+          ).toThrow(
+            new OtlpDecodeError(`attribute key is not valid UTF-8 (byte ${prefix.length})`),
+          );
+        }
+      }
     }
   });
 

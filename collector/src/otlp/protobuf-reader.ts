@@ -1,5 +1,7 @@
+import type { Location } from './location.js';
 import { OtlpDecodeError } from './otlp-decode-error.js';
 import { decodeString } from './string-cache.js';
+import { invalidUtf8At } from './utf8.js';
 
 const TWO_TO_32 = 4294967296;
 
@@ -119,11 +121,16 @@ export class ProtobufReader {
     return end;
   }
 
-  /** The UTF-8 text from here to `end`. */
-  string(end: number): string {
+  /** The UTF-8 text from here to `end`; invalid UTF-8 fails naming `field`. */
+  string(end: number, field: string, location: Location): string {
     const start = this.position;
     this.position = end;
-    return decodeString(this.bytes, start, end);
+    const text = decodeString(this.bytes, start, end);
+    if (text === undefined) {
+      const at = start + invalidUtf8At(this.bytes.subarray(start, end));
+      location.fail(`${field} is not valid UTF-8 (byte ${at})`);
+    }
+    return text;
   }
 
   /** Checks that a message's fields ended exactly where its length said. */

@@ -31,8 +31,8 @@ export function readScope(reader: ProtobufReader, end: number, location: Locatio
   let version = '';
   while (reader.position < end) {
     const tag = reader.varint();
-    if (tag === 0x0a) name = reader.string(reader.end(end));
-    else if (tag === 0x12) version = reader.string(reader.end(end));
+    if (tag === 0x0a) name = reader.string(reader.end(end), 'name', location);
+    else if (tag === 0x12) version = reader.string(reader.end(end), 'version', location);
     else reader.skip(tag, SCOPE, 'InstrumentationScope');
   }
   reader.finish(end);

@@ -106,7 +106,7 @@ class ProtobufTracesDecoder {
           parentSpanId = this.#id(reader.end(end), 8, 'parentSpanId');
           break;
         case 0x2a: // name
-          name = reader.string(reader.end(end));
+          name = reader.string(reader.end(end), 'name', location);
           checkLength(name, 'name', location);
           location.name = name;
           break;
@@ -169,7 +169,7 @@ class ProtobufTracesDecoder {
     let code = 0;
     while (reader.position < end) {
       const tag = reader.varint();
-      if (tag === 0x12) message = reader.string(reader.end(end));
+      if (tag === 0x12) message = reader.string(reader.end(end), 'status message', this.#location);
       else if (tag === 0x18) code = reader.varint();
       else reader.skip(tag, STATUS, 'Status');
     }

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { httpError } from '../http-error.js';
+import { invalidUtf8At, strictUtf8 } from '../otlp/utf8.js';
 
 /** What a CRUD resource needs: its store operations and its input parser. */
 export interface Resource<T extends { id: string }> {
@@ -68,7 +69,11 @@ export function crudRoutes<T extends { id: string }>(resource: Resource<T>): Hon
 /** The request body as JSON, or a 400 that says why not. */
 async function jsonBody(request: Request): Promise<unknown> {
   // The app's body limit has already bounded it.
-  const text = await request.text();
+  const bytes = new Uint8Array(await request.arrayBuffer());
+  // request.text() would store U+FFFD in place of the bad bytes and answer 201.
+  const text = strictUtf8(bytes);
+  if (text === undefined)
+    throw httpError(400, `body is not valid UTF-8 (byte ${invalidUtf8At(bytes)})`);
   try {
     return JSON.parse(text);
   } catch (error) {
