@@ -4,7 +4,7 @@ import { type BadRequest, post, replaced, shown } from './case.js';
 export const VALID = {
   ceilings: { key: 'corpus-key', provider: 'openai', model: 'gpt-4o', rpm: 500 },
   rules: { name: 'corpus rule', kind: 'utilization', severity: 'warning', threshold: 0.8 },
-  webhooks: { url: 'http://127.0.0.1:9/hook' },
+  webhooks: { url: 'https://hooks.example.com/services/corpus' },
 };
 
 type Kind = 'string' | 'number' | 'boolean' | 'list' | 'object';
@@ -71,10 +71,10 @@ const OUT_OF_RANGE: Record<keyof typeof VALID, Array<[string, unknown, string]>>
     ['selector', { model: 5 }, 'selector.model'],
   ],
   webhooks: [
-    ['url', 'ftp://127.0.0.1/hook', 'url'],
+    ['url', 'ftp://hooks.example.com/hook', 'url'],
     ['url', 'not a url', 'url'],
     ['url', 'javascript:alert(1)', 'url'],
-    ['url', `http://127.0.0.1/${'u'.repeat(2000)}`, 'url'],
+    ['url', `https://hooks.example.com/${'u'.repeat(2000)}`, 'url'],
     ['severities', ['info'], 'severities[0]'],
     ['severities', [5], 'severities[0]'],
   ],

@@ -192,7 +192,7 @@ export function apiUtf8(): BadRequest[] {
       '/api/rules',
       '{"name":"r@","kind":"utilization","severity":"warning","threshold":0.8}',
     ],
-    ['POST', '/api/webhooks', '{"url":"http://127.0.0.1:9/@"}'],
+    ['POST', '/api/webhooks', '{"url":"https://hooks.example.com/@"}'],
     [
       'PUT',
       '/api/ceilings/corpus-ceiling',
