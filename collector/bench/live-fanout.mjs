@@ -280,7 +280,11 @@ if (process.argv[2] === '--viewers') {
   console.log(
     `Live stream benchmark: ${SERIES.toLocaleString('en-US')} series changing every 500 ms, ${SECONDS} s per run`,
   );
-  const runs = [...VIEWER_COUNTS.map((viewers) => [viewers, true]), [50, false]];
+  // BENCH_GZIP=0: identity streams only, at every viewer count (as a server without gzip).
+  const runs =
+    process.env.BENCH_GZIP === '0'
+      ? VIEWER_COUNTS.map((viewers) => [viewers, false])
+      : [...VIEWER_COUNTS.map((viewers) => [viewers, true]), [50, false]];
   for (const [viewers, gzip] of runs) {
     const result = await run(viewers, gzip);
     const median = (values) => values[Math.floor(values.length / 2)];

@@ -63,6 +63,9 @@ async function main(argv: string[]): Promise<void> {
       `--max-series must be a whole number from 1 up, got ${JSON.stringify(values['max-series'])}`,
     );
   const token = (values.token as string | undefined) ?? process.env.HEADROOM_TOKEN;
+  // A reader of our output that went away (`| head`, a parent that closed the pipe) must not
+  // take the collector down with an EPIPE: the lines are lost, the collector goes on.
+  process.stdout.on('error', () => {});
   const log = (line: string) => process.stdout.write(`headroom: ${line}\n`);
   let running: Awaited<ReturnType<typeof startCollector>>;
   try {

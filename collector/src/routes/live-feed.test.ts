@@ -137,10 +137,17 @@ describe('live feed: one frame for all viewers', () => {
     expect([two.fromSecond, two.second]).toEqual([start + 1, start + 2]);
     // Sent `joined`, never `one`: `two` does not reach back to `start`, a catch-up does.
     expect(two.fromSecond).toBeGreaterThan(joined.second);
-    const missed = feed.catchUp(joined.second);
+    const missed = feed.catchUp(joined.second, { behind: true });
     const history = JSON.parse(/\ndata: (.*)\n/.exec(decoder.decode(missed.bytes))![1]!).history;
-    expect(history.seconds).toEqual([start, start + 1, start + 2]);
+    // At least the last 30 s, so that it serves whoever falls behind next in this second.
+    expect(history.seconds).toEqual(
+      Array.from({ length: 31 }, (_, index) => start + 2 - 30 + index),
+    );
     expect(missed.sequence).toBe(two.sequence);
+    expect(feed.catchUp(start + 1, { behind: true })).toBe(missed);
+    // A viewer that connects gets exactly the seconds it asked for.
+    const resumed = feed.catchUp(start + 1);
+    expect([resumed.fromSecond, resumed.second]).toEqual([start + 1, start + 2]);
   });
 
   it('stops building frames when the last viewer leaves', async () => {

@@ -44,6 +44,9 @@ export function gzipSegment(frame: Frame): Uint8Array {
 
 const encoder = new TextEncoder();
 
+/** Seconds of history every catch-up frame carries at least (see `catchUp`). */
+const CATCH_UP_SECONDS = 30;
+
 /**
  * The live stream's frames, built once per tick for all viewers: building the snapshot and the
  * history and serializing them is the expensive part, and it no longer grows with the number of
@@ -65,7 +68,7 @@ export class LiveFeed {
   /** Viewers waiting for the next frame. */
   readonly #waiting = new Set<() => void>();
   /** The last catch-up frame: viewers that connect in the same second ask for the same one. */
-  #catchUp: { fromSecond: number; frame: Frame } | undefined;
+  #catchUp: Frame | undefined;
 
   constructor(
     collector: Collector,
@@ -118,18 +121,26 @@ export class LiveFeed {
   }
 
   /**
-   * A frame with the history from `fromSecond` to now, for a viewer that is not in step. Viewers
-   * that ask in the same second for the same start share one: it may be a tick old, but it
-   * carries the sequence it was built at, so such a viewer takes the newest frame right after.
+   * A frame with the history from `fromSecond` to now, for a viewer that is not in step. One that
+   * connects gets exactly the seconds it asked for (viewers that connect in the same second with
+   * the same start share one frame). One too slow to take every frame (`behind`) gets at least
+   * the last `CATCH_UP_SECONDS`, and shares any frame of this second that starts no later than
+   * it needs (more history is only upserted again): one such frame a second at most, however
+   * many viewers fall behind. The frame may be a tick old, but it carries the sequence it was
+   * built at, so its viewer takes the newest frame right after.
    */
-  catchUp(fromSecond: number): Frame {
+  catchUp(fromSecond: number, { behind = false } = {}): Frame {
     const second = this.#collector.view.second();
     const cached = this.#catchUp;
-    if (cached !== undefined && cached.fromSecond === fromSecond && cached.frame.second === second)
-      return cached.frame;
-    const frame = this.#build(fromSecond, second, this.#latest?.sequence ?? 0);
-    this.#catchUp = { fromSecond, frame };
-    return frame;
+    if (
+      cached !== undefined &&
+      cached.second === second &&
+      (behind ? cached.fromSecond <= fromSecond : cached.fromSecond === fromSecond)
+    )
+      return cached;
+    const from = behind ? Math.min(fromSecond, second - CATCH_UP_SECONDS) : fromSecond;
+    this.#catchUp = this.#build(from, second, this.#latest?.sequence ?? 0);
+    return this.#catchUp;
   }
 
   #tick(): void {

@@ -68,7 +68,8 @@ export function liveRoute(
           const next = await Promise.race([feed.next(frame.sequence), gone]);
           if (next === undefined || closed) break;
           // Behind by more than the frame covers (a slow reader): the seconds it missed, alone.
-          frame = next.fromSecond <= frame.second ? next : feed.catchUp(frame.second);
+          frame =
+            next.fromSecond <= frame.second ? next : feed.catchUp(frame.second, { behind: true });
           await stream.write(encode(frame));
         }
       } finally {
