@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { startCollector } from './start-collector.js';
 
-const USAGE = `usage: headroom start [--port 4800] [--host 127.0.0.1] [--allowed-host NAME]... [--token T] [--data .headroom] [--config headroom.yaml] [--max-series 50000] [--allow-private-webhooks]`;
+const USAGE = `usage: headroom start [--port 4800] [--host 127.0.0.1] [--allowed-host NAME]... [--token T] [--data .headroom] [--config headroom.yaml] [--max-series 50000] [--key-attribute NAME]... [--allow-private-webhooks]`;
 
 function fail(message: string): never {
   process.stderr.write(`headroom: ${message}\n${USAGE}\n`);
@@ -25,6 +25,7 @@ async function main(argv: string[]): Promise<void> {
         port: { type: 'string', default: '4800' },
         host: { type: 'string', default: '127.0.0.1' },
         'allowed-host': { type: 'string', multiple: true },
+        'key-attribute': { type: 'string', multiple: true },
         token: { type: 'string' },
         data: { type: 'string', default: '.headroom' },
         config: { type: 'string' },
@@ -78,6 +79,7 @@ async function main(argv: string[]): Promise<void> {
       ...(token ? { token } : {}),
       allowPrivateWebhooks: values['allow-private-webhooks'] === true,
       ...(maxSeries === undefined ? {} : { limits: { series: maxSeries } }),
+      keyAttributes: (values['key-attribute'] as string[] | undefined) ?? [],
       log,
     });
   } catch (error) {

@@ -27,6 +27,8 @@ export interface CollectorOptions {
   log?: (line: string) => void;
   /** How much the live view holds of each kind (series, nodes, replicas, …); see `Limits`. */
   limits?: Partial<Limits>;
+  /** Attributes that name the keys of data without `headroom.key` (see keyName). */
+  keyAttributes?: readonly string[];
 }
 
 /** Alert transitions kept in memory when there is no store (tests, `--data` less runs). */
@@ -59,8 +61,13 @@ export class Collector {
     allowPrivateWebhooks = false,
     log = () => {},
     limits,
+    keyAttributes,
   }: CollectorOptions = {}) {
-    this.view = new View({ now, ...(limits ? { limits } : {}) });
+    this.view = new View({
+      now,
+      ...(limits ? { limits } : {}),
+      ...(keyAttributes ? { keyAttributes } : {}),
+    });
     this.store = store;
     this.allowPrivateWebhooks = allowPrivateWebhooks;
     this.#log = log;

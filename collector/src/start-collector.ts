@@ -40,6 +40,11 @@ export interface StartOptions {
   allowPrivateWebhooks?: boolean;
   /** How much the live view holds of each kind; defaults in DEFAULT_LIMITS (`--max-series` sets `series`). */
   limits?: Partial<Limits>;
+  /**
+   * Attributes (of a point or its resource) that name the key of data without `headroom.key`,
+   * the first present winning (`--key-attribute`).
+   */
+  keyAttributes?: readonly string[];
   now?: () => number;
   /** One line per notable event. */
   log?: (line: string) => void;
@@ -63,6 +68,7 @@ export async function startCollector({
   allowedHosts = [],
   allowPrivateWebhooks = false,
   limits,
+  keyAttributes,
   now,
   log = () => {},
 }: StartOptions = {}): Promise<RunningCollector> {
@@ -79,6 +85,7 @@ export async function startCollector({
     ...(store ? { store } : {}),
     allowPrivateWebhooks,
     ...(limits ? { limits } : {}),
+    ...(keyAttributes ? { keyAttributes } : {}),
     log,
   });
   const reported = new Set<string>();

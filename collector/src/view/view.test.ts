@@ -370,8 +370,9 @@ describe('View', () => {
         key.tokensPerMinute,
       ]),
     ).toEqual([
-      ['default', 4, 4, 480],
+      // No `headroom.key`: named after the app (service.name), not merged into one `default`.
       ['k', 4, 0, 0],
+      ['python', 4, 4, 480],
     ]);
   });
 

@@ -9,6 +9,7 @@ import type {
 } from '../otlp/types.js';
 import { DroppedIds } from './dropped-ids.js';
 import { EdgeTracker } from './edge-tracker.js';
+import { keyName } from './key-name.js';
 import {
   KeySeries,
   type KeySeries as KeySeriesType,
@@ -18,8 +19,10 @@ import {
 } from './key-series.js';
 import { type Dropped, type Limits, resolveLimits } from './limits.js';
 import { GraphSeries, NodeSeries } from './node-series.js';
+import { isRateLimitError } from './rate-limit-error.js';
 import { RecencyTable } from './recency-table.js';
 import { WINDOW_SECONDS } from './snapshot.js';
+import { SpanLedger } from './span-ledger.js';
 import { shortName, streamKey } from './stream-key.js';
 
 export { streamKey } from './stream-key.js';
@@ -27,18 +30,21 @@ export { streamKey } from './stream-key.js';
 /** What the view reads of each data point: the contract's attribute names. */
 const PROVIDER = 'gen_ai.provider.name';
 const MODEL = 'gen_ai.request.model';
-const KEY = 'headroom.key';
 const GRAPH = 'headroom.graph.name';
 const NODE = 'headroom.graph.node';
 
-/** A key as apps without Headroom's SDK are shown: standard GenAI telemetry names no key. */
-export const UNNAMED_KEY = 'default';
+export { UNNAMED_KEY } from './key-name.js';
 
 export interface ViewOptions {
   /** The collector's clock (ms). Data lands in the second it arrives: replicas' clocks may drift. */
   now?: () => number;
   /** How much the view holds of each kind; the defaults of DEFAULT_LIMITS for those left out. */
   limits?: Partial<Limits>;
+  /**
+   * Attributes (of the point or its resource) that name the key of data with no `headroom.key`,
+   * the first present winning: e.g. `gen_ai.openai.api_key_id` (`--key-attribute`). See keyName.
+   */
+  keyAttributes?: readonly string[];
 }
 
 /**
@@ -86,13 +92,19 @@ export class View {
     replicas: new DroppedIds(),
     replicasPerKey: new DroppedIds(),
   };
+  readonly #keyAttributes: readonly string[];
+  /** The resource of the export being read: unnamed keys are named after its service. */
+  #resource: Attributes = {};
+  /** What spans counted for replicas whose metrics have not come yet, to take back when they do. */
+  readonly #spanLedger = new SpanLedger();
   /** Bumped on every change, so the live stream knows when to send. */
   version = 0;
   points = 0;
   spans = 0;
 
-  constructor({ now = Date.now, limits }: ViewOptions = {}) {
+  constructor({ now = Date.now, limits, keyAttributes = [] }: ViewOptions = {}) {
     this.now = now;
+    this.#keyAttributes = keyAttributes;
     this.startedAt = now();
     this.limits = resolveLimits(limits);
     this.keys = new RecencyTable(this.limits.series, MAKE_ROOM_AFTER_SECONDS);
@@ -130,13 +142,18 @@ export class View {
       if (metrics.some((metric) => metric.name === 'headroom.key.calls.active.max')) {
         known.keyPeak = true;
       }
-      if (
-        metrics.some(
-          (metric) => metric.name.startsWith('headroom.') || metric.name.startsWith('gen_ai.'),
-        )
-      ) {
+      const figures = metrics.filter(
+        (metric) => metric.name.startsWith('headroom.') || metric.name.startsWith('gen_ai.'),
+      );
+      if (figures.length > 0 && !known.metrics) {
         known.metrics = true;
+        // The spans counted so far are counted again by these metrics if they start with the
+        // process (or are deltas); if they started before the collector they are a baseline,
+        // and the spans keep the count of what came before.
+        if (figures.some((metric) => this.#countsFromStart(metric)))
+          this.#spanLedger.retract(known);
       }
+      this.#resource = resourceMetrics.resource;
       for (const metric of metrics)
         this.#ingestMetric(metric, known, instance, service, second, now);
     }
@@ -352,7 +369,7 @@ export class View {
           const calls = this.#newRuns(metric, stream(point), point, now);
           if (calls === 0) continue;
           series.addCalls(second, calls);
-          series.addRequests(second, calls, point.attributes['error.type'] === '429');
+          series.addRequests(second, calls, isRateLimitError(point.attributes['error.type']));
           this.#share(series, instance, service, second)?.requests.add(second, calls);
         }
         return;
@@ -367,6 +384,15 @@ export class View {
         }
         return;
     }
+  }
+
+  /** Whether the metric's first points count in full (see CounterState), not as a baseline. */
+  #countsFromStart(metric: Metric): boolean {
+    if (metric.kind !== 'sum' && metric.kind !== 'histogram') return false;
+    if (metric.temporality === 'delta') return true;
+    return (metric.points as Array<{ startTime: number }>).some(
+      (point) => point.startTime >= this.startedAt,
+    );
   }
 
   /** What a histogram point's sum grew by (tokens, seconds), temporality handled. */
@@ -407,6 +433,7 @@ export class View {
       );
       const service = String(resourceSpans.resource['service.name'] ?? 'unknown_service');
       const known = this.#instance(instance, second);
+      this.#resource = resourceSpans.resource;
       for (const { scope, spans } of resourceSpans.scopes) {
         this.spans += spans.length;
         if (known === undefined) continue;
@@ -420,16 +447,30 @@ export class View {
             continue;
           const series = this.#keySeries(span.attributes, second);
           if (series === undefined) continue;
+          const rateLimited = isRateLimitError(span.attributes['error.type']);
           series.addCalls(second, 1);
-          series.addRequests(second, 1, span.attributes['error.type'] === '429');
-          this.#share(series, instance, service, second)?.requests.add(second, 1);
+          series.addRequests(second, 1, rateLimited);
+          const share = this.#share(series, instance, service, second);
+          share?.requests.add(second, 1);
           const input = span.attributes['gen_ai.usage.input_tokens'];
           const output = span.attributes['gen_ai.usage.output_tokens'];
-          if (typeof input === 'number') series.addTokens(second, input, false);
-          if (typeof output === 'number') series.addTokens(second, output, true);
+          const inputTokens = typeof input === 'number' ? input : 0;
+          const outputTokens = typeof output === 'number' ? output : 0;
+          if (inputTokens !== 0) series.addTokens(second, inputTokens, false);
+          if (outputTokens !== 0) series.addTokens(second, outputTokens, true);
+          this.#spanLedger.add({
+            owner: known,
+            series,
+            share,
+            second,
+            rateLimited,
+            inputTokens,
+            outputTokens,
+          });
         }
       }
     }
+    this.#spanLedger.expire(second);
     this.version++;
   }
 
@@ -437,7 +478,7 @@ export class View {
   #keySeries(attributes: Attributes, second: number): KeySeriesType | undefined {
     const provider = String(attributes[PROVIDER] ?? attributes['gen_ai.system'] ?? 'unknown');
     const model = String(attributes[MODEL] ?? 'unknown');
-    const key = String(attributes[KEY] ?? UNNAMED_KEY);
+    const key = keyName(attributes, this.#resource, this.#keyAttributes);
     const id = `${key}\u0000${provider}\u0000${model}`;
     const series = this.keys.take(
       id,
