@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -79,7 +80,7 @@ describe('node --import @headroom/sdk/register', () => {
     await new Promise((resolve) => receiver.server.close(resolve));
   });
 
-  const start = (app: string) =>
+  const start = (app: string, extra: Record<string, string> = {}) =>
     run(
       process.execPath,
       [
@@ -96,6 +97,7 @@ describe('node --import @headroom/sdk/register', () => {
           HEADROOM_COLLECTOR_URL: `http://127.0.0.1:${(receiver.server.address() as AddressInfo).port}`,
           OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
           OTEL_SERVICE_NAME: 'zero-code-test',
+          ...extra,
         },
       },
     );
@@ -152,5 +154,21 @@ describe('node --import @headroom/sdk/register', () => {
     expect(points(receiver.metrics, 'headroom.requests').map((point) => point.value)).toEqual([2]);
     expect(JSON.stringify(receiver.metrics)).not.toContain('sk-zero-code');
     expect(JSON.stringify(receiver.traces)).not.toContain('sk-zero-code');
+  });
+
+  it('names the keys the code does not name from HEADROOM_KEY_NAMES, by fingerprint or host', async () => {
+    const fingerprint = `key-${createHash('sha256').update('sk-zero-code').digest('hex').slice(0, 8)}`;
+    await start('zero-code-app.cjs', {
+      HEADROOM_KEY_NAMES: `${fingerprint}=prod, other.example=x`,
+    });
+    expect(
+      new Set(
+        points(receiver.metrics, 'headroom.calls').map((point) => point.attributes['headroom.key']),
+      ),
+    ).toEqual(new Set(['prod']));
+    await start('zero-code-app.cjs', { HEADROOM_KEY_NAMES: '127.0.0.1=local-mock' });
+    expect(points(receiver.metrics, 'headroom.calls').at(-1)!.attributes['headroom.key']).toBe(
+      'local-mock',
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { type GuardConfig, resolveGuard } from '../guard/options.js';
 import { keyFingerprint } from '../internal/key-fingerprint.js';
+import { environmentKeyNames } from '../internal/key-names.js';
 import type { InstrumentOptions } from '../types.js';
 import type { ProviderSpec } from './provider-spec.js';
 
@@ -26,13 +27,17 @@ export function clientInfo(client: any, spec: ProviderSpec): ClientInfo {
   let info = infos.get(client);
   if (info === undefined) {
     const options = overrides.get(client) ?? {};
+    const serverAddress = hostOf(client?.baseURL);
     info = {
       provider: options.provider ?? spec.provider(client),
       key:
         options.key ??
-        keyFingerprint(typeof client?.apiKey === 'string' ? client.apiKey : undefined),
+        environmentKeyNames().name(
+          keyFingerprint(typeof client?.apiKey === 'string' ? client.apiKey : undefined),
+          serverAddress,
+        ),
       tenant: options.tenant,
-      serverAddress: hostOf(client?.baseURL),
+      serverAddress,
       guard: resolveGuard(options.guard),
     };
     if (client !== null && typeof client === 'object') infos.set(client, info);

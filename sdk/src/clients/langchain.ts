@@ -3,6 +3,7 @@ import { resolveGuard } from '../guard/options.js';
 import type { CallResult, CallState } from '../internal/call-state.js';
 import { reportFault } from '../internal/fault.js';
 import { keyFingerprint } from '../internal/key-fingerprint.js';
+import { environmentKeyNames } from '../internal/key-names.js';
 import { currentScope, type Scope } from '../internal/scope.js';
 import type { Telemetry } from '../internal/telemetry.js';
 import type { InstrumentOptions } from '../types.js';
@@ -88,7 +89,7 @@ export function instrumentChatModel(
       model: String(
         model.model ?? model.modelName ?? model.azureOpenAIApiDeploymentName ?? 'unknown',
       ),
-      key: options.key ?? keyFingerprint(apiKeyOf(model)),
+      key: options.key ?? environmentKeyNames().name(keyFingerprint(apiKeyOf(model)), undefined),
     };
     const call = telemetry.startCall(
       { ...lane, operation: 'chat', tenant: options.tenant, serverAddress: undefined },
