@@ -7,6 +7,7 @@ import OpenAI, { RateLimitError } from 'openai';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { manualClock } from '../src/guard/manual-clock.js';
 import type { GuardOptions } from '../src/index.js';
+import { resetFaults } from '../src/internal/fault.js';
 import { resources, stats } from './mock.js';
 
 const KEY = 'sk-guard-test';
@@ -47,6 +48,31 @@ async function until(check: () => Promise<boolean> | boolean, what: string): Pro
 }
 
 describe('guard on an openai client', () => {
+  it('a guard that cannot be attached: the call goes through uninstrumented, nothing left in flight', async () => {
+    resetFaults();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    open.add(() => warn.mockRestore());
+    const { mock, telemetry, client } = await setUp({ guard: true });
+    vi.spyOn(telemetry.headroom.telemetry.guard, 'lane').mockImplementation(() => {
+      throw new Error('no lane today');
+    });
+    const answer = await client().chat.completions.create({ model: MODEL, messages });
+    expect(answer.choices).toHaveLength(1);
+    expect((await stats(mock)).keys[KEY]!.requests).toBe(1);
+    await telemetry.collect();
+    expect(telemetry.sum('headroom.calls.active')).toBe(0);
+    expect(telemetry.sum('headroom.calls')).toBe(0);
+    expect(
+      telemetry
+        .spans()
+        .filter((span) => span.name === `chat ${MODEL}`)
+        .map((span) => span.ended),
+    ).toEqual([true]);
+    expect(warn.mock.calls.map((call) => call[0])).toEqual([
+      '[headroom] start call: no lane today (further faults here are not logged)',
+    ]);
+  });
+
   it('never has more requests at the provider than its concurrency, and every call succeeds', async () => {
     const { mock, client } = await setUp({ guard: { concurrency: 3 }, latencyMs: 100 });
     const openai = client();

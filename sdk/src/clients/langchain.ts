@@ -96,7 +96,12 @@ export function instrumentChatModel(
       scope,
     );
     // The request is the underlying client's: its first attempt's body gives the estimate.
-    if (guard !== undefined) attachGuard(call, guard, telemetry, lane, retries);
+    try {
+      if (guard !== undefined) attachGuard(call, guard, telemetry, lane, retries);
+    } catch (error) {
+      call.abandon();
+      throw error;
+    }
     return call;
   };
 

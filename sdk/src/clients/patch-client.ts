@@ -82,6 +82,7 @@ export function wrapCreate(
         }
       } catch (error) {
         reportFault('start call', error);
+        call?.abandon();
         return original.apply(this, args);
       }
       if (telemetry.captureContent) {

@@ -95,6 +95,19 @@ export class CallState {
     this.#finish(outcome, errorType);
   }
 
+  /**
+   * Gives the call up uncounted, when its set-up failed after it started (the guard could not
+   * be attached): the app's request then goes on uninstrumented, so it must leave the in-flight
+   * count and its span must end, but it is no call of Headroom's to count.
+   */
+  abandon(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.series.active.decrement();
+    this.series.limit.active.decrement();
+    this.span.end();
+  }
+
   #finish(outcome: semconv.Outcome, errorType: string): void {
     if (this.#ended) return;
     this.#ended = true;
