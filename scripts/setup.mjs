@@ -1,7 +1,7 @@
 // Makes a fresh clone runnable: installs npm packages when they are missing or older than the
 // lockfile, then builds every workspace (turbo skips what is already built).
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
@@ -34,4 +34,39 @@ export function setup({ quiet = false } = {}) {
     console.error('headroom: build failed');
     process.exit(build);
   }
+  linkBins();
+}
+
+/**
+ * `npm ci` links a workspace's bins only if their files exist, and on a fresh clone they are
+ * built after it: link the missing ones now, so `npx headroom start` works once this ran.
+ */
+function linkBins() {
+  const missing = [];
+  for (const directory of workspaceDirectories()) {
+    const manifest = JSON.parse(readFileSync(`${directory}/package.json`, 'utf8'));
+    const names =
+      typeof manifest.bin === 'string'
+        ? [manifest.name.split('/').pop()]
+        : Object.keys(manifest.bin ?? {});
+    if (names.some((name) => !existsSync(`${root}/node_modules/.bin/${name}`)))
+      missing.push(manifest.name);
+  }
+  if (missing.length === 0) return;
+  if (run('npm', ['rebuild', ...missing, '--ignore-scripts', '--no-audit', '--no-fund']) !== 0) {
+    console.error(`headroom: could not link the commands of ${missing.join(', ')}`);
+    process.exit(1);
+  }
+}
+
+/** The folders of the root's workspaces (`dir`, or `dir/*`). */
+export function workspaceDirectories() {
+  const patterns = JSON.parse(readFileSync(`${root}/package.json`, 'utf8')).workspaces;
+  return patterns.flatMap((pattern) =>
+    pattern.endsWith('/*')
+      ? readdirSync(`${root}/${pattern.slice(0, -2)}`, { withFileTypes: true })
+          .filter((entry) => entry.isDirectory())
+          .map((entry) => `${root}/${pattern.slice(0, -2)}/${entry.name}`)
+      : [`${root}/${pattern}`],
+  );
 }

@@ -1,21 +1,12 @@
 // `npm test`: sets up a fresh clone, runs every workspace's vitest suite one after the other
 // (2-core machines: suites that start servers are steadier alone), then prints one line,
 // `N passed, N failed`, summed over all suites.
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { root, run, setup } from './setup.mjs';
+import { run, setup, workspaceDirectories } from './setup.mjs';
 
 setup();
-
-const workspaces = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).workspaces.flatMap(
-  (pattern) =>
-    pattern.endsWith('/*')
-      ? readdirSync(join(root, pattern.slice(0, -2)), { withFileTypes: true })
-          .filter((entry) => entry.isDirectory())
-          .map((entry) => `${pattern.slice(0, -2)}/${entry.name}`)
-      : [pattern],
-);
 
 const reports = mkdtempSync(join(tmpdir(), 'headroom-test-'));
 let passed = 0;
@@ -31,8 +22,7 @@ if (run('npx', ['turbo', 'run', 'typecheck', '--output-logs=errors-only']) === 0
   failed += 1;
 }
 
-for (const workspace of workspaces) {
-  const directory = join(root, workspace);
+for (const directory of workspaceDirectories()) {
   const manifest = JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8'));
   if (!manifest.scripts?.test) continue;
   console.log(`\n── ${manifest.name} ──`);
