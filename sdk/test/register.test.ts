@@ -80,7 +80,7 @@ describe('node --import @headroom/sdk/register', () => {
     await new Promise((resolve) => receiver.server.close(resolve));
   });
 
-  const start = (app: string, extra: Record<string, string> = {}) =>
+  const start = (app: string, extra: Record<string, string | undefined> = {}) =>
     run(
       process.execPath,
       [
@@ -91,14 +91,14 @@ describe('node --import @headroom/sdk/register', () => {
       {
         cwd: sdkRoot,
         timeout: 20_000,
-        env: {
+        env: withoutUndefined({
           ...process.env,
           MOCK_URL: mock.url,
           HEADROOM_COLLECTOR_URL: `http://127.0.0.1:${(receiver.server.address() as AddressInfo).port}`,
           OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
           OTEL_SERVICE_NAME: 'zero-code-test',
           ...extra,
-        },
+        }),
       },
     );
 
@@ -171,4 +171,46 @@ describe('node --import @headroom/sdk/register', () => {
       'local-mock',
     );
   });
+
+  it('reads the standard environment: OTLP endpoints, resource attributes, export interval', async () => {
+    const receiverUrl = `http://127.0.0.1:${(receiver.server.address() as AddressInfo).port}`;
+    await start('zero-code-app.cjs', {
+      HEADROOM_COLLECTOR_URL: undefined,
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9/unused',
+      OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `${receiverUrl}/v1/metrics`,
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiverUrl}/v1/traces`,
+      OTEL_RESOURCE_ATTRIBUTES: 'service.instance.id=pod-7,deployment.environment.name=staging',
+      OTEL_METRIC_EXPORT_INTERVAL: '100',
+    });
+    const resources = receiver.metrics.flatMap((request) =>
+      request.resourceMetrics.map((resource: any) =>
+        Object.fromEntries(
+          resource.resource.attributes.map((a: any) => [a.key, Object.values(a.value)[0]]),
+        ),
+      ),
+    );
+    expect(resources.length).toBeGreaterThan(0);
+    for (const attributes of resources)
+      expect(attributes).toMatchObject({
+        'service.name': 'zero-code-test',
+        'service.instance.id': 'pod-7',
+        'deployment.environment.name': 'staging',
+      });
+    expect(points(receiver.metrics, 'headroom.calls').map((point) => point.value)).toEqual([2]);
+    expect(receiver.traces.length).toBeGreaterThan(0);
+  });
+
+  it('a bare OTEL_EXPORTER_OTLP_ENDPOINT gets /v1/metrics and /v1/traces appended', async () => {
+    await start('zero-code-app.cjs', {
+      HEADROOM_COLLECTOR_URL: undefined,
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(receiver.server.address() as AddressInfo).port}/`,
+    });
+    expect(points(receiver.metrics, 'headroom.requests').map((point) => point.value)).toEqual([2]);
+  });
 });
+
+function withoutUndefined(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+}

@@ -114,21 +114,32 @@ function userPipeline(options: HeadroomOptions): Pipeline {
 function ownPipeline(options: HeadroomOptions): Pipeline {
   const env = process.env;
   const interval =
-    options.exportIntervalMillis ?? numberFromEnv('HEADROOM_EXPORT_INTERVAL_MS') ?? 500;
+    options.exportIntervalMillis ??
+    numberFromEnv('HEADROOM_EXPORT_INTERVAL_MS') ??
+    numberFromEnv('OTEL_METRIC_EXPORT_INTERVAL') ??
+    500;
   if (!(Number.isFinite(interval) && interval >= 1)) {
     throw new TypeError(
       // A string is quoted: `got 500` for '500' would read as if the value were fine.
       `Expected \`exportIntervalMillis\` to be a number from 1 and up, got ${describe(interval)}`,
     );
   }
+  const detected = detectResources({ detectors: [envDetector, hostDetector] });
+  // A `service.instance.id` of OTEL_RESOURCE_ATTRIBUTES is the app's own: kept, not replaced.
+  const instanceId =
+    options.serviceInstanceId ??
+    env.HEADROOM_INSTANCE_ID ??
+    (typeof detected.attributes['service.instance.id'] === 'string'
+      ? detected.attributes['service.instance.id']
+      : undefined) ??
+    randomUUID();
   const resource = defaultResource()
-    .merge(detectResources({ detectors: [envDetector, hostDetector] }))
+    .merge(detected)
     .merge(
       resourceFromAttributes(
         withoutUndefined({
           'service.name': options.serviceName ?? env.OTEL_SERVICE_NAME,
-          'service.instance.id':
-            options.serviceInstanceId ?? env.HEADROOM_INSTANCE_ID ?? randomUUID(),
+          'service.instance.id': instanceId,
         }),
       ),
     );
@@ -136,9 +147,16 @@ function ownPipeline(options: HeadroomOptions): Pipeline {
   const metricExporters: PushMetricExporter[] = [];
   const spanProcessors: SpanProcessor[] = [];
   const collectorUrl =
-    options.collectorUrl ?? env.HEADROOM_COLLECTOR_URL ?? 'http://127.0.0.1:4800';
+    options.collectorUrl ??
+    env.HEADROOM_COLLECTOR_URL ??
+    env.OTEL_EXPORTER_OTLP_ENDPOINT ??
+    'http://127.0.0.1:4800';
   if (collectorUrl !== false && collectorUrl !== '') {
     const base = collectorUrl.replace(/\/+$/, '');
+    // Per-signal endpoints are whole URLs (OTLP exporter spec); code and HEADROOM_COLLECTOR_URL win.
+    const named = options.collectorUrl !== undefined || env.HEADROOM_COLLECTOR_URL !== undefined;
+    const metricsUrl = (!named && env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT) || `${base}/v1/metrics`;
+    const tracesUrl = (!named && env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) || `${base}/v1/traces`;
     const token = options.token ?? env.HEADROOM_TOKEN;
     const headers = { ...options.headers, ...(token ? { authorization: `Bearer ${token}` } : {}) };
     const json = (options.protocol ?? env.OTEL_EXPORTER_OTLP_PROTOCOL) === 'http/json';
@@ -151,17 +169,11 @@ function ownPipeline(options: HeadroomOptions): Pipeline {
     const MetricExporter = json ? OTLPMetricExporterJson : OTLPMetricExporterProto;
     const TraceExporter = json ? OTLPTraceExporterJson : OTLPTraceExporterProto;
     metricExporters.push(
-      reportingMetricExporter(
-        new MetricExporter({ ...exporterOptions, url: `${base}/v1/metrics` }),
-        base,
-      ),
+      reportingMetricExporter(new MetricExporter({ ...exporterOptions, url: metricsUrl }), base),
     );
     spanProcessors.push(
       batch(
-        reportingSpanExporter(
-          new TraceExporter({ ...exporterOptions, url: `${base}/v1/traces` }),
-          base,
-        ),
+        reportingSpanExporter(new TraceExporter({ ...exporterOptions, url: tracesUrl }), base),
         interval,
       ),
     );
