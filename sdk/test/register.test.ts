@@ -34,7 +34,17 @@ function otlpReceiver() {
   return { server, metrics, traces };
 }
 
+/**
+ * The points of `name`, the last of each attribute set only: the exports are cumulative, and a
+ * slow run may export more than once before the last export at shutdown.
+ */
 function points(metrics: any[], name: string): Point[] {
+  const latest = new Map<string, Point>();
+  for (const point of allPoints(metrics, name)) latest.set(JSON.stringify(point.attributes), point);
+  return [...latest.values()];
+}
+
+function allPoints(metrics: any[], name: string): Point[] {
   const found: Point[] = [];
   for (const request of metrics) {
     for (const resource of request.resourceMetrics) {
