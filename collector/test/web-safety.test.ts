@@ -284,4 +284,27 @@ describe('token mode', () => {
     expect((await guess('wrong')).status).toBe(401);
     expect((await guess('wrong')).status).toBe(429);
   });
+
+  it('requests with no credential, and cross-site token links, cannot lock the address out', async () => {
+    const collector = new Collector();
+    const app = createApp(collector, { token: 'secret-token' });
+    // What any page can make the browser send: no header, and not our SameSite=Strict cookie.
+    for (let attempt = 0; attempt < 30; attempt++)
+      expect((await app.request('http://127.0.0.1:4800/api/snapshot')).status).toBe(401);
+    for (let attempt = 0; attempt < 30; attempt++) {
+      const link = await app.request('http://127.0.0.1:4800/?token=guess', {
+        headers: { 'sec-fetch-site': 'cross-site' },
+      });
+      expect(link.status).toBe(403);
+    }
+    const replica = await app.request('http://127.0.0.1:4800/api/snapshot', {
+      headers: { authorization: 'Bearer secret-token' },
+    });
+    expect(replica.status).toBe(200);
+    // The user's own navigation may still try the link.
+    const own = await app.request('http://127.0.0.1:4800/?token=secret-token', {
+      headers: { 'sec-fetch-site': 'none' },
+    });
+    expect(own.status).toBe(302);
+  });
 });

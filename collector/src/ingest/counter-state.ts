@@ -21,7 +21,8 @@ export interface CounterStateOptions {
  * restart, and then the whole value is new since that start. A stream seen for the first time
  * counts in full only if it started after the collector did: otherwise its value holds history
  * from before the collector was listening, and it becomes the baseline instead. Nothing here
- * ever yields a negative or doubled increment.
+ * ever yields a negative or doubled increment: a stream that comes back after it was let go,
+ * or after it (or its series) was turned away, is a baseline too.
  *
  * Cap and eviction: at most `maxStreams` cumulative streams are held (delta streams hold
  * nothing). Streams are kept least recently updated first; a new stream takes the place of the
@@ -34,6 +35,8 @@ export class CounterState {
   readonly #maxStreams: number;
   readonly #makeRoomAfterMs: number;
   readonly #dropped = new DroppedIds();
+  /** Streams let go (to make room, or idle): if one comes back, what it holds was counted. */
+  readonly #forgotten = new DroppedIds();
 
   constructor(
     private readonly startedAt: number,
@@ -43,12 +46,17 @@ export class CounterState {
     this.#makeRoomAfterMs = makeRoomAfterMs;
   }
 
+  /**
+   * `readmittedAt`: when the stream's series was admitted after it had been dropped (its points
+   * never reached here meanwhile); a first-seen stream that started before then is a baseline.
+   */
   increment(
     stream: string,
     temporality: Temporality,
     startTime: number,
     value: number,
     now: number,
+    readmittedAt?: number,
   ): number {
     if (temporality === 'delta') return Math.max(0, value);
     const previous = this.#previous.get(stream);
@@ -58,6 +66,10 @@ export class CounterState {
         return 0;
       }
       this.#previous.set(stream, { startTime, value, seenAt: now });
+      // A stream that was here before, or was turned away, or belongs to a series that was:
+      // its value holds what was counted (or dropped) already, so it is the baseline.
+      if (this.#forgotten.has(stream) || this.#dropped.has(stream)) return 0;
+      if (readmittedAt !== undefined && startTime < readmittedAt) return 0;
       return startTime >= this.startedAt ? value : 0;
     }
     const restarted =
@@ -86,8 +98,11 @@ export class CounterState {
 
   /** Forgets streams not updated since `before`, so replicas that went away free memory. */
   prune(before: number): void {
-    for (const [stream, previous] of this.#previous)
-      if (previous.seenAt < before) this.#previous.delete(stream);
+    for (const [stream, previous] of this.#previous) {
+      if (previous.seenAt >= before) continue;
+      this.#previous.delete(stream);
+      this.#forgotten.add(stream);
+    }
   }
 
   /** Whether a new stream fits, making room from the least recently updated one if it may go. */
@@ -96,6 +111,7 @@ export class CounterState {
     const [stream, oldest] = this.#previous.entries().next().value!;
     if (oldest.seenAt >= now - this.#makeRoomAfterMs) return false;
     this.#previous.delete(stream);
+    this.#forgotten.add(stream);
     return true;
   }
 }

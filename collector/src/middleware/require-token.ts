@@ -55,7 +55,10 @@ export function requireToken({
       c.set('authenticatedBy', 'cookie');
       return next();
     }
-    failures.fail(client);
+    // Only a wrong credential counts as a guess: a request with none (an <img> on any page,
+    // which can attach no header and, SameSite=Strict, not our cookie) must not be able to
+    // lock the replicas that share this address out.
+    if (c.req.header('authorization') !== undefined || cookie !== undefined) failures.fail(client);
     c.header('www-authenticate', 'Bearer');
     throw httpError(401, 'missing or wrong bearer token');
   };

@@ -33,6 +33,11 @@ export function dashboardRoute(
     // and the token leaves the address bar at once.
     const offered = c.req.query('token');
     if (session !== undefined && offered !== undefined) {
+      // Another site's page can load `/?token=guess` (an <img>, a frame) to burn this address's
+      // attempts: only the user's own navigation, or a program, may try a token here.
+      const site = c.req.header('sec-fetch-site');
+      if (site !== undefined && site !== 'none' && site !== 'same-origin')
+        return c.text('Open this link yourself: a token is not taken from another site.\n', 403);
       const client = clientAddress(c);
       refuseWhileWaiting(c, session.failures, client);
       if (!tokenMatches(session.token, offered)) {

@@ -151,15 +151,19 @@ describe('live feed: one frame for all viewers', () => {
   });
 
   it('stops building frames when the last viewer leaves', async () => {
+    vi.useFakeTimers();
+    closers.push(() => vi.useRealTimers());
     const clock = fakeClock();
     const collector = new Collector({ now: clock.now });
     const feed = new LiveFeed(collector, { intervalMs: 5, heartbeatMs: 1 });
     const build = vi.spyOn(collector, 'snapshot');
     feed.join();
-    await feed.next(0);
-    feed.leave();
+    vi.advanceTimersByTime(20);
     const built = build.mock.calls.length;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(built).toBeGreaterThan(0);
+    expect((await feed.next(0)).sequence).toBe(built);
+    feed.leave();
+    vi.advanceTimersByTime(1000);
     expect(build).toHaveBeenCalledTimes(built);
   });
 

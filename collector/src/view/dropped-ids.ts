@@ -22,6 +22,11 @@ export class DroppedIds {
     this.#count++;
   }
 
+  /** Whether `id` was added (since the set last started over). */
+  has(id: string): boolean {
+    return this.#hashes.has(hash53(id));
+  }
+
   get count(): number {
     return this.#count;
   }

@@ -95,6 +95,8 @@ export interface KeyTotals {
 
 /** One key × provider × model, summed over replicas, second by second for the last hour. */
 export class KeySeries {
+  /** When it was admitted after it had been dropped (ms): see CounterState.increment. */
+  readmittedAt: number | undefined;
   readonly requests = new SecondRing();
   readonly rateLimited = new SecondRing();
   readonly calls = new SecondRing();

@@ -3,6 +3,8 @@ import { SecondRing } from './second-ring.js';
 
 /** One graph × node, summed over replicas. */
 export class NodeSeries {
+  /** When it was admitted after it had been dropped (ms): see CounterState.increment. */
+  readmittedAt: number | undefined;
   readonly executions = new SecondRing();
   /** Logical calls made from the node that ended in each second. */
   readonly calls = new SecondRing();

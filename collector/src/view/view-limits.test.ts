@@ -161,6 +161,38 @@ describe('View limits', () => {
   });
 });
 
+describe('View limits never count twice', () => {
+  it('a key turned away while full, admitted later, counts only what came after, not its whole total', () => {
+    const clock = fakeClock();
+    const view = new View({ now: clock.now, limits: { series: 1 } });
+    const start = clock.now();
+    const key = (name: string) => ({ ...OPENAI_KEY, 'headroom.key': name });
+    const send = (name: string, total: number) =>
+      view.ingestMetrics(
+        replicaExport(`replica-${name}`, [
+          sum('headroom.requests', [point(key(name), total, start)]),
+        ]),
+      );
+    send('one', 5);
+    // `two` sends 10 a second while `one` holds the only place, until `one` has been silent
+    // long enough to make room.
+    const two = () => snapshot(view).keys.find((entry) => entry.key === 'two');
+    let second = 0;
+    while (two() === undefined && second < 200) {
+      second++;
+      clock.advance(1000);
+      send('two', 10 * second);
+    }
+    expect(second).toBe(121);
+    // Its first point, 1,210 cumulative, is what was dropped: a baseline.
+    expect(two()!.totals.requests).toBe(0);
+    clock.advance(1000);
+    send('two', 10 * (second + 1));
+    const after = two()!;
+    expect([after.requestsPerMinute, after.totals.requests]).toEqual([10, 10]);
+  });
+});
+
 describe('View replica TTL', () => {
   it('a replica that reported a peak of 10 and died leaves the key and node sums and peaks after the TTL; a live one stays', () => {
     const clock = fakeClock();

@@ -174,7 +174,7 @@ export class View {
   ): void {
     const stream = (point: { attributes: Attributes }) =>
       `${instance}\u0000${shortName(metric.name)}\u0000${streamKey(point.attributes)}`;
-    const increment = (point: NumberPoint) =>
+    const increment = (point: NumberPoint, series: { readmittedAt: number | undefined }) =>
       metric.kind === 'sum'
         ? this.#counters.increment(
             stream(point),
@@ -182,6 +182,7 @@ export class View {
             point.startTime,
             point.value,
             now,
+            series.readmittedAt,
           )
         : 0;
     this.points += metric.points.length;
@@ -190,7 +191,7 @@ export class View {
         for (const point of metric.points as NumberPoint[]) {
           const series = this.#keySeries(point.attributes, second);
           if (series === undefined) continue;
-          const amount = increment(point);
+          const amount = increment(point, series);
           if (amount === 0) continue;
           series.addRequests(
             second,
@@ -206,7 +207,7 @@ export class View {
           if (series === undefined) continue;
           this.#share(series, instance, service, second);
           const node = this.#nodeSeries(point.attributes, second);
-          const amount = increment(point);
+          const amount = increment(point, series);
           if (amount === 0) continue;
           series.addCalls(second, amount);
           node?.addCalls(second, amount, series);
@@ -216,7 +217,7 @@ export class View {
         for (const point of metric.points as NumberPoint[]) {
           const series = this.#keySeries(point.attributes, second);
           if (series === undefined) continue;
-          const amount = increment(point);
+          const amount = increment(point, series);
           if (amount === 0) continue;
           series.addTokens(second, amount, point.attributes['gen_ai.token.type'] === 'output');
         }
@@ -267,9 +268,10 @@ export class View {
       case 'headroom.guard.delayed':
       case 'headroom.guard.rejected':
         for (const point of metric.points as NumberPoint[]) {
-          const guard = this.#keySeries(point.attributes, second)?.guardSeries();
-          if (guard === undefined) continue;
-          const amount = increment(point);
+          const series = this.#keySeries(point.attributes, second);
+          if (series === undefined) continue;
+          const guard = series.guardSeries();
+          const amount = increment(point, series);
           if (amount === 0) continue;
           const ring =
             metric.name === 'headroom.guard.admitted'
@@ -293,11 +295,14 @@ export class View {
         for (const point of metric.points as HistogramPoint[]) {
           const series = this.#keySeries(point.attributes, second);
           if (series === undefined) continue;
-          const waits = this.#newRuns(metric, stream(point), point, now);
+          const waits = this.#newRuns(metric, stream(point), point, now, series.readmittedAt);
           if (waits === 0) continue;
           const guard = series.guardSeries();
           guard.waits.add(second, waits);
-          guard.waitSeconds.add(second, this.#newSum(metric, stream(point), point, now));
+          guard.waitSeconds.add(
+            second,
+            this.#newSum(metric, stream(point), point, now, series.readmittedAt),
+          );
         }
         return;
       case 'headroom.ratelimit.limit':
@@ -312,7 +317,7 @@ export class View {
         for (const point of metric.points as NumberPoint[]) {
           const node = this.#nodeSeries(point.attributes, second);
           if (node === undefined) continue;
-          const amount = increment(point);
+          const amount = increment(point, node);
           if (amount > 0) node.executions.add(second, amount);
         }
         return;
@@ -366,7 +371,7 @@ export class View {
         for (const point of metric.points as HistogramPoint[]) {
           const series = this.#keySeries(point.attributes, second);
           if (series === undefined) continue;
-          const calls = this.#newRuns(metric, stream(point), point, now);
+          const calls = this.#newRuns(metric, stream(point), point, now, series.readmittedAt);
           if (calls === 0) continue;
           series.addCalls(second, calls);
           series.addRequests(second, calls, isRateLimitError(point.attributes['error.type']));
@@ -378,7 +383,7 @@ export class View {
         for (const point of metric.points as HistogramPoint[]) {
           const series = this.#keySeries(point.attributes, second);
           if (series === undefined) continue;
-          const total = this.#newSum(metric, stream(point), point, now);
+          const total = this.#newSum(metric, stream(point), point, now, series.readmittedAt);
           if (total === 0) continue;
           series.addTokens(second, total, point.attributes['gen_ai.token.type'] === 'output');
         }
@@ -396,7 +401,13 @@ export class View {
   }
 
   /** What a histogram point's sum grew by (tokens, seconds), temporality handled. */
-  #newSum(metric: Metric, stream: string, point: HistogramPoint, now: number): number {
+  #newSum(
+    metric: Metric,
+    stream: string,
+    point: HistogramPoint,
+    now: number,
+    readmittedAt?: number,
+  ): number {
     if (metric.kind !== 'histogram' || point.sum === undefined) return 0;
     return this.#counters.increment(
       `${stream}\u0000sum`,
@@ -404,11 +415,18 @@ export class View {
       point.startTime,
       point.sum,
       now,
+      readmittedAt,
     );
   }
 
   /** New observations in a histogram point (runs, operations), temporality handled. */
-  #newRuns(metric: Metric, stream: string, point: HistogramPoint, now: number): number {
+  #newRuns(
+    metric: Metric,
+    stream: string,
+    point: HistogramPoint,
+    now: number,
+    readmittedAt?: number,
+  ): number {
     if (metric.kind !== 'histogram') return 0;
     return this.#counters.increment(
       `${stream}\u0000count`,
@@ -416,6 +434,7 @@ export class View {
       point.startTime,
       point.count,
       now,
+      readmittedAt,
     );
   }
 
@@ -480,12 +499,14 @@ export class View {
     const model = String(attributes[MODEL] ?? 'unknown');
     const key = keyName(attributes, this.#resource, this.#keyAttributes);
     const id = `${key}\u0000${provider}\u0000${model}`;
-    const series = this.keys.take(
-      id,
-      second,
-      () => new KeySeries(key, provider, model, second, this.limits.replicasPerKey),
-    );
+    let created = false;
+    const series = this.keys.take(id, second, () => {
+      created = true;
+      return new KeySeries(key, provider, model, second, this.limits.replicasPerKey);
+    });
     if (series === undefined) this.#dropped.series.add(id);
+    // Turned away before: its counters' values hold what was dropped, not what is new.
+    else if (created && this.#dropped.series.has(id)) series.readmittedAt = this.now();
     return series;
   }
 
@@ -508,8 +529,13 @@ export class View {
     const node = attributes[NODE];
     if (typeof graph !== 'string' || typeof node !== 'string') return undefined;
     const id = `${graph}\u0000${node}`;
-    const series = this.nodes.take(id, second, () => new NodeSeries(graph, node));
+    let created = false;
+    const series = this.nodes.take(id, second, () => {
+      created = true;
+      return new NodeSeries(graph, node);
+    });
     if (series === undefined) this.#dropped.nodes.add(id);
+    else if (created && this.#dropped.nodes.has(id)) series.readmittedAt = this.now();
     return series;
   }
 

@@ -74,7 +74,10 @@ const GLOBAL_UNICAST = new BlockList();
 GLOBAL_UNICAST.addSubnet('2000::', 3, 'ipv6');
 
 /** The class of an IP address (no brackets), or undefined for a public one; throws for a non-address. */
-export function classifyAddress(address: string): Classified | undefined {
+export function classifyAddress(scoped: string): Classified | undefined {
+  // A zone (`fe80::1%eth0`, as a resolver may answer for a link-local name) says which
+  // interface, not which address: the address is classified without it.
+  const address = scoped.replace(/%.*$/, '');
   if (isIPv4(address)) return classifyIpv4(address);
   if (!isIPv6(address))
     throw new TypeError(`Expected an IP address, got ${JSON.stringify(address)}`);

@@ -22,27 +22,37 @@ export function pinnedLookup({
   return function pinnedLookup(hostname, lookupOptions, callback) {
     resolve(hostname).then(
       (addresses) => {
-        for (const { address } of addresses) {
-          const refused = addressRefusal(hostname, address, options);
-          if (refused !== undefined) return callback(new WebhookTargetError(refused), '', 0);
+        try {
+          answer(addresses);
+        } catch (error) {
+          // Whatever goes wrong in the check refuses the connection; it must not escape as an
+          // unhandled rejection, which would end the collector.
+          callback(error as NodeJS.ErrnoException, '', 0);
         }
-        const family =
-          lookupOptions.family === 'IPv4'
-            ? 4
-            : lookupOptions.family === 'IPv6'
-              ? 6
-              : lookupOptions.family;
-        const usable = addresses.filter((address) => !family || address.family === family);
-        const [first] = usable;
-        if (first === undefined) {
-          const error: NodeJS.ErrnoException = new Error(`${hostname} has no address`);
-          error.code = 'ENOTFOUND';
-          return callback(error, '', 0);
-        }
-        if (lookupOptions.all) return callback(null, usable);
-        return callback(null, first.address, first.family);
       },
       (error: NodeJS.ErrnoException) => callback(error, '', 0),
     );
+
+    function answer(addresses: LookupAddress[]): void {
+      for (const { address } of addresses) {
+        const refused = addressRefusal(hostname, address, options);
+        if (refused !== undefined) return callback(new WebhookTargetError(refused), '', 0);
+      }
+      const family =
+        lookupOptions.family === 'IPv4'
+          ? 4
+          : lookupOptions.family === 'IPv6'
+            ? 6
+            : lookupOptions.family;
+      const usable = addresses.filter((address) => !family || address.family === family);
+      const [first] = usable;
+      if (first === undefined) {
+        const error: NodeJS.ErrnoException = new Error(`${hostname} has no address`);
+        error.code = 'ENOTFOUND';
+        return callback(error, '', 0);
+      }
+      if (lookupOptions.all) return callback(null, usable);
+      return callback(null, first.address, first.family);
+    }
   };
 }
