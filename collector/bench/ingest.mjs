@@ -5,14 +5,10 @@
 //    `headroom` process, with the SDK's default 500 ms export interval.
 // Targets on a 2-core machine: >= 100,000 points/s, >= 20,000 spans/s, p95 record-to-frame <= 1 s.
 // Memory at 1,000 to 100,000 keys is bench/cardinality.mjs.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { init } from '@headroom/sdk';
 import { Collector, createApp } from '../dist/index.js';
+import { startHeadroom } from './headroom-process.mjs';
 import {
   encodeMetrics,
   encodeSpans,
@@ -22,7 +18,6 @@ import {
 } from './replica-payloads.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
 async function throughput(path, payloads, encoding, unit) {
   const app = createApp(new Collector());
@@ -49,23 +44,11 @@ async function throughput(path, payloads, encoding, unit) {
 
 /** Record a call in the SDK, time until an SSE frame from the real collector shows it. */
 async function latency(samples) {
-  const data = mkdtempSync(join(tmpdir(), 'headroom-bench-'));
-  const child = spawn(process.execPath, [cli, 'start', '--port', '0', '--data', data], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, HEADROOM_TOKEN: '' },
-  });
+  const collector = await startHeadroom();
+  const { url } = collector;
   const abort = new AbortController();
   let headroom;
   try {
-    const url = await new Promise((resolve, reject) => {
-      let output = '';
-      child.stdout.on('data', (chunk) => {
-        output += chunk;
-        const match = /listening on (\S+) /.exec(output);
-        if (match) resolve(match[1]);
-      });
-      child.once('exit', () => reject(new Error(`collector exited: ${output}`)));
-    });
     headroom = init({ serviceName: 'latency', collectorUrl: url, registerGlobals: false });
     let seenCalls = 0;
     let waiting;
@@ -117,8 +100,7 @@ async function latency(samples) {
   } finally {
     abort.abort();
     await headroom?.shutdown();
-    child.kill('SIGTERM');
-    rmSync(data, { recursive: true, force: true });
+    await collector.stop();
   }
 }
 

@@ -5,15 +5,12 @@
 // Before (each viewer built and serialized its own frame), at 1,000 series 50 viewers got
 // 0.03-0.74 frames/s and /healthz took up to 51 s.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createGunzip } from 'node:zlib';
+import { startHeadroom } from './headroom-process.mjs';
 
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const SERIES = Number(process.env.BENCH_SERIES ?? 1000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const VIEWER_COUNTS = (process.env.BENCH_VIEWERS ?? '50,300').split(',').map(Number);
@@ -178,23 +175,11 @@ async function viewersChild(url, viewers, seconds, gzip) {
 }
 
 async function run(viewers, gzip) {
-  const data = mkdtempSync(join(tmpdir(), 'headroom-bench-live-'));
-  const collector = spawn(process.execPath, [cli, 'start', '--port', '0', '--data', data], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, HEADROOM_TOKEN: '' },
-  });
+  const headroom = await startHeadroom();
+  const { url } = headroom;
   let child;
   let feeding;
   try {
-    const url = await new Promise((resolve, reject) => {
-      let output = '';
-      collector.stdout.on('data', (chunk) => {
-        output += chunk;
-        const match = /listening on (\S+) /.exec(output);
-        if (match) resolve(match[1]);
-      });
-      collector.once('exit', () => reject(new Error(`collector exited: ${output}`)));
-    });
     const startNanos = `${BigInt(Date.now()) * 1_000_000n}`;
     const rounds = new Array(REPLICAS).fill(1);
     for (let replica = 0; replica < REPLICAS; replica++)
@@ -268,9 +253,7 @@ async function run(viewers, gzip) {
   } finally {
     for (const timer of feeding ?? []) clearInterval(timer);
     child?.kill();
-    collector.kill('SIGTERM');
-    await new Promise((resolve) => collector.once('exit', resolve));
-    rmSync(data, { recursive: true, force: true });
+    await headroom.stop();
   }
 }
 

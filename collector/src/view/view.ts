@@ -408,11 +408,11 @@ export class View {
     now: number,
     readmittedAt?: number,
   ): number {
-    if (metric.kind !== 'histogram' || point.sum === undefined) return 0;
-    return this.#counters.increment(
+    if (point.sum === undefined) return 0;
+    return this.#histogramIncrement(
+      metric,
       `${stream}\u0000sum`,
-      metric.temporality,
-      point.startTime,
+      point,
       point.sum,
       now,
       readmittedAt,
@@ -427,12 +427,30 @@ export class View {
     now: number,
     readmittedAt?: number,
   ): number {
+    return this.#histogramIncrement(
+      metric,
+      `${stream}\u0000count`,
+      point,
+      point.count,
+      now,
+      readmittedAt,
+    );
+  }
+
+  #histogramIncrement(
+    metric: Metric,
+    stream: string,
+    point: HistogramPoint,
+    value: number,
+    now: number,
+    readmittedAt: number | undefined,
+  ): number {
     if (metric.kind !== 'histogram') return 0;
     return this.#counters.increment(
-      `${stream}\u0000count`,
+      stream,
       metric.temporality,
       point.startTime,
-      point.count,
+      value,
       now,
       readmittedAt,
     );
