@@ -42,7 +42,21 @@ export function init(options: HeadroomOptions = {}): Headroom {
       `Expected \`collectorUrl\` to be a URL, got ${describe(options.collectorUrl)}`,
     );
   }
-  const pipeline = buildPipeline(options);
+  // OTEL_SDK_DISABLED=true (OpenTelemetry's switch for the whole SDK): Headroom records and
+  // exports nothing, registers nothing, and every instrumented call passes straight through.
+  const disabled = sdkDisabled();
+  const pipeline = buildPipeline(
+    disabled
+      ? {
+          ...options,
+          collectorUrl: false,
+          registerGlobals: false,
+          prometheus: undefined,
+          spanExporter: undefined,
+          metricExporter: undefined,
+        }
+      : options,
+  );
   const captureContent =
     options.captureContent ??
     process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT?.toLowerCase() === 'true';
@@ -54,5 +68,11 @@ export function init(options: HeadroomOptions = {}): Headroom {
     options.tenant,
     new Guard(options.guardClock),
   );
+  if (disabled) telemetry.enabled = false;
   return new Headroom(telemetry, pipeline);
+}
+
+/** Whether `OTEL_SDK_DISABLED` is `true` (any case), as the OpenTelemetry environment spec reads it. */
+export function sdkDisabled(): boolean {
+  return process.env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true';
 }

@@ -7,16 +7,19 @@
 import { register } from 'node:module';
 import { HeadroomInstrumentation } from './auto/module-instrumentation.js';
 import { setHeadroom } from './global.js';
-import { init } from './init.js';
+import { init, sdkDisabled } from './init.js';
 
 // ESM imports are only visible to a loader hook registered before the app's first import.
 register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
 
 const prometheusPort = process.env.HEADROOM_PROMETHEUS_PORT;
 const headroom = init(prometheusPort ? { prometheus: { port: Number(prometheusPort) } } : {});
-const instrumentation = new HeadroomInstrumentation();
-instrumentation.start(headroom.telemetry);
-headroom.addUndo(() => instrumentation.disable());
+// Disabled: nothing is patched at all.
+if (!sdkDisabled()) {
+  const instrumentation = new HeadroomInstrumentation();
+  instrumentation.start(headroom.telemetry);
+  headroom.addUndo(() => instrumentation.disable());
+}
 setHeadroom(headroom);
 
 // Flush what is left when the app ends on its own; an app that calls process.exit or handles

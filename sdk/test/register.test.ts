@@ -210,6 +210,13 @@ describe('node --import @headroom/sdk/register', () => {
     expect(receiver.traces.length).toBeGreaterThan(0);
   });
 
+  it('OTEL_SDK_DISABLED=true: the app runs as if Headroom were not there, nothing is sent', async () => {
+    await start('zero-code-app.cjs', { OTEL_SDK_DISABLED: 'TRUE' });
+    expect(mock.stats().totals.requests).toBe(2);
+    expect(receiver.metrics).toEqual([]);
+    expect(receiver.traces).toEqual([]);
+  });
+
   it('a bare OTEL_EXPORTER_OTLP_ENDPOINT gets /v1/metrics and /v1/traces appended', async () => {
     await start('zero-code-app.cjs', {
       HEADROOM_COLLECTOR_URL: undefined,
