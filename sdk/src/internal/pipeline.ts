@@ -124,17 +124,19 @@ function ownPipeline(options: HeadroomOptions): Pipeline {
       `Expected \`exportIntervalMillis\` to be a number from 1 and up, got ${describe(interval)}`,
     );
   }
-  const detected = detectResources({ detectors: [envDetector, hostDetector] });
   // A `service.instance.id` of OTEL_RESOURCE_ATTRIBUTES is the app's own: kept, not replaced.
+  // Read from the environment's resource alone: the host detector's attributes settle later,
+  // and reading them before they do is an error in the diag log.
+  const fromEnvironment = detectResources({ detectors: [envDetector] }).attributes[
+    'service.instance.id'
+  ];
   const instanceId =
     options.serviceInstanceId ??
     env.HEADROOM_INSTANCE_ID ??
-    (typeof detected.attributes['service.instance.id'] === 'string'
-      ? detected.attributes['service.instance.id']
-      : undefined) ??
+    (typeof fromEnvironment === 'string' ? fromEnvironment : undefined) ??
     randomUUID();
   const resource = defaultResource()
-    .merge(detected)
+    .merge(detectResources({ detectors: [envDetector, hostDetector] }))
     .merge(
       resourceFromAttributes(
         withoutUndefined({
