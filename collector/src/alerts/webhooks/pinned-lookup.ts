@@ -33,7 +33,7 @@ export function pinnedLookup({
       (error: NodeJS.ErrnoException) => callback(error, '', 0),
     );
 
-    function answer(addresses: LookupAddress[]): void {
+    function answer(addresses: LookupAddress[]) {
       for (const { address } of addresses) {
         const refused = addressRefusal(hostname, address, options);
         if (refused !== undefined) return callback(new WebhookTargetError(refused), '', 0);
