@@ -295,13 +295,20 @@ export class View {
         for (const point of metric.points as HistogramPoint[]) {
           const series = this.#keySeries(point.attributes, second);
           if (series === undefined) continue;
-          const waits = this.#newRuns(metric, stream(point), point, now, series.readmittedAt);
+          const waits = this.#histogramGrowth(
+            metric,
+            stream(point),
+            point,
+            'count',
+            now,
+            series.readmittedAt,
+          );
           if (waits === 0) continue;
           const guard = series.guardSeries();
           guard.waits.add(second, waits);
           guard.waitSeconds.add(
             second,
-            this.#newSum(metric, stream(point), point, now, series.readmittedAt),
+            this.#histogramGrowth(metric, stream(point), point, 'sum', now, series.readmittedAt),
           );
         }
         return;
@@ -347,7 +354,10 @@ export class View {
         for (const point of metric.points as HistogramPoint[]) {
           const node = this.#nodeSeries(point.attributes, second);
           if (node === undefined) continue;
-          if (this.#newRuns(metric, stream(point), point, now) === 0 || point.max === undefined)
+          if (
+            this.#histogramGrowth(metric, stream(point), point, 'count', now) === 0 ||
+            point.max === undefined
+          )
             continue;
           node.executionsPerRun.max(second, point.max);
         }
@@ -357,7 +367,10 @@ export class View {
           const graph = point.attributes[GRAPH];
           if (typeof graph !== 'string') continue;
           const series = this.#graphSeries(graph, second);
-          if (series === undefined || this.#newRuns(metric, stream(point), point, now) === 0)
+          if (
+            series === undefined ||
+            this.#histogramGrowth(metric, stream(point), point, 'count', now) === 0
+          )
             continue;
           if (point.max !== undefined) series.steps.max(second, point.max);
           const limit = point.attributes['headroom.graph.recursion_limit'];
@@ -371,7 +384,14 @@ export class View {
         for (const point of metric.points as HistogramPoint[]) {
           const series = this.#keySeries(point.attributes, second);
           if (series === undefined) continue;
-          const calls = this.#newRuns(metric, stream(point), point, now, series.readmittedAt);
+          const calls = this.#histogramGrowth(
+            metric,
+            stream(point),
+            point,
+            'count',
+            now,
+            series.readmittedAt,
+          );
           if (calls === 0) continue;
           series.addCalls(second, calls);
           series.addRequests(second, calls, isRateLimitError(point.attributes['error.type']));
@@ -383,7 +403,14 @@ export class View {
         for (const point of metric.points as HistogramPoint[]) {
           const series = this.#keySeries(point.attributes, second);
           if (series === undefined) continue;
-          const total = this.#newSum(metric, stream(point), point, now, series.readmittedAt);
+          const total = this.#histogramGrowth(
+            metric,
+            stream(point),
+            point,
+            'sum',
+            now,
+            series.readmittedAt,
+          );
           if (total === 0) continue;
           series.addTokens(second, total, point.attributes['gen_ai.token.type'] === 'output');
         }
@@ -400,54 +427,22 @@ export class View {
     );
   }
 
-  /** What a histogram point's sum grew by (tokens, seconds), temporality handled. */
-  #newSum(
+  /**
+   * What a histogram point's `count` (observations: runs, operations) or `sum` (tokens,
+   * seconds) grew by, temporality handled; each is a stream of its own.
+   */
+  #histogramGrowth(
     metric: Metric,
     stream: string,
     point: HistogramPoint,
+    field: 'count' | 'sum',
     now: number,
     readmittedAt?: number,
   ): number {
-    if (point.sum === undefined) return 0;
-    return this.#histogramIncrement(
-      metric,
-      `${stream}\u0000sum`,
-      point,
-      point.sum,
-      now,
-      readmittedAt,
-    );
-  }
-
-  /** New observations in a histogram point (runs, operations), temporality handled. */
-  #newRuns(
-    metric: Metric,
-    stream: string,
-    point: HistogramPoint,
-    now: number,
-    readmittedAt?: number,
-  ): number {
-    return this.#histogramIncrement(
-      metric,
-      `${stream}\u0000count`,
-      point,
-      point.count,
-      now,
-      readmittedAt,
-    );
-  }
-
-  #histogramIncrement(
-    metric: Metric,
-    stream: string,
-    point: HistogramPoint,
-    value: number,
-    now: number,
-    readmittedAt: number | undefined,
-  ): number {
-    if (metric.kind !== 'histogram') return 0;
+    const value = point[field];
+    if (metric.kind !== 'histogram' || value === undefined) return 0;
     return this.#counters.increment(
-      stream,
+      `${stream}\u0000${field}`,
       metric.temporality,
       point.startTime,
       value,
