@@ -1,14 +1,13 @@
-import { Guard } from './guard/guard.js';
 import { Headroom } from './headroom.js';
+import { HeadroomInstrumentation } from './instrumentation.js';
 import { describe } from './internal/describe.js';
-import { buildPipeline } from './internal/pipeline.js';
-import { Telemetry } from './internal/telemetry.js';
+import { appPipeline, NO_PIPELINE, ownPipeline } from './internal/pipeline.js';
 import type { HeadroomOptions } from './types.js';
 
 /**
  * Starts Headroom: builds (or adopts) the OpenTelemetry pipeline and returns the handle to
  * instrument clients and graphs with. Call it once at start-up, before the app's first model call.
- * A bad option throws here, with the option named; nothing later ever throws into the app.
+ * A bad option throws here, with the option named; what is recorded later never throws into the app.
  */
 export function init(options: HeadroomOptions = {}): Headroom {
   if (options === null || typeof options !== 'object') {
@@ -43,33 +42,31 @@ export function init(options: HeadroomOptions = {}): Headroom {
     );
   }
   // OTEL_SDK_DISABLED=true (OpenTelemetry's switch for the whole SDK): Headroom records and
-  // exports nothing, registers nothing, and every instrumented call passes straight through.
+  // exports nothing, registers and patches nothing, and every instrumented call passes through.
   const disabled = sdkDisabled();
-  const pipeline = buildPipeline(
-    disabled
-      ? {
-          ...options,
-          collectorUrl: false,
-          registerGlobals: false,
-          prometheus: undefined,
-          spanExporter: undefined,
-          metricExporter: undefined,
-        }
-      : options,
-  );
-  const captureContent =
-    options.captureContent ??
-    process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT?.toLowerCase() === 'true';
-  const telemetry = new Telemetry(
-    pipeline.tracer,
-    pipeline.store,
-    captureContent,
-    options.hooks ?? {},
-    options.tenant,
-    new Guard(options.guardClock),
-  );
-  if (disabled) telemetry.enabled = false;
-  return new Headroom(telemetry, pipeline);
+  const instrumentation = new HeadroomInstrumentation({
+    enabled: false,
+    captureContent: options.captureContent,
+    tenant: options.tenant,
+    hooks: options.hooks,
+    semconvStabilityOptIn: options.semconvStabilityOptIn,
+    guardClock: options.guardClock,
+  });
+  const telemetry = instrumentation.telemetry;
+  if (disabled) {
+    telemetry.enabled = false;
+    return new Headroom(telemetry, NO_PIPELINE);
+  }
+  const pipeline =
+    options.tracerProvider || options.meterProvider
+      ? appPipeline(options, instrumentation)
+      : ownPipeline(options, instrumentation);
+  const headroom = new Headroom(telemetry, pipeline);
+  if (options.autoInstrument) {
+    instrumentation.enable();
+    headroom.addUndo(() => instrumentation.disable());
+  }
+  return headroom;
 }
 
 /** Whether `OTEL_SDK_DISABLED` is `true` (any case), as the OpenTelemetry environment spec reads it. */

@@ -50,6 +50,17 @@ export interface HeadroomOptions {
   tenant?: string;
   /** Observe what Headroom records; a hook that throws is logged once and ignored. */
   hooks?: HeadroomHooks;
+  /**
+   * Also patch `openai`, `@anthropic-ai/sdk`, `@langchain/*` and `@langchain/langgraph` as the
+   * app loads them, so clients created later need no `instrument` call (what
+   * `--import @headroom/sdk/register` does). Default: false.
+   */
+  autoInstrument?: boolean;
+  /**
+   * Which GenAI conventions to emit, in the form of `OTEL_SEMCONV_STABILITY_OPT_IN` (the
+   * default): `gen_ai_latest_experimental` switches to the current experimental names.
+   */
+  semconvStabilityOptIn?: string;
   /** @internal The guard's clock, so tests can move time by hand. */
   guardClock?: GuardClock;
 }

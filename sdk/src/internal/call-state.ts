@@ -1,10 +1,9 @@
-import { type Context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { Attributes, Context, Span } from '@opentelemetry/api';
 import type { GuardedCall } from '../guard/guarded-fetch.js';
-import * as semconv from '../semconv.js';
+import type * as semconv from '../semconv.js';
 import type { CallEndEvent } from '../types.js';
 import { classifyError, outcomeOfStatus } from './classify.js';
 import { reportFault } from './fault.js';
-import { markFailed } from './mark-failed.js';
 import { type CallSeries, OUTCOME_INDEX } from './series.js';
 import type { Telemetry } from './telemetry.js';
 
@@ -19,11 +18,13 @@ export interface CallResult {
 }
 
 /**
- * One logical model call: its CLIENT span, its series, and its HTTP attempts. Ended exactly once,
- * by `end` or `fail`; the in-flight count goes back down whatever happens.
+ * One logical model call: its series, its HTTP attempts and its result. Ended exactly once, by
+ * `end` or `fail`; the in-flight count goes back down whatever happens. Its counts are kept here,
+ * whatever a sampler decides about its span: the lifecycle's adapter makes the span.
  */
 export class CallState {
-  readonly span: Span;
+  /** The call's span, set by the lifecycle adapter when the call starts. */
+  span!: Span;
   readonly context: Context;
   readonly startTime = performance.now();
   attempts = 0;
@@ -37,17 +38,12 @@ export class CallState {
     readonly series: CallSeries,
     readonly serverAddress: string | undefined,
     parent: Context,
+    /** The call's own attributes: its series', unless the series is the overflow one. */
+    readonly attributes: Attributes = series.attributes,
   ) {
-    const model = series.attributes[semconv.ATTR_GEN_AI_REQUEST_MODEL];
-    const operation = series.attributes[semconv.ATTR_GEN_AI_OPERATION_NAME];
-    this.span = telemetry.tracer.startSpan(
-      `${operation} ${model}`,
-      { kind: SpanKind.CLIENT, attributes: series.attributes },
-      parent,
-    );
-    this.context = trace.setSpan(parent, this.span);
     series.active.increment();
     series.limit.active.increment();
+    this.context = telemetry.lifecycle.callStart(this, parent);
   }
 
   /** Runs once, when the first HTTP attempt of the call is answered (see `observeParse`). */
@@ -80,7 +76,7 @@ export class CallState {
   }
 
   end(): void {
-    this.#finish('ok', '');
+    this.#finish('ok', '', undefined);
   }
 
   fail(error: unknown): void {
@@ -91,8 +87,7 @@ export class CallState {
       refused !== undefined
         ? { outcome: 'error' as const, errorType: `guard.${refused.reason}` }
         : classifyError(error);
-    markFailed(this.span, error);
-    this.#finish(outcome, errorType);
+    this.#finish(outcome, errorType, error ?? new Error('failed'));
   }
 
   /**
@@ -105,10 +100,10 @@ export class CallState {
     this.#ended = true;
     this.series.active.decrement();
     this.series.limit.active.decrement();
-    this.span.end();
+    this.telemetry.lifecycle.callAbandon(this);
   }
 
-  #finish(outcome: semconv.Outcome, errorType: string): void {
+  #finish(outcome: semconv.Outcome, errorType: string, error: unknown): void {
     if (this.#ended) return;
     this.#ended = true;
     const series = this.series;
@@ -133,31 +128,11 @@ export class CallState {
       series.outputTokens += result.outputTokens;
       series.outputTokenUsage.record(result.outputTokens);
     }
-    // One object, set once: each setAttribute call validates and counts on its own.
-    const attributes: Record<string, string | number | string[]> = {
-      [semconv.ATTR_HEADROOM_OUTCOME]: outcome,
-      [semconv.ATTR_HEADROOM_ATTEMPTS]: Math.max(1, this.attempts),
-    };
-    if (errorType !== '') attributes[semconv.ATTR_ERROR_TYPE] = errorType;
-    if (result.inputTokens !== undefined)
-      attributes[semconv.ATTR_GEN_AI_USAGE_INPUT_TOKENS] = result.inputTokens;
-    if (result.outputTokens !== undefined)
-      attributes[semconv.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS] = result.outputTokens;
-    if (result.responseModel !== undefined)
-      attributes[semconv.ATTR_GEN_AI_RESPONSE_MODEL] = result.responseModel;
-    if (result.responseId !== undefined)
-      attributes[semconv.ATTR_GEN_AI_RESPONSE_ID] = result.responseId;
-    if (result.finishReasons !== undefined)
-      attributes[semconv.ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = result.finishReasons;
-    if (result.outputMessages !== undefined && this.telemetry.captureContent) {
-      attributes[semconv.ATTR_GEN_AI_OUTPUT_MESSAGES] = safeJson(result.outputMessages);
-    }
-    const span = this.span;
-    span.setAttributes(attributes);
-    span.end();
-    if (this.telemetry.hooks.onCallEnd) {
+    const telemetry = this.telemetry;
+    telemetry.lifecycle.callEnd(this, { outcome, errorType, error, seconds });
+    if (telemetry.hooks.onCallEnd) {
       const event: CallEndEvent = {
-        attributes: series.attributes,
+        attributes: this.attributes,
         outcome,
         errorType: errorType === '' ? undefined : errorType,
         attempts: Math.max(1, this.attempts),
@@ -165,32 +140,23 @@ export class CallState {
         inputTokens: result.inputTokens,
         outputTokens: result.outputTokens,
       };
-      this.telemetry.runHook('onCallEnd', event);
+      telemetry.runHook('onCallEnd', event);
     }
   }
 }
 
-/** One HTTP attempt of a logical call: a child CLIENT span and one `headroom.requests` count. */
+/** One HTTP attempt of a logical call: one `headroom.requests` count, and its span. */
 export class Attempt {
-  readonly #span: Span;
+  /** The attempt's span, set by the lifecycle adapter. */
+  span!: Span;
   #ended = false;
 
   constructor(
-    private readonly call: CallState,
-    method: string,
-    resendCount: number,
+    readonly call: CallState,
+    readonly method: string,
+    readonly resendCount: number,
   ) {
-    const attributes: Record<string, string | number> = {
-      [semconv.ATTR_HTTP_REQUEST_METHOD]: method,
-    };
-    if (call.serverAddress !== undefined)
-      attributes[semconv.ATTR_SERVER_ADDRESS] = call.serverAddress;
-    if (resendCount > 0) attributes[semconv.ATTR_HTTP_REQUEST_RESEND_COUNT] = resendCount;
-    this.#span = call.telemetry.tracer.startSpan(
-      method,
-      { kind: SpanKind.CLIENT, attributes },
-      call.context,
-    );
+    call.telemetry.lifecycle.attemptStart(this, call.context);
   }
 
   /** The response arrived (any status): count it, keep its rate-limit headers for export. */
@@ -201,13 +167,7 @@ export class Attempt {
     const series = this.call.series;
     series.requests[OUTCOME_INDEX[outcome]]!++;
     if (headers !== undefined) series.limit.lastHeaders = headers;
-    const span = this.#span;
-    span.setAttribute(semconv.ATTR_HTTP_RESPONSE_STATUS_CODE, status);
-    if (outcome !== 'ok') {
-      span.setAttribute(semconv.ATTR_ERROR_TYPE, String(status));
-      span.setStatus({ code: SpanStatusCode.ERROR });
-    }
-    span.end();
+    this.call.telemetry.lifecycle.attemptEnd(this, { status, outcome });
   }
 
   /** No response at all (connection refused, timeout, abort). */
@@ -215,15 +175,10 @@ export class Attempt {
     if (this.#ended) return;
     this.#ended = true;
     this.call.series.requests[OUTCOME_INDEX.error]!++;
-    markFailed(this.#span, error, classifyError(error).errorType);
-    this.#span.end();
-  }
-}
-
-function safeJson(value: unknown): string {
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return '[unserializable]';
+    this.call.telemetry.lifecycle.attemptEnd(this, {
+      error,
+      errorType: classifyError(error).errorType,
+      outcome: 'error',
+    });
   }
 }

@@ -1,13 +1,13 @@
-import { type Context, type Span, SpanKind, trace } from '@opentelemetry/api';
-import * as semconv from '../semconv.js';
-import { errorName, markFailed } from './mark-failed.js';
+import type { Context, Span } from '@opentelemetry/api';
 import type { NodeSeries } from './series.js';
 import type { Telemetry } from './telemetry.js';
 
 /** One run of a graph: the supersteps it took and how often each node ran. */
 export class RunState {
-  readonly span: Span;
+  /** The run's span, set by the lifecycle adapter. */
+  span!: Span;
   readonly context: Context;
+  readonly startTime = performance.now();
   readonly #steps = new Set<number>();
   readonly #executions = new Map<NodeSeries, number>();
   #ended = false;
@@ -19,17 +19,7 @@ export class RunState {
     public recursionLimit: number | undefined,
     parent: Context,
   ) {
-    const attributes: Record<string, string | number> = {
-      [semconv.ATTR_GEN_AI_OPERATION_NAME]: 'invoke_agent',
-      [semconv.ATTR_GEN_AI_AGENT_NAME]: graph,
-      [semconv.ATTR_HEADROOM_GRAPH_NAME]: graph,
-    };
-    this.span = telemetry.tracer.startSpan(
-      `invoke_agent ${graph}`,
-      { kind: SpanKind.INTERNAL, attributes },
-      parent,
-    );
-    this.context = trace.setSpan(parent, this.span);
+    this.context = telemetry.lifecycle.runStart(this, parent);
   }
 
   noteExecution(series: NodeSeries, step: number | undefined): void {
@@ -43,56 +33,46 @@ export class RunState {
     // Hand-written graphs report no superstep numbers; each node execution is then one step.
     let steps = this.#steps.size;
     if (steps === 0) for (const count of this.#executions.values()) steps += count;
-    this.telemetry.store.runStepsFor(this.graph, this.recursionLimit).record(steps);
+    const store = this.telemetry.store;
+    store.runStepsFor(this.graph, this.recursionLimit).record(steps);
+    store
+      .workflowDurationFor(this.graph, error)
+      ?.record((performance.now() - this.startTime) / 1000);
     for (const [series, count] of this.#executions) series.executionsPerRun.record(count);
-    this.span.setAttribute('headroom.graph.run.steps', steps);
-    if (this.recursionLimit !== undefined) {
-      this.span.setAttribute(semconv.ATTR_HEADROOM_GRAPH_RECURSION_LIMIT, this.recursionLimit);
-    }
-    if (error !== undefined) markFailed(this.span, error, errorName(error));
-    this.span.end();
+    this.telemetry.lifecycle.runEnd(this, steps, error);
   }
 }
 
-/** One execution of a graph node: an INTERNAL span under which its model calls nest. */
+/** One execution of a graph node: the scope its model calls run in. */
 export class NodeState {
-  readonly span: Span;
+  /** The node's span, set by the lifecycle adapter. */
+  span!: Span;
   readonly context: Context;
   #ended = false;
 
   constructor(
-    telemetry: Telemetry,
+    private readonly telemetry: Telemetry,
     readonly series: NodeSeries,
     readonly graph: string,
     readonly node: string,
     readonly run: RunState | undefined,
-    step: number | undefined,
+    readonly step: number | undefined,
     parent: Context,
   ) {
-    const attributes: Record<string, string | number> = {
-      [semconv.ATTR_HEADROOM_GRAPH_NAME]: graph,
-      [semconv.ATTR_HEADROOM_GRAPH_NODE]: node,
-    };
-    if (step !== undefined) attributes[semconv.ATTR_HEADROOM_GRAPH_STEP] = step;
-    this.span = telemetry.tracer.startSpan(
-      `node ${node}`,
-      { kind: SpanKind.INTERNAL, attributes },
-      parent,
-    );
-    this.context = trace.setSpan(parent, this.span);
     series.executions++;
     series.active.increment();
     run?.noteExecution(series, step);
+    this.context = telemetry.lifecycle.nodeStart(this, parent);
   }
 
   end(error?: unknown): void {
     if (this.#ended) return;
     this.#ended = true;
     this.series.active.decrement();
-    if (error !== undefined && !isGraphControlFlow(error)) {
-      markFailed(this.span, error, errorName(error));
-    }
-    this.span.end();
+    this.telemetry.lifecycle.nodeEnd(
+      this,
+      error !== undefined && !isGraphControlFlow(error) ? error : undefined,
+    );
   }
 }
 

@@ -1,64 +1,30 @@
-/** Anything a value can be recorded into: our own aggregation, or an OTel histogram bound to attributes. */
+/** Anything a value can be recorded into: the histograms of every meter Headroom is bound to. */
 export interface Recorder {
   record(value: number): void;
 }
 
 /**
- * An explicit-bucket histogram kept as plain numbers, so recording costs a few comparisons and no
- * attribute hashing. Exported by `HeadroomMetricProducer`. Besides the cumulative state it keeps a
- * min and max per reader slot, because a delta reader needs the extremes of its own interval.
+ * Meters one Headroom can be bound to at once, each reading its own in-flight peaks: the app's
+ * (or NodeSDK's) meter, plus one per extra reader Headroom adds on its own provider (the
+ * Prometheus endpoint, an extra exporter). A fifth binding shares the last slot.
  */
-export class BucketHistogram implements Recorder {
-  readonly counts: number[];
-  sum = 0;
-  count = 0;
-  min = Number.POSITIVE_INFINITY;
-  max = Number.NEGATIVE_INFINITY;
-  readonly intervalMin: number[];
-  readonly intervalMax: number[];
-
-  constructor(
-    readonly boundaries: readonly number[],
-    slots: number,
-  ) {
-    this.counts = new Array(boundaries.length + 1).fill(0);
-    this.intervalMin = new Array(slots).fill(Number.POSITIVE_INFINITY);
-    this.intervalMax = new Array(slots).fill(Number.NEGATIVE_INFINITY);
-  }
-
-  record(value: number): void {
-    if (!(value >= 0) || value === Number.POSITIVE_INFINITY) return;
-    const boundaries = this.boundaries;
-    let index = 0;
-    while (index < boundaries.length && value > boundaries[index]!) index++;
-    this.counts[index]!++;
-    this.sum += value;
-    this.count++;
-    if (value < this.min) this.min = value;
-    if (value > this.max) this.max = value;
-    for (let slot = 0; slot < this.intervalMin.length; slot++) {
-      if (value < this.intervalMin[slot]!) this.intervalMin[slot] = value;
-      if (value > this.intervalMax[slot]!) this.intervalMax[slot] = value;
-    }
-  }
-}
+export const PEAK_SLOTS = 4;
 
 /**
- * The in-flight count of a series with its high-water mark per reader slot: a burst of 20 calls
- * that starts and ends between two exports still shows as a peak of 20.
+ * The in-flight count of a series with its high-water mark per meter binding: a burst of 20
+ * calls that starts and ends between two exports still shows as a peak of 20.
  */
 export class ActiveGauge {
   value = 0;
-  readonly peaks: number[];
-
-  constructor(slots: number) {
-    this.peaks = new Array(slots).fill(0);
-  }
+  readonly peaks = [0, 0, 0, 0];
 
   increment(): void {
     const value = ++this.value;
     const peaks = this.peaks;
-    for (let slot = 0; slot < peaks.length; slot++) if (value > peaks[slot]!) peaks[slot] = value;
+    if (value > peaks[0]!) peaks[0] = value;
+    if (value > peaks[1]!) peaks[1] = value;
+    if (value > peaks[2]!) peaks[2] = value;
+    if (value > peaks[3]!) peaks[3] = value;
   }
 
   decrement(): void {

@@ -1,4 +1,5 @@
 import * as semconv from '../semconv.js';
+import * as experimental from './conventions.js';
 
 export interface InstrumentDescription {
   unit: string;
@@ -14,6 +15,30 @@ export const INSTRUMENTS: Record<string, InstrumentDescription> = {
   [semconv.METRIC_GEN_AI_CLIENT_TOKEN_USAGE]: {
     unit: '{token}',
     description: 'Measures number of input and output tokens used',
+  },
+  [experimental.METRIC_GEN_AI_CLIENT_INFERENCE_DURATION]: {
+    unit: 's',
+    description: 'GenAI inference operation duration',
+  },
+  [experimental.METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_INPUT_TOKENS]: {
+    unit: '{token}',
+    description: 'The number of input (prompt) tokens used, including cached tokens',
+  },
+  [experimental.METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_OUTPUT_TOKENS]: {
+    unit: '{token}',
+    description: 'The number of output (completion) tokens used, including reasoning tokens',
+  },
+  [experimental.METRIC_GEN_AI_CLIENT_INFERENCE_OPERATION_INPUT_TOKENS]: {
+    unit: '{token}',
+    description: 'Input tokens per inference operation',
+  },
+  [experimental.METRIC_GEN_AI_CLIENT_INFERENCE_OPERATION_OUTPUT_TOKENS]: {
+    unit: '{token}',
+    description: 'Output tokens per inference operation',
+  },
+  [experimental.METRIC_GEN_AI_WORKFLOW_DURATION]: {
+    unit: 's',
+    description: 'Duration of a GenAI workflow (one graph run)',
   },
   [semconv.METRIC_CALLS_ACTIVE]: { unit: '{call}', description: 'Logical model calls in flight' },
   [semconv.METRIC_CALLS_ACTIVE_MAX]: {
@@ -81,4 +106,8 @@ export const BOUNDARIES: Record<string, readonly number[]> = {
   [semconv.METRIC_NODE_EXECUTIONS_PER_RUN]: semconv.STEP_BUCKETS,
   [semconv.METRIC_RUN_STEPS]: semconv.STEP_BUCKETS,
   [semconv.METRIC_GUARD_WAIT]: semconv.DURATION_BUCKETS,
+  [experimental.METRIC_GEN_AI_CLIENT_INFERENCE_DURATION]: semconv.DURATION_BUCKETS,
+  [experimental.METRIC_GEN_AI_CLIENT_INFERENCE_OPERATION_INPUT_TOKENS]: semconv.TOKEN_BUCKETS,
+  [experimental.METRIC_GEN_AI_CLIENT_INFERENCE_OPERATION_OUTPUT_TOKENS]: semconv.TOKEN_BUCKETS,
+  [experimental.METRIC_GEN_AI_WORKFLOW_DURATION]: semconv.DURATION_BUCKETS,
 };

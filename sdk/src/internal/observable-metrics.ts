@@ -1,5 +1,6 @@
 import type { Attributes, BatchObservableResult, Meter, Observable } from '@opentelemetry/api';
 import * as semconv from '../semconv.js';
+import * as experimental from './conventions.js';
 import { INSTRUMENTS } from './instruments.js';
 import { readRateLimitHeaders } from './rate-limit-headers.js';
 import type { LimitSeries, SeriesStore } from './series.js';
@@ -7,14 +8,14 @@ import type { LimitSeries, SeriesStore } from './series.js';
 /**
  * Counters, up-down counters and gauges as observable instruments that read the plain numbers of
  * the series store at export: the request path only does arithmetic, and the SDK hashes each
- * attribute set once per export instead of once per record.
- * `withPeaks` adds the peak gauges for a meter we do not own (no producer of ours on its readers);
- * they then reset on every read, so they are exact with one reader.
+ * attribute set once per export instead of once per record. The peak gauges read `slot`'s peaks:
+ * each meter binding has its own, so exact with one reader per meter provider (Headroom gives each
+ * reader of its own its own provider; an app with several readers on one provider shares peaks).
  */
 export function registerObservableMetrics(
   meter: Meter,
   store: SeriesStore,
-  withPeaks: boolean,
+  slot: number,
 ): () => void {
   const create = <T extends Observable>(
     factory: (name: string, options: object) => T,
@@ -46,22 +47,31 @@ export function registerObservableMetrics(
     nodeExecutions,
     nodeActive,
   ];
-  const activeMax = withPeaks
-    ? create(meter.createObservableGauge, semconv.METRIC_CALLS_ACTIVE_MAX)
-    : undefined;
-  const nodeActiveMax = withPeaks
-    ? create(meter.createObservableGauge, semconv.METRIC_NODE_ACTIVE_MAX)
-    : undefined;
-  const keyActiveMax = withPeaks
-    ? create(meter.createObservableGauge, semconv.METRIC_KEY_CALLS_ACTIVE_MAX)
-    : undefined;
-  if (activeMax && nodeActiveMax && keyActiveMax)
-    observables.push(activeMax, nodeActiveMax, keyActiveMax);
+  const activeMax = create(meter.createObservableGauge, semconv.METRIC_CALLS_ACTIVE_MAX);
+  const nodeActiveMax = create(meter.createObservableGauge, semconv.METRIC_NODE_ACTIVE_MAX);
+  const keyActiveMax = create(meter.createObservableGauge, semconv.METRIC_KEY_CALLS_ACTIVE_MAX);
+  observables.push(activeMax, nodeActiveMax, keyActiveMax);
+  // The experimental conventions count tokens with two counters broken down by modality; the
+  // providers' usage says nothing of modality, so it is `unknown`, as the conventions ask.
+  const usage =
+    store.conventions === 'latest_experimental'
+      ? {
+          input: create(
+            meter.createObservableCounter,
+            experimental.METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_INPUT_TOKENS,
+          ),
+          output: create(
+            meter.createObservableCounter,
+            experimental.METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_OUTPUT_TOKENS,
+          ),
+        }
+      : undefined;
+  if (usage) observables.push(usage.input, usage.output);
 
   const callback = (result: BatchObservableResult) => {
     for (const series of store.calls.values()) {
       result.observe(active, series.active.value, series.attributes);
-      if (activeMax) result.observe(activeMax, series.active.takePeak(0), series.attributes);
+      result.observe(activeMax, series.active.takePeak(slot), series.attributes);
       for (let index = 0; index < 3; index++) {
         const attributes = series.outcomeAttributes[index]!;
         if (series.calls[index]! > 0) result.observe(calls, series.calls[index]!, attributes);
@@ -72,9 +82,19 @@ export function registerObservableMetrics(
         result.observe(tokens, series.inputTokens, series.inputTokenAttributes);
       if (series.outputTokens > 0)
         result.observe(tokens, series.outputTokens, series.outputTokenAttributes);
+      if (usage && (series.inputTokens > 0 || series.outputTokens > 0)) {
+        series.modalityAttributes ??= {
+          ...series.attributes,
+          [experimental.ATTR_GEN_AI_TOKEN_MODALITY]: 'unknown',
+        };
+        if (series.inputTokens > 0)
+          result.observe(usage.input, series.inputTokens, series.modalityAttributes);
+        if (series.outputTokens > 0)
+          result.observe(usage.output, series.outputTokens, series.modalityAttributes);
+      }
     }
     for (const series of store.limits.values()) {
-      if (keyActiveMax) result.observe(keyActiveMax, series.active.takePeak(0), series.attributes);
+      result.observe(keyActiveMax, series.active.takePeak(slot), series.attributes);
       const guard = series.guard;
       if (guard !== undefined) {
         const { counts } = guard;
@@ -100,8 +120,7 @@ export function registerObservableMetrics(
     for (const series of store.nodes.values()) {
       result.observe(nodeExecutions, series.executions, series.attributes);
       result.observe(nodeActive, series.active.value, series.attributes);
-      if (nodeActiveMax)
-        result.observe(nodeActiveMax, series.active.takePeak(0), series.attributes);
+      result.observe(nodeActiveMax, series.active.takePeak(slot), series.attributes);
     }
   };
   meter.addBatchObservableCallback(callback, observables);

@@ -1,11 +1,14 @@
 import type { Attributes } from '@opentelemetry/api';
 import * as semconv from '../semconv.js';
 import { OUTCOMES, type Outcome } from '../semconv.js';
+import type { GenAiConventions } from './conventions.js';
+import * as experimental from './conventions.js';
 import { reportFault } from './fault.js';
 import { ActiveGauge, type Recorder } from './histogram.js';
+import { errorName } from './mark-failed.js';
 import type { RateLimitReading } from './rate-limit-headers.js';
 
-/** How a histogram comes to exist: our own buckets (own pipeline) or a bound OTel instrument. */
+/** How a histogram of the store comes to exist: bound to its attributes once, recorded often. */
 export type HistogramFactory = (name: string, attributes: Attributes) => Recorder;
 
 export interface CallSeriesKey {
@@ -21,7 +24,6 @@ export interface CallSeriesKey {
 
 export const OUTCOME_INDEX: Record<Outcome, number> = { ok: 0, rate_limited: 1, error: 2 };
 
-/** The last rate-limit headers seen for one provider × model × key; parsed only at export. */
 /** What the guard counts on one lane, read at export (see `Lane`). */
 export interface GuardStats {
   readonly counts: { admitted: number; delayed: number; queueFull: number; timeout: number };
@@ -38,11 +40,8 @@ export class LimitSeries {
   guard: GuardStats | undefined;
   /** Attributes of each reason the guard refuses for, built once. */
   guardRejectedAttributes: { queueFull: Attributes; timeout: Attributes } | undefined;
-  constructor(
-    readonly attributes: Attributes,
-    slots: number,
-  ) {
-    this.active = new ActiveGauge(slots);
+  constructor(readonly attributes: Attributes) {
+    this.active = new ActiveGauge();
   }
 }
 
@@ -63,29 +62,45 @@ export class CallSeries {
   readonly outputTokenAttributes: Attributes;
   readonly inputTokenUsage: Recorder;
   readonly outputTokenUsage: Recorder;
+  /** The experimental usage counters' attributes (`gen_ai.token.modality`), built at first export. */
+  modalityAttributes: Attributes | undefined;
   readonly #durations = new Map<string, Recorder>();
 
   constructor(
     readonly attributes: Attributes,
     readonly limit: LimitSeries,
-    slots: number,
     readonly histogram: HistogramFactory,
+    readonly conventions: GenAiConventions,
+    /** Past the series limit: the calls of many attribute sets, counted as one. */
+    readonly overflow = false,
   ) {
-    this.active = new ActiveGauge(slots);
+    this.active = new ActiveGauge();
     this.outcomeAttributes = OUTCOMES.map((outcome) => ({
       ...attributes,
       [semconv.ATTR_HEADROOM_OUTCOME]: outcome,
     }));
     this.inputTokenAttributes = { ...attributes, [semconv.ATTR_GEN_AI_TOKEN_TYPE]: 'input' };
     this.outputTokenAttributes = { ...attributes, [semconv.ATTR_GEN_AI_TOKEN_TYPE]: 'output' };
-    this.inputTokenUsage = histogram(
-      semconv.METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
-      this.inputTokenAttributes,
-    );
-    this.outputTokenUsage = histogram(
-      semconv.METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
-      this.outputTokenAttributes,
-    );
+    if (conventions === 'latest_experimental') {
+      // Per-operation distributions, deliberately without a modality or token type.
+      this.inputTokenUsage = histogram(
+        experimental.METRIC_GEN_AI_CLIENT_INFERENCE_OPERATION_INPUT_TOKENS,
+        attributes,
+      );
+      this.outputTokenUsage = histogram(
+        experimental.METRIC_GEN_AI_CLIENT_INFERENCE_OPERATION_OUTPUT_TOKENS,
+        attributes,
+      );
+    } else {
+      this.inputTokenUsage = histogram(
+        semconv.METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
+        this.inputTokenAttributes,
+      );
+      this.outputTokenUsage = histogram(
+        semconv.METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
+        this.outputTokenAttributes,
+      );
+    }
   }
 
   /** The duration histogram for one `error.type` ('' when the call succeeded). */
@@ -96,7 +111,12 @@ export class CallSeries {
         errorType === ''
           ? this.attributes
           : { ...this.attributes, [semconv.ATTR_ERROR_TYPE]: errorType };
-      recorder = this.histogram(semconv.METRIC_GEN_AI_CLIENT_OPERATION_DURATION, attributes);
+      recorder = this.histogram(
+        this.conventions === 'latest_experimental'
+          ? experimental.METRIC_GEN_AI_CLIENT_INFERENCE_DURATION
+          : semconv.METRIC_GEN_AI_CLIENT_OPERATION_DURATION,
+        attributes,
+      );
       this.#durations.set(errorType, recorder);
     }
     return recorder;
@@ -110,10 +130,9 @@ export class NodeSeries {
   readonly executionsPerRun: Recorder;
   constructor(
     readonly attributes: Attributes,
-    slots: number,
     histogram: HistogramFactory,
   ) {
-    this.active = new ActiveGauge(slots);
+    this.active = new ActiveGauge();
     this.executionsPerRun = histogram(semconv.METRIC_NODE_EXECUTIONS_PER_RUN, attributes);
   }
 }
@@ -135,8 +154,8 @@ export class SeriesStore {
   readonly runSteps = new Map<string, Recorder>();
 
   constructor(
-    readonly slots: number,
     readonly histogram: HistogramFactory,
+    readonly conventions: GenAiConventions = 'released',
   ) {}
 
   callSeries(key: CallSeriesKey): CallSeries {
@@ -147,8 +166,8 @@ export class SeriesStore {
       series = new CallSeries(
         callAttributes(key),
         this.limitSeries(key),
-        this.slots,
         this.histogram,
+        this.conventions,
       );
       this.calls.set(id, series);
     }
@@ -160,14 +179,11 @@ export class SeriesStore {
     let series = this.limits.get(id);
     if (series === undefined) {
       if (this.limits.size >= SERIES_LIMIT) return this.#overflowLimits();
-      series = new LimitSeries(
-        {
-          [semconv.ATTR_GEN_AI_PROVIDER_NAME]: key.provider,
-          [semconv.ATTR_GEN_AI_REQUEST_MODEL]: key.model,
-          [semconv.ATTR_HEADROOM_KEY]: key.key,
-        },
-        this.slots,
-      );
+      series = new LimitSeries({
+        [semconv.ATTR_GEN_AI_PROVIDER_NAME]: key.provider,
+        [semconv.ATTR_GEN_AI_REQUEST_MODEL]: key.model,
+        [semconv.ATTR_HEADROOM_KEY]: key.key,
+      });
       this.limits.set(id, series);
     }
     return series;
@@ -184,15 +200,12 @@ export class SeriesStore {
             `more than ${SERIES_LIMIT} graph nodes; the rest are counted as one overflow series`,
           ),
         );
-        series =
-          this.nodes.get(OVERFLOW) ??
-          new NodeSeries(OVERFLOW_ATTRIBUTES, this.slots, this.histogram);
+        series = this.nodes.get(OVERFLOW) ?? new NodeSeries(OVERFLOW_ATTRIBUTES, this.histogram);
         this.nodes.set(OVERFLOW, series);
         return series;
       }
       series = new NodeSeries(
         { [semconv.ATTR_HEADROOM_GRAPH_NAME]: graph, [semconv.ATTR_HEADROOM_GRAPH_NODE]: node },
-        this.slots,
         this.histogram,
       );
       this.nodes.set(id, series);
@@ -212,8 +225,9 @@ export class SeriesStore {
       series = new CallSeries(
         OVERFLOW_ATTRIBUTES,
         this.#overflowLimits(),
-        this.slots,
         this.histogram,
+        this.conventions,
+        true,
       );
       this.calls.set(OVERFLOW, series);
     }
@@ -223,10 +237,40 @@ export class SeriesStore {
   #overflowLimits(): LimitSeries {
     let series = this.limits.get(OVERFLOW);
     if (series === undefined) {
-      series = new LimitSeries(OVERFLOW_ATTRIBUTES, this.slots);
+      series = new LimitSeries(OVERFLOW_ATTRIBUTES);
       this.limits.set(OVERFLOW, series);
     }
     return series;
+  }
+
+  readonly #workflowDurations = new Map<string, Recorder>();
+
+  /**
+   * `gen_ai.workflow.duration` of a graph's runs, by `error.type`: only in the experimental
+   * conventions, which have workflows.
+   */
+  workflowDurationFor(graph: string, error: unknown): Recorder | undefined {
+    if (this.conventions !== 'latest_experimental') return undefined;
+    const errorType = error === undefined ? '' : errorName(error);
+    let id = `${graph}\u0000${errorType}`;
+    let recorder = this.#workflowDurations.get(id);
+    if (recorder === undefined && this.#workflowDurations.size >= SERIES_LIMIT) {
+      id = OVERFLOW;
+      recorder = this.#workflowDurations.get(id);
+    }
+    if (recorder === undefined) {
+      const attributes: Attributes =
+        id === OVERFLOW
+          ? OVERFLOW_ATTRIBUTES
+          : {
+              [semconv.ATTR_GEN_AI_OPERATION_NAME]: 'invoke_workflow',
+              [experimental.ATTR_GEN_AI_WORKFLOW_NAME]: graph,
+            };
+      if (errorType !== '' && id !== OVERFLOW) attributes[semconv.ATTR_ERROR_TYPE] = errorType;
+      recorder = this.histogram(experimental.METRIC_GEN_AI_WORKFLOW_DURATION, attributes);
+      this.#workflowDurations.set(id, recorder);
+    }
+    return recorder;
   }
 
   runStepsFor(graph: string, recursionLimit: number | undefined): Recorder {
@@ -248,7 +292,8 @@ export class SeriesStore {
   }
 }
 
-function callAttributes(key: CallSeriesKey): Attributes {
+/** The attributes of a call of `key`: its series' own, or its span's when the series overflowed. */
+export function callAttributes(key: CallSeriesKey): Attributes {
   const attributes: Attributes = {
     [semconv.ATTR_GEN_AI_OPERATION_NAME]: key.operation,
     [semconv.ATTR_GEN_AI_PROVIDER_NAME]: key.provider,

@@ -1,11 +1,12 @@
-import { type Context, context, type Tracer, trace } from '@opentelemetry/api';
+import { type Context, context, trace } from '@opentelemetry/api';
 import { Guard } from '../guard/guard.js';
 import type { HeadroomHooks } from '../types.js';
 import { CallState } from './call-state.js';
 import { reportFault } from './fault.js';
 import { NodeState, RunState } from './graph-state.js';
+import type { Lifecycle } from './lifecycle.js';
 import { currentScope, type Scope, withScope } from './scope.js';
-import type { CallSeries, CallSeriesKey, SeriesStore } from './series.js';
+import { type CallSeries, type CallSeriesKey, callAttributes, type SeriesStore } from './series.js';
 
 export interface CallStart {
   provider: string;
@@ -22,15 +23,16 @@ export interface CallStart {
 }
 
 /**
- * Turns the lifecycle of calls, attempts, nodes and runs into spans and series updates. The
- * client adapters call it; it knows nothing of any provider.
+ * The SDK's core: starts calls, nodes and runs, keeps their exact counts in the series store,
+ * and tells the lifecycle adapter about each (which makes the spans). The client adapters call
+ * it; it knows nothing of any provider, and nothing of the OpenTelemetry SDK.
  */
 export class Telemetry {
   enabled = true;
   readonly #seriesBySource = new WeakMap<object, Map<string, Map<string, CallSeries>>>();
 
   constructor(
-    readonly tracer: Tracer,
+    readonly lifecycle: Lifecycle,
     readonly store: SeriesStore,
     readonly captureContent: boolean,
     readonly hooks: HeadroomHooks,
@@ -54,15 +56,25 @@ export class Telemetry {
       }
       let series = byModel.get(start.model);
       if (series === undefined) {
-        series = this.#series(start, undefined);
-        byModel.set(start.model, series);
+        series = this.store.callSeries(this.#seriesKey(start, undefined));
+        // An overflow series is not kept here: its calls' spans need their own attributes.
+        if (!series.overflow) byModel.set(start.model, series);
       }
-      return new CallState(this, series, start.serverAddress, parent);
+      if (!series.overflow) return new CallState(this, series, start.serverAddress, parent);
     }
-    return new CallState(this, this.#series(start, scope), start.serverAddress, parent);
+    const key = this.#seriesKey(start, scope);
+    const series: CallSeries = this.store.callSeries(key);
+    return new CallState(
+      this,
+      series,
+      start.serverAddress,
+      parent,
+      // Past the series limit the metrics fold into one series; the span keeps its own names.
+      series.overflow ? callAttributes(key) : series.attributes,
+    );
   }
 
-  #series(start: CallStart, scope: Scope | undefined): CallSeries {
+  #seriesKey(start: CallStart, scope: Scope | undefined): CallSeriesKey {
     const node = scope?.node;
     const key: CallSeriesKey = {
       provider: start.provider,
@@ -74,7 +86,7 @@ export class Telemetry {
       node: node?.node,
       serverAddress: start.serverAddress,
     };
-    return this.store.callSeries(key);
+    return key;
   }
 
   /**
