@@ -20,7 +20,9 @@ interface Point {
 function otlpReceiver() {
   const metrics: any[] = [];
   const traces: any[] = [];
+  const headers: Array<Record<string, string | string[] | undefined>> = [];
   const server: Server = createServer((request, response) => {
+    headers.push(request.headers);
     let body = '';
     request.on('data', (chunk) => {
       body += chunk;
@@ -31,7 +33,7 @@ function otlpReceiver() {
       response.end('{}');
     });
   });
-  return { server, metrics, traces };
+  return { server, metrics, traces, headers };
 }
 
 /**
@@ -91,13 +93,16 @@ describe('node --import @headroom/sdk/register', () => {
   });
 
   const start = (app: string, extra: Record<string, string | undefined> = {}) =>
+    startWith(['--import', '@headroom/sdk/register'], app, extra);
+
+  const startWith = (
+    preload: string[],
+    app: string,
+    extra: Record<string, string | undefined> = {},
+  ) =>
     run(
       process.execPath,
-      [
-        '--import',
-        '@headroom/sdk/register',
-        fileURLToPath(new URL(`fixtures/${app}`, import.meta.url)),
-      ],
+      [...preload, fileURLToPath(new URL(`fixtures/${app}`, import.meta.url))],
       {
         cwd: sdkRoot,
         timeout: 20_000,
@@ -208,6 +213,67 @@ describe('node --import @headroom/sdk/register', () => {
       });
     expect(points(receiver.metrics, 'headroom.calls').map((point) => point.value)).toEqual([2]);
     expect(receiver.traces.length).toBeGreaterThan(0);
+  });
+
+  it('OTEL_* alone: the endpoint, its headers, and a sampler that keeps no span (metrics stay exact)', async () => {
+    const receiverUrl = `http://127.0.0.1:${(receiver.server.address() as AddressInfo).port}`;
+    await start('zero-code-app.mjs', {
+      HEADROOM_COLLECTOR_URL: undefined,
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiverUrl,
+      OTEL_EXPORTER_OTLP_HEADERS: 'x-team=llm-platform',
+      OTEL_TRACES_SAMPLER: 'always_off',
+    });
+    expect(receiver.traces).toEqual([]);
+    expect(receiver.headers.every((headers) => headers['x-team'] === 'llm-platform')).toBe(true);
+    expect(receiver.headers.length).toBeGreaterThan(0);
+    const requests = points(receiver.metrics, 'headroom.requests');
+    expect(requests.reduce((sum, point) => sum + point.value, 0)).toBe(2);
+    expect(mock.stats().totals.requests).toBe(2);
+    expect(points(receiver.metrics, 'headroom.graph.node.executions').map((p) => p.value)).toEqual([
+      1,
+    ]);
+  });
+
+  it("an ESM app's own NodeSDK with HeadroomInstrumentation: patched on import, exported by the app's exporters", async () => {
+    const receiverUrl = `http://127.0.0.1:${(receiver.server.address() as AddressInfo).port}`;
+    await startWith(
+      ['--import', fileURLToPath(new URL('fixtures/nodesdk-setup.mjs', import.meta.url))],
+      'zero-code-app.mjs',
+      { HEADROOM_COLLECTOR_URL: undefined, OTEL_EXPORTER_OTLP_ENDPOINT: receiverUrl },
+    );
+    const requests = points(receiver.metrics, 'headroom.requests');
+    expect(requests.reduce((sum, point) => sum + point.value, 0)).toBe(2);
+    expect(mock.stats().totals.requests).toBe(2);
+    expect(spanNames(receiver.traces).sort()).toEqual(
+      [
+        'POST',
+        'POST',
+        'chat gpt-4o-mini',
+        'chat gpt-4o-mini',
+        'invoke_agent zero-code',
+        'node model',
+      ].sort(),
+    );
+    const services = receiver.metrics.flatMap((request) =>
+      request.resourceMetrics.map(
+        (resource: any) =>
+          resource.resource.attributes.find((a: any) => a.key === 'service.name').value.stringValue,
+      ),
+    );
+    expect(new Set(services)).toEqual(new Set(['nodesdk-app']));
+  });
+
+  it("a CommonJS app's providers with registerInstrumentations: its sampler keeps no span, the counts stay exact", async () => {
+    const receiverUrl = `http://127.0.0.1:${(receiver.server.address() as AddressInfo).port}`;
+    await startWith(
+      ['--require', fileURLToPath(new URL('fixtures/nodesdk-setup.cjs', import.meta.url))],
+      'zero-code-app.cjs',
+      { HEADROOM_COLLECTOR_URL: undefined, OTEL_EXPORTER_OTLP_ENDPOINT: receiverUrl },
+    );
+    expect(receiver.traces).toEqual([]);
+    expect(points(receiver.metrics, 'headroom.calls').map((point) => point.value)).toEqual([2]);
+    expect(points(receiver.metrics, 'headroom.requests').map((point) => point.value)).toEqual([2]);
+    expect(mock.stats().totals.requests).toBe(2);
   });
 
   it('OTEL_SDK_DISABLED=true: the app runs as if Headroom were not there, nothing is sent', async () => {

@@ -224,9 +224,12 @@ function startNodeSdk(
   const tracerProvider = delegateOf(trace.getTracerProvider());
   const meterProvider = metrics.getMeterProvider();
   const ours = {
-    tracer: isRegistered(tracerProvider) ? tracerProvider : undefined,
+    tracer: isRegistered(tracerProvider) ? (tracerProvider as ApiTracerProvider) : undefined,
     meter: isRegistered(meterProvider) ? meterProvider : undefined,
   };
+  // NodeSDK handed the instrumentation the global proxy (it registers instrumentations before
+  // its providers); the provider it registered itself saves a delegate lookup per span.
+  if (ours.tracer !== undefined) instrumentation.setTracerProvider(ours.tracer);
   return {
     forceFlush: () => Promise.all([flushOf(ours.tracer), flushOf(ours.meter)]),
     shutdown: async () => {
