@@ -31,6 +31,19 @@ describe('series limit', () => {
     expect(telemetry.sum('headroom.calls', { 'otel.metric.overflow': true })).toBe(extra);
     expect(telemetry.sum('headroom.calls')).toBe(SERIES_LIMIT + extra);
     expect(telemetry.sum('headroom.tokens')).toBe(2 * (SERIES_LIMIT + extra));
+    // The spans of calls past the limit keep their own names and attributes: only metrics fold.
+    const spans = telemetry.spans();
+    expect(spans).toHaveLength(SERIES_LIMIT + extra);
+    const last = spans.find((span) => span.name === `chat model-${SERIES_LIMIT + extra - 1}`);
+    expect(last?.attributes).toMatchObject({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'custom',
+      'gen_ai.request.model': `model-${SERIES_LIMIT + extra - 1}`,
+      'headroom.key': 'k',
+      'gen_ai.usage.input_tokens': 2,
+    });
+    expect(spans.some((span) => span.attributes['otel.metric.overflow'] !== undefined)).toBe(false);
+    expect(spans.some((span) => span.name.includes('undefined'))).toBe(false);
     expect(warnings).toEqual([
       expect.stringMatching(/^\[headroom\] series limit: more than 2000 model-call series/),
     ]);
