@@ -206,6 +206,66 @@ describe('standard GenAI telemetry in', () => {
     expect(key.replicas.map((share) => share.requestsPerMinute)).toEqual([15]);
   });
 
+  it('the experimental conventions (gen_ai_latest_experimental) count the same: inference duration, usage counters by modality', () => {
+    const clock = fakeClock();
+    const view = new View({ now: clock.now });
+    const start = clock.now();
+    const counter = (name: string, points: Array<{ attributes: Attributes; value: number }>) =>
+      ({
+        name,
+        unit: '{token}',
+        description: '',
+        kind: 'sum',
+        temporality: 'cumulative',
+        monotonic: true,
+        points: points.map((point) => ({ ...point, startTime: start, time: start + 1 })),
+      }) as unknown as Metric;
+    const send = (metrics: Metric[]) =>
+      view.ingestMetrics({
+        resourceMetrics: [
+          { resource: resource('agent'), scopes: [{ scope: { name: 'python-app' }, metrics }] },
+        ],
+      });
+    const exportAt = (
+      calls: number,
+      limited: number,
+      text: number,
+      image: number,
+      output: number,
+    ) =>
+      send([
+        histogram('gen_ai.client.inference.duration', [
+          { attributes: OFFICIAL, count: calls, sum: 1, startTime: start },
+          {
+            attributes: { ...OFFICIAL, 'error.type': 'rate_limit_error' },
+            count: limited,
+            sum: 1,
+            startTime: start,
+          },
+        ]),
+        counter('gen_ai.client.inference.usage.input_tokens', [
+          { attributes: { ...OFFICIAL, 'gen_ai.token.modality': 'text' }, value: text },
+          { attributes: { ...OFFICIAL, 'gen_ai.token.modality': 'image' }, value: image },
+        ]),
+        counter('gen_ai.client.inference.usage.output_tokens', [
+          { attributes: { ...OFFICIAL, 'gen_ai.token.modality': 'text' }, value: output },
+        ]),
+      ]);
+    exportAt(4, 1, 40, 100, 8);
+    clock.advance(10_000);
+    exportAt(10, 2, 100, 300, 20);
+    const key = snapshot(view).keys[0]!;
+    expect(key.key).toBe('agent@api.openai.com');
+    expect(key.totals).toEqual({
+      requests: 12,
+      rateLimited: 2,
+      calls: 12,
+      inputTokens: 400,
+      outputTokens: 20,
+    });
+    expect(key.rateLimitedPerMinute).toBe(2);
+  });
+
   it('metrics that started before the collector are a baseline: the spans before them stay counted', () => {
     const clock = fakeClock();
     const view = new View({ now: clock.now });

@@ -34,6 +34,9 @@ const CONTRACT_NAMES = [
   'headroom.graph.run.steps',
   'gen_ai.client.operation.duration',
   'gen_ai.client.token.usage',
+  'gen_ai.client.inference.duration',
+  'gen_ai.client.inference.usage.input_tokens',
+  'gen_ai.client.inference.usage.output_tokens',
 ];
 const SHORT_NAMES = new Map(
   CONTRACT_NAMES.map((name, index) => [name, `\u0002${String.fromCharCode(0x41 + index)}`]),

@@ -378,8 +378,11 @@ export class View {
         }
         return;
       case 'gen_ai.client.operation.duration':
+      case 'gen_ai.client.inference.duration':
         // Apps with only the standard GenAI instrumentation: each operation is one call, and,
-        // seen from here, one request.
+        // seen from here, one request. The released conventions name the histogram
+        // `operation.duration`, the current experimental ones (`gen_ai_latest_experimental`)
+        // `inference.duration`; a sender emits one or the other.
         if (known.headroom) return;
         for (const point of metric.points as HistogramPoint[]) {
           const series = this.#keySeries(point.attributes, second);
@@ -413,6 +416,19 @@ export class View {
           );
           if (total === 0) continue;
           series.addTokens(second, total, point.attributes['gen_ai.token.type'] === 'output');
+        }
+        return;
+      case 'gen_ai.client.inference.usage.input_tokens':
+      case 'gen_ai.client.inference.usage.output_tokens':
+        // The experimental conventions count tokens with a counter per direction, broken down
+        // by `gen_ai.token.modality`: the modalities add up to the direction's total.
+        if (known.headroom) return;
+        for (const point of metric.points as NumberPoint[]) {
+          const series = this.#keySeries(point.attributes, second);
+          if (series === undefined) continue;
+          const amount = increment(point, series);
+          if (amount === 0) continue;
+          series.addTokens(second, amount, metric.name.endsWith('output_tokens'));
         }
         return;
     }
