@@ -13,11 +13,10 @@ import { expectString } from './internal/describe.js';
 import { reportFault } from './internal/fault.js';
 import { MetricsHub } from './internal/metrics-hub.js';
 import type { Pipeline } from './internal/pipeline.js';
-import { SCOPE_NAME } from './internal/pipeline.js';
 import { SpanLifecycle } from './internal/span-lifecycle.js';
 import { Telemetry } from './internal/telemetry.js';
 import type { HeadroomHooks } from './types.js';
-import { VERSION } from './version.js';
+import { SCOPE_NAME, VERSION } from './version.js';
 
 export interface HeadroomInstrumentationConfig extends InstrumentationConfig {
   /**

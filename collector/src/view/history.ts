@@ -1,5 +1,5 @@
-import { WINDOW_SECONDS } from './snapshot.js';
 import type { View } from './view.js';
+import { WINDOW_SECONDS } from './window.js';
 
 /**
  * Chart-ready history, one value per second, columnar as uPlot takes it: `seconds` is the x

@@ -3,9 +3,9 @@ import type { EdgeView } from './edge-tracker.js';
 import { type KeySeries, type KeyTotals, liveSum } from './key-series.js';
 import type { Dropped, Limits } from './limits.js';
 import type { View } from './view.js';
+import { WINDOW_SECONDS } from './window.js';
 
-/** Seconds of the sliding window every rate in the view is taken over. */
-export const WINDOW_SECONDS = 60;
+export { WINDOW_SECONDS } from './window.js';
 
 export interface CeilingValue {
   value: number;

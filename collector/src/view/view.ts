@@ -21,9 +21,9 @@ import { type Dropped, type Limits, resolveLimits } from './limits.js';
 import { GraphSeries, NodeSeries } from './node-series.js';
 import { isRateLimitError } from './rate-limit-error.js';
 import { RecencyTable } from './recency-table.js';
-import { WINDOW_SECONDS } from './snapshot.js';
 import { SpanLedger } from './span-ledger.js';
 import { shortName, streamKey } from './stream-key.js';
+import { WINDOW_SECONDS } from './window.js';
 
 export { streamKey } from './stream-key.js';
 

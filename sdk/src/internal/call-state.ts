@@ -4,25 +4,17 @@ import type * as semconv from '../semconv.js';
 import type { CallEndEvent } from '../types.js';
 import { classifyError, outcomeOfStatus } from './classify.js';
 import { reportFault } from './fault.js';
+import type { AttemptRecord, CallRecord, CallResult, CoreHost } from './lifecycle.js';
 import { type CallSeries, OUTCOME_INDEX } from './series.js';
-import type { Telemetry } from './telemetry.js';
 
-/** Usage and response facts a provider adapter learns while a call runs. */
-export interface CallResult {
-  inputTokens?: number | undefined;
-  outputTokens?: number | undefined;
-  responseModel?: string | undefined;
-  responseId?: string | undefined;
-  finishReasons?: string[] | undefined;
-  outputMessages?: unknown;
-}
+export type { CallResult } from './lifecycle.js';
 
 /**
  * One logical model call: its series, its HTTP attempts and its result. Ended exactly once, by
  * `end` or `fail`; the in-flight count goes back down whatever happens. Its counts are kept here,
  * whatever a sampler decides about its span: the lifecycle's adapter makes the span.
  */
-export class CallState {
+export class CallState implements CallRecord {
   /** The call's span, set by the lifecycle adapter when the call starts. */
   span!: Span;
   readonly context: Context;
@@ -34,7 +26,7 @@ export class CallState {
   #ended = false;
 
   constructor(
-    readonly telemetry: Telemetry,
+    readonly telemetry: CoreHost,
     readonly series: CallSeries,
     readonly serverAddress: string | undefined,
     parent: Context,
@@ -146,7 +138,7 @@ export class CallState {
 }
 
 /** One HTTP attempt of a logical call: one `headroom.requests` count, and its span. */
-export class Attempt {
+export class Attempt implements AttemptRecord {
   /** The attempt's span, set by the lifecycle adapter. */
   span!: Span;
   #ended = false;

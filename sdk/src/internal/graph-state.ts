@@ -1,9 +1,9 @@
 import type { Context, Span } from '@opentelemetry/api';
+import type { CoreHost, NodeRecord, RunRecord } from './lifecycle.js';
 import type { NodeSeries } from './series.js';
-import type { Telemetry } from './telemetry.js';
 
 /** One run of a graph: the supersteps it took and how often each node ran. */
-export class RunState {
+export class RunState implements RunRecord {
   /** The run's span, set by the lifecycle adapter. */
   span!: Span;
   readonly context: Context;
@@ -13,7 +13,7 @@ export class RunState {
   #ended = false;
 
   constructor(
-    private readonly telemetry: Telemetry,
+    private readonly telemetry: CoreHost,
     readonly graph: string,
     /** Learned from the first node's config when the caller did not pass one. */
     public recursionLimit: number | undefined,
@@ -44,14 +44,14 @@ export class RunState {
 }
 
 /** One execution of a graph node: the scope its model calls run in. */
-export class NodeState {
+export class NodeState implements NodeRecord {
   /** The node's span, set by the lifecycle adapter. */
   span!: Span;
   readonly context: Context;
   #ended = false;
 
   constructor(
-    private readonly telemetry: Telemetry,
+    private readonly telemetry: CoreHost,
     readonly series: NodeSeries,
     readonly graph: string,
     readonly node: string,

@@ -1,7 +1,51 @@
-import type { Context } from '@opentelemetry/api';
+import type { Attributes, Context, Span } from '@opentelemetry/api';
 import type { Outcome } from '../semconv.js';
-import type { Attempt, CallState } from './call-state.js';
-import type { NodeState, RunState } from './graph-state.js';
+import type { HeadroomHooks } from '../types.js';
+import type { Recorder } from './histogram.js';
+
+/** Usage and response facts a provider adapter learns while a call runs. */
+export interface CallResult {
+  inputTokens?: number | undefined;
+  outputTokens?: number | undefined;
+  responseModel?: string | undefined;
+  responseId?: string | undefined;
+  finishReasons?: string[] | undefined;
+  outputMessages?: unknown;
+}
+
+/** What the lifecycle's adapter sees of a logical call (`CallState`). */
+export interface CallRecord {
+  /** Set by the adapter when the call starts. */
+  span: Span;
+  readonly attributes: Attributes;
+  readonly serverAddress: string | undefined;
+  readonly attempts: number;
+  readonly result: CallResult;
+}
+
+/** An HTTP attempt of a call (`Attempt`). */
+export interface AttemptRecord {
+  span: Span;
+  readonly call: CallRecord;
+  readonly method: string;
+  /** 0 for the first attempt, 1 for the first retry, … */
+  readonly resendCount: number;
+}
+
+/** One execution of a graph node (`NodeState`). */
+export interface NodeRecord {
+  span: Span;
+  readonly graph: string;
+  readonly node: string;
+  readonly step: number | undefined;
+}
+
+/** One run of a graph (`RunState`). */
+export interface RunRecord {
+  span: Span;
+  readonly graph: string;
+  readonly recursionLimit: number | undefined;
+}
 
 /** How a logical call ended. */
 export interface CallEnd {
@@ -26,14 +70,29 @@ export type AttemptEnd =
  * inside it (attempts, inner calls, the app's own spans) nests under it.
  */
 export interface Lifecycle {
-  callStart(call: CallState, parent: Context): Context;
-  callEnd(call: CallState, end: CallEnd): void;
+  callStart(call: CallRecord, parent: Context): Context;
+  callEnd(call: CallRecord, end: CallEnd): void;
   /** The call's set-up failed after it started: it ends uncounted. */
-  callAbandon(call: CallState): void;
-  attemptStart(attempt: Attempt, parent: Context): void;
-  attemptEnd(attempt: Attempt, end: AttemptEnd): void;
-  nodeStart(node: NodeState, parent: Context): Context;
-  nodeEnd(node: NodeState, error: unknown): void;
-  runStart(run: RunState, parent: Context): Context;
-  runEnd(run: RunState, steps: number, error: unknown): void;
+  callAbandon(call: CallRecord): void;
+  attemptStart(attempt: AttemptRecord, parent: Context): void;
+  attemptEnd(attempt: AttemptRecord, end: AttemptEnd): void;
+  nodeStart(node: NodeRecord, parent: Context): Context;
+  nodeEnd(node: NodeRecord, error: unknown): void;
+  runStart(run: RunRecord, parent: Context): Context;
+  runEnd(run: RunRecord, steps: number, error: unknown): void;
+}
+
+/** What the core's calls, nodes and runs need of the `Telemetry` that started them. */
+export interface CoreHost {
+  readonly lifecycle: Lifecycle;
+  readonly hooks: HeadroomHooks;
+  runHook<K extends keyof HeadroomHooks>(
+    name: K,
+    event: Parameters<NonNullable<HeadroomHooks[K]>>[0],
+  ): void;
+  /** Graph runs record their steps and durations here. */
+  readonly store: {
+    runStepsFor(graph: string, recursionLimit: number | undefined): Recorder;
+    workflowDurationFor(graph: string, error: unknown): Recorder | undefined;
+  };
 }

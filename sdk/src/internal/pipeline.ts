@@ -15,6 +15,7 @@ import { OTLPMetricExporter as OTLPMetricExporterProto } from '@opentelemetry/ex
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { OTLPTraceExporter as OTLPTraceExporterJson } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OTLPTraceExporterProto } from '@opentelemetry/exporter-trace-otlp-proto';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
 import {
   defaultResource,
   detectResources,
@@ -34,15 +35,21 @@ import {
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import type { HeadroomInstrumentation } from '../instrumentation.js';
 import type { HeadroomOptions } from '../types.js';
+import { SCOPE_NAME } from '../version.js';
 import { describe } from './describe.js';
 import { reportFault } from './fault.js';
 import { type PrometheusServer, servePrometheus } from './prometheus-server.js';
 import { reportingMetricExporter, reportingSpanExporter } from './reporting-exporter.js';
 import { SERIES_LIMIT } from './series.js';
 
-export const SCOPE_NAME = '@headroom/sdk';
+/** What the pipeline needs of `HeadroomInstrumentation`. */
+export interface PipelineInstrumentation extends Instrumentation {
+  /** Records into one more meter provider (with its own in-flight peaks); returns how to stop. */
+  bindMeterProvider(meterProvider: MeterProvider): () => void;
+  /** Stops recording into the instrumentation's own meter. */
+  unbind(): void;
+}
 
 export interface Pipeline {
   /** Where Prometheus text is served, when it is. */
@@ -64,7 +71,7 @@ export const NO_PIPELINE: Pipeline = {
  */
 export function appPipeline(
   options: HeadroomOptions,
-  instrumentation: HeadroomInstrumentation,
+  instrumentation: PipelineInstrumentation,
 ): Pipeline {
   const tracerProvider: ApiTracerProvider = options.tracerProvider ?? trace.getTracerProvider();
   const meterProvider: ApiMeterProvider = options.meterProvider ?? metrics.getMeterProvider();
@@ -94,7 +101,7 @@ export function appPipeline(
  */
 export function ownPipeline(
   options: HeadroomOptions,
-  instrumentation: HeadroomInstrumentation,
+  instrumentation: PipelineInstrumentation,
 ): Pipeline {
   const settings = exportSettings(options);
   const resource = buildResource(options);
@@ -203,7 +210,7 @@ function startNodeSdk(
   views: ViewOptions[],
   spanProcessors: SpanProcessor[],
   reader: IMetricReader | undefined,
-  instrumentation: HeadroomInstrumentation,
+  instrumentation: PipelineInstrumentation,
 ): Providers {
   const contextWasSet = hasContextManager();
   const propagatorWasSet = propagation.fields().length > 0;
@@ -250,7 +257,7 @@ function unregisteredProviders(
   views: ViewOptions[],
   spanProcessors: SpanProcessor[],
   reader: IMetricReader | undefined,
-  instrumentation: HeadroomInstrumentation,
+  instrumentation: PipelineInstrumentation,
 ): Providers {
   // Tracer providers read OTEL_TRACES_SAMPLER and the span limits from the environment.
   const tracerProvider = new NodeTracerProvider({ resource, spanProcessors });

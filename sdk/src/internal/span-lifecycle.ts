@@ -7,11 +7,17 @@ import {
   trace,
 } from '@opentelemetry/api';
 import * as semconv from '../semconv.js';
-import type { Attempt, CallState } from './call-state.js';
 import type { GenAiConventions } from './conventions.js';
 import * as experimental from './conventions.js';
-import type { NodeState, RunState } from './graph-state.js';
-import type { AttemptEnd, CallEnd, Lifecycle } from './lifecycle.js';
+import type {
+  AttemptEnd,
+  AttemptRecord,
+  CallEnd,
+  CallRecord,
+  Lifecycle,
+  NodeRecord,
+  RunRecord,
+} from './lifecycle.js';
 import { errorName, markFailed } from './mark-failed.js';
 
 /**
@@ -29,7 +35,7 @@ export class SpanLifecycle implements Lifecycle {
     readonly conventions: GenAiConventions,
   ) {}
 
-  callStart(call: CallState, parent: Context): Context {
+  callStart(call: CallRecord, parent: Context): Context {
     const attributes = call.attributes;
     const span = this.tracer.startSpan(
       `${attributes[semconv.ATTR_GEN_AI_OPERATION_NAME]} ${attributes[semconv.ATTR_GEN_AI_REQUEST_MODEL]}`,
@@ -40,7 +46,7 @@ export class SpanLifecycle implements Lifecycle {
     return trace.setSpan(parent, span);
   }
 
-  callEnd(call: CallState, end: CallEnd): void {
+  callEnd(call: CallRecord, end: CallEnd): void {
     const span = call.span;
     if (!span.isRecording()) {
       span.end();
@@ -71,11 +77,11 @@ export class SpanLifecycle implements Lifecycle {
     span.end();
   }
 
-  callAbandon(call: CallState): void {
+  callAbandon(call: CallRecord): void {
     call.span.end();
   }
 
-  attemptStart(attempt: Attempt, parent: Context): void {
+  attemptStart(attempt: AttemptRecord, parent: Context): void {
     const attributes: Record<string, string | number> = {
       [semconv.ATTR_HTTP_REQUEST_METHOD]: attempt.method,
     };
@@ -90,7 +96,7 @@ export class SpanLifecycle implements Lifecycle {
     );
   }
 
-  attemptEnd(attempt: Attempt, end: AttemptEnd): void {
+  attemptEnd(attempt: AttemptRecord, end: AttemptEnd): void {
     const span = attempt.span;
     if ('status' in end) {
       if (end.outcome === 'ok') {
@@ -108,7 +114,7 @@ export class SpanLifecycle implements Lifecycle {
     span.end();
   }
 
-  nodeStart(node: NodeState, parent: Context): Context {
+  nodeStart(node: NodeRecord, parent: Context): Context {
     const attributes: Record<string, string | number> = {
       [semconv.ATTR_HEADROOM_GRAPH_NAME]: node.graph,
       [semconv.ATTR_HEADROOM_GRAPH_NODE]: node.node,
@@ -122,12 +128,12 @@ export class SpanLifecycle implements Lifecycle {
     return trace.setSpan(parent, node.span);
   }
 
-  nodeEnd(node: NodeState, error: unknown): void {
+  nodeEnd(node: NodeRecord, error: unknown): void {
     if (error !== undefined) markFailed(node.span, error, errorName(error));
     node.span.end();
   }
 
-  runStart(run: RunState, parent: Context): Context {
+  runStart(run: RunRecord, parent: Context): Context {
     const graph = run.graph;
     // The released conventions call a graph run an agent invocation; the experimental ones have
     // workflows for it.
@@ -148,7 +154,7 @@ export class SpanLifecycle implements Lifecycle {
     return trace.setSpan(parent, run.span);
   }
 
-  runEnd(run: RunState, steps: number, error: unknown): void {
+  runEnd(run: RunRecord, steps: number, error: unknown): void {
     const span = run.span;
     span.setAttribute('headroom.graph.run.steps', steps);
     if (run.recursionLimit !== undefined) {

@@ -4,7 +4,7 @@ import type { HeadroomHooks } from '../types.js';
 import { CallState } from './call-state.js';
 import { reportFault } from './fault.js';
 import { NodeState, RunState } from './graph-state.js';
-import type { Lifecycle } from './lifecycle.js';
+import type { CoreHost, Lifecycle } from './lifecycle.js';
 import { currentScope, type Scope, withScope } from './scope.js';
 import { type CallSeries, type CallSeriesKey, callAttributes, type SeriesStore } from './series.js';
 
@@ -27,7 +27,7 @@ export interface CallStart {
  * and tells the lifecycle adapter about each (which makes the spans). The client adapters call
  * it; it knows nothing of any provider, and nothing of the OpenTelemetry SDK.
  */
-export class Telemetry {
+export class Telemetry implements CoreHost {
   enabled = true;
   readonly #seriesBySource = new WeakMap<object, Map<string, Map<string, CallSeries>>>();
 
