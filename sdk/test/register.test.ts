@@ -21,6 +21,7 @@ function otlpReceiver() {
   const metrics: any[] = [];
   const traces: any[] = [];
   const headers: Array<Record<string, string | string[] | undefined>> = [];
+  const protobuf: string[] = [];
   const server: Server = createServer((request, response) => {
     headers.push(request.headers);
     let body = '';
@@ -28,12 +29,15 @@ function otlpReceiver() {
       body += chunk;
     });
     request.on('end', () => {
-      (request.url === '/v1/metrics' ? metrics : traces).push(JSON.parse(body));
+      // Protobuf bodies are only counted: the tests read JSON.
+      const json = String(request.headers['content-type']).includes('json');
+      if (json) (request.url === '/v1/metrics' ? metrics : traces).push(JSON.parse(body));
+      else protobuf.push(request.url ?? '');
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end('{}');
     });
   });
-  return { server, metrics, traces, headers };
+  return { server, metrics, traces, headers, protobuf };
 }
 
 /**
@@ -232,6 +236,14 @@ describe('node --import @headroom/sdk/register', () => {
     expect(points(receiver.metrics, 'headroom.graph.node.executions').map((p) => p.value)).toEqual([
       1,
     ]);
+  });
+
+  it('per-signal protocols: OTEL_EXPORTER_OTLP_TRACES_PROTOCOL over OTEL_EXPORTER_OTLP_PROTOCOL', async () => {
+    await start('zero-code-app.cjs', { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf' });
+    expect(receiver.traces).toEqual([]);
+    expect(receiver.protobuf.length).toBeGreaterThan(0);
+    expect(new Set(receiver.protobuf)).toEqual(new Set(['/v1/traces']));
+    expect(points(receiver.metrics, 'headroom.requests').map((point) => point.value)).toEqual([2]);
   });
 
   it("an ESM app's own NodeSDK with HeadroomInstrumentation: patched on import, exported by the app's exporters", async () => {

@@ -114,15 +114,15 @@ export function ownPipeline(
   const spanProcessors: SpanProcessor[] = [];
   const metricExporters: PushMetricExporter[] = [];
   if (settings.collector !== undefined) {
-    const { base, metricsUrl, tracesUrl, json, headers } = settings.collector;
+    const { base, metricsUrl, tracesUrl, metricsJson, tracesJson, headers } = settings.collector;
     // Each export may take at most the interval, so a slow collector never piles exports up.
     const exporterOptions = {
       headers,
       timeoutMillis: Math.max(settings.interval, 1000),
       concurrencyLimit: 4,
     };
-    const MetricExporter = json ? OTLPMetricExporterJson : OTLPMetricExporterProto;
-    const TraceExporter = json ? OTLPTraceExporterJson : OTLPTraceExporterProto;
+    const MetricExporter = metricsJson ? OTLPMetricExporterJson : OTLPMetricExporterProto;
+    const TraceExporter = tracesJson ? OTLPTraceExporterJson : OTLPTraceExporterProto;
     if (settings.metrics)
       metricExporters.push(
         reportingMetricExporter(new MetricExporter({ ...exporterOptions, url: metricsUrl }), base),
@@ -286,7 +286,8 @@ interface ExportSettings {
     base: string;
     metricsUrl: string;
     tracesUrl: string;
-    json: boolean;
+    metricsJson: boolean;
+    tracesJson: boolean;
     headers: Record<string, string>;
   };
 }
@@ -330,21 +331,32 @@ function exportSettings(options: HeadroomOptions): ExportSettings {
     interval,
     traces,
     metrics: metricsOn,
-    collector: { base, metricsUrl, tracesUrl, json: protocolOf(options) === 'http/json', headers },
+    collector: {
+      base,
+      metricsUrl,
+      tracesUrl,
+      metricsJson: protocolOf(options, 'OTEL_EXPORTER_OTLP_METRICS_PROTOCOL') === 'http/json',
+      tracesJson: protocolOf(options, 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') === 'http/json',
+      headers,
+    },
   };
 }
 
-function protocolOf(options: HeadroomOptions): 'http/protobuf' | 'http/json' {
+/** A signal's encoding: the option, else its per-signal variable, else the general one. */
+function protocolOf(
+  options: HeadroomOptions,
+  signalVariable: string,
+): 'http/protobuf' | 'http/json' {
   if (options.protocol !== undefined) return options.protocol;
   const text = (
-    process.env.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL ??
+    process.env[signalVariable] ??
     process.env.OTEL_EXPORTER_OTLP_PROTOCOL ??
     ''
   ).trim();
   if (text === '' || text === 'http/protobuf') return 'http/protobuf';
   if (text === 'http/json') return 'http/json';
   reportFault(
-    'OTEL_EXPORTER_OTLP_PROTOCOL',
+    signalVariable in process.env ? signalVariable : 'OTEL_EXPORTER_OTLP_PROTOCOL',
     new Error(`${JSON.stringify(text)} is not supported by the collector; using http/protobuf`),
   );
   return 'http/protobuf';
