@@ -5,5 +5,4 @@ export { defaultRules } from './default-rules.js';
 export { type ConfigFile, loadConfigFile } from './load-config-file.js';
 export type { ParseOptions } from './parse-options.js';
 export { parseRuleInput } from './rule-input.js';
-export { RULE_KINDS } from './rule-kinds.js';
 export { parseWebhookInput } from './webhook-input.js';

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
+import { describeValue, maskWebhookUrl } from '@headroom/contract';
 import * as z from 'zod';
-import { maskWebhookUrl } from '../alerts/webhooks/mask-webhook-url.js';
 import type { Ceiling, Rule, Webhook } from '../storage/types.js';
 import { parseCeilingInput } from './ceiling-input.js';
 import { ConfigError } from './config-error.js';
-import { describeValue } from './describe-value.js';
 import type { ParseOptions } from './parse-options.js';
 import { readConfigDocument } from './read-config-document.js';
 import { parseRuleInput } from './rule-input.js';

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { describeValue, ID_EXPECTED, ID_PATTERN } from '@headroom/contract';
 import { ConfigError } from './config-error.js';
-import { describeValue } from './describe-value.js';
-import { ID_EXPECTED, ID_PATTERN } from './fields.js';
 
 /** The id a value is stored under: the one it is put under, else its own, else a new one. */
 export function resolveId(own: string | undefined, putUnder: string | undefined): string {

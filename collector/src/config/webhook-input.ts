@@ -1,47 +1,17 @@
-import * as z from 'zod';
-import { MASK, maskWebhookUrl } from '../alerts/webhooks/mask-webhook-url.js';
-import { hostRefusal } from '../alerts/webhooks/webhook-target.js';
-import type { Webhook } from '../storage/types.js';
-import { ConfigError } from './config-error.js';
-import { LONGEST_SHOWN } from './describe-value.js';
 import {
-  ENABLED_EXPECTED,
-  ID_EXPECTED,
-  idSchema,
-  SEVERITY_EXPECTED,
-  severitySchema,
-  UPDATED_AT_EXPECTED,
-  updatedAtSchema,
-} from './fields.js';
+  MISSING_WEBHOOK_URL,
+  maskedUrlProblem,
+  maskWebhookUrl,
+  type Webhook,
+  webhookInputDescription,
+  webhookInputSchema,
+  withMaskedUrl,
+} from '@headroom/contract';
+import { hostRefusal } from '../alerts/webhooks/webhook-target.js';
+import { ConfigError } from './config-error.js';
 import type { ParseOptions } from './parse-options.js';
 import { resolveId } from './resolve-id.js';
-import { type InputDescription, toConfigError } from './to-config-error.js';
-
-function isHttpUrl(text: string): boolean {
-  if (!URL.canParse(text)) return false;
-  const { protocol } = new URL(text);
-  return protocol === 'http:' || protocol === 'https:';
-}
-
-const webhookSchema = z.strictObject({
-  id: idSchema.optional(),
-  url: z.string().max(2000).refine(isHttpUrl).optional(),
-  severities: z.array(severitySchema).optional(),
-  enabled: z.boolean().optional(),
-  updatedAt: updatedAtSchema,
-});
-
-const description: InputDescription = {
-  subject: 'a webhook',
-  expected: {
-    id: ID_EXPECTED,
-    url: 'an http or https URL',
-    severities: `a list of ${SEVERITY_EXPECTED} (empty for all)`,
-    'severities[]': SEVERITY_EXPECTED,
-    enabled: ENABLED_EXPECTED,
-    updatedAt: UPDATED_AT_EXPECTED,
-  },
-};
+import { toConfigError } from './to-config-error.js';
 
 export interface WebhookParseOptions extends ParseOptions {
   /** Opens loopback, private and carrier-grade NAT targets (`--allow-private-webhooks`). */
@@ -58,8 +28,9 @@ export interface WebhookParseOptions extends ParseOptions {
  * the class of address a URL may not target. Messages show a URL masked: its path is the secret.
  */
 export function parseWebhookInput(value: unknown, options: WebhookParseOptions): Webhook {
-  const result = webhookSchema.safeParse(value);
-  if (!result.success) throw toConfigError(result.error, withMaskedUrl(value), description);
+  const result = webhookInputSchema.safeParse(value);
+  if (!result.success)
+    throw toConfigError(result.error, withMaskedUrl(value), webhookInputDescription);
   const { id, severities = [], enabled = true } = result.data;
   const { storedUrl } = options;
   const url =
@@ -67,15 +38,14 @@ export function parseWebhookInput(value: unknown, options: WebhookParseOptions):
     (storedUrl !== undefined && result.data.url === maskWebhookUrl(storedUrl))
       ? storedUrl
       : result.data.url;
-  if (url === undefined)
-    throw new ConfigError(`Missing \`url\`: expected ${description.expected.url}`);
-  const parsed = new URL(url);
-  if (url !== storedUrl && parsed.pathname === encodeURI(MASK)) {
-    throw new ConfigError(
-      `url: ${maskWebhookUrl(url)} is a masked URL, as the API shows it; send the whole URL, or leave \`url\` out to keep the stored one`,
-    );
+  if (url === undefined) throw new ConfigError(MISSING_WEBHOOK_URL);
+  if (url !== storedUrl) {
+    const masked = maskedUrlProblem(url);
+    if (masked !== undefined) throw new ConfigError(masked);
   }
-  const refused = hostRefusal(parsed.hostname, { allowPrivate: options.allowPrivateWebhooks });
+  const refused = hostRefusal(new URL(url).hostname, {
+    allowPrivate: options.allowPrivateWebhooks,
+  });
   if (refused !== undefined) throw new ConfigError(`url: ${refused}`);
   return {
     id: resolveId(id, options.id),
@@ -85,12 +55,4 @@ export function parseWebhookInput(value: unknown, options: WebhookParseOptions):
     enabled,
     updatedAt: options.now,
   };
-}
-
-/** The input with a string `url` masked, for error messages; a long one is shown by its length. */
-function withMaskedUrl(value: unknown): unknown {
-  if (value === null || typeof value !== 'object' || !('url' in value)) return value;
-  const { url } = value as { url: unknown };
-  if (typeof url !== 'string' || url.length > LONGEST_SHOWN) return value;
-  return { ...value, url: maskWebhookUrl(url) };
 }

@@ -1,3 +1,4 @@
+import type { AlertsResponse } from '@headroom/contract';
 import type { Context } from 'hono';
 import type { Collector } from '../collector.js';
 import { httpError } from '../http-error.js';
@@ -33,6 +34,10 @@ export function alertsRoute(collector: Collector) {
     if (limit !== undefined) query.limit = limit;
     if (rule !== undefined) query.ruleId = rule;
     if (state !== undefined) query.state = state as 'pending' | 'firing' | 'resolved';
-    return c.json({ active: collector.activeAlerts(), history: collector.transitions(query) });
+    const response: AlertsResponse = {
+      active: collector.activeAlerts(),
+      history: collector.transitions(query),
+    };
+    return c.json(response);
   };
 }

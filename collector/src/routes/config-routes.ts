@@ -1,5 +1,5 @@
+import { maskWebhookUrl } from '@headroom/contract';
 import { Hono } from 'hono';
-import { maskWebhookUrl } from '../alerts/webhooks/mask-webhook-url.js';
 import type { Collector } from '../collector.js';
 import {
   ConfigError,

@@ -1,4 +1,5 @@
 import { constants, deflateRawSync } from 'node:zlib';
+import type { LiveFrame } from '@headroom/contract';
 import type { Collector } from '../collector.js';
 import { history } from '../view/history.js';
 
@@ -162,11 +163,12 @@ export class LiveFeed {
 
   #build(fromSecond: number, second: number, sequence: number): Frame {
     const collector = this.#collector;
-    const data = JSON.stringify({
+    const frame: LiveFrame = {
       snapshot: collector.snapshot(),
       history: history(collector.view, fromSecond, second),
       alerts: collector.activeAlerts(),
-    });
+    };
+    const data = JSON.stringify(frame);
     return {
       sequence,
       fromSecond,

@@ -1,7 +1,15 @@
+import type { EdgeView } from '@headroom/contract';
+import {
+  ATTR_HEADROOM_GRAPH_NAME,
+  ATTR_HEADROOM_GRAPH_NODE,
+  ATTR_HEADROOM_GRAPH_STEP,
+} from '@headroom/contract';
 import type { Span } from '../otlp/types.js';
 import { DroppedIds } from './dropped-ids.js';
 import { RecencyTable } from './recency-table.js';
 import { SecondRing } from './second-ring.js';
+
+export type { EdgeView } from '@headroom/contract';
 
 /** Seconds of transitions an edge holds: more than the window the snapshot reads. */
 const EDGE_SECONDS = 120;
@@ -21,14 +29,6 @@ interface Run {
   graph: string;
   /** Nodes seen at each superstep of the run. */
   steps: Map<number, Set<string>>;
-}
-
-export interface EdgeView {
-  graph: string;
-  from: string;
-  to: string;
-  /** Transitions in the window. */
-  count: number;
 }
 
 /**
@@ -66,9 +66,9 @@ export class EdgeTracker {
   }
 
   add(span: Span, second: number): void {
-    const graph = span.attributes['headroom.graph.name'];
-    const node = span.attributes['headroom.graph.node'];
-    const step = span.attributes['headroom.graph.step'];
+    const graph = span.attributes[ATTR_HEADROOM_GRAPH_NAME];
+    const node = span.attributes[ATTR_HEADROOM_GRAPH_NODE];
+    const step = span.attributes[ATTR_HEADROOM_GRAPH_STEP];
     if (typeof graph !== 'string' || typeof node !== 'string' || typeof step !== 'number') return;
     if (!span.name.startsWith('node ')) return;
     let run = this.#runs.get(span.traceId);

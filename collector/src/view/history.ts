@@ -1,32 +1,8 @@
+import type { History } from '@headroom/contract';
 import type { View } from './view.js';
 import { WINDOW_SECONDS } from './window.js';
 
-/**
- * Chart-ready history, one value per second, columnar as uPlot takes it: `seconds` is the x
- * axis and every series is an array of the same length. Rates are the sliding 60-second sums the
- * view reports at each second, so a chart and the snapshot always agree.
- */
-export interface History {
-  seconds: number[];
-  keys: Record<
-    string,
-    {
-      key: string;
-      provider: string;
-      model: string;
-      requestsPerMinute: number[];
-      tokensPerMinute: number[];
-      rateLimitedPerMinute: number[];
-      /** HTTP attempts beyond the first of each call, per minute: the retries. */
-      retriesPerMinute: number[];
-      peakActiveCalls: number[];
-    }
-  >;
-  nodes: Record<
-    string,
-    { graph: string; node: string; executionsPerSecond: number[]; peakActiveCalls: number[] }
-  >;
-}
+export type { History } from '@headroom/contract';
 
 interface SlidingSource {
   sum(second: number, seconds: number): number;
@@ -58,6 +34,11 @@ function slidingSums(ring: SlidingSource, from: number, length: number): number[
 /** Seconds of history the view holds: requests for more are cut to this. */
 export const MAX_HISTORY_SECONDS = 3600;
 
+/**
+ * Chart-ready history, one value per second, columnar as uPlot takes it (`History` of the
+ * contract). Rates are the sliding 60-second sums the view reports at each second, so a chart and
+ * the snapshot always agree.
+ */
 export function history(view: View, fromSecond: number, toSecond: number): History {
   const to = Math.min(toSecond, view.second());
   const from = Math.max(fromSecond, to - MAX_HISTORY_SECONDS + 1);

@@ -1,3 +1,4 @@
+import { ATTR_HEADROOM_KEY, ATTR_SERVER_ADDRESS, ATTR_SERVICE_NAME } from '@headroom/contract';
 import type { Attributes } from '../otlp/types.js';
 
 /** A key as apps that name none and offer nothing to tell them apart are shown. */
@@ -15,15 +16,15 @@ export function keyName(
   resource: Attributes,
   keyAttributes: readonly string[],
 ): string {
-  const named = attributes['headroom.key'];
+  const named = attributes[ATTR_HEADROOM_KEY];
   if (typeof named === 'string' && named !== '') return named;
   for (const name of keyAttributes) {
     const value = attributes[name] ?? resource[name];
     if ((typeof value === 'string' && value !== '') || typeof value === 'number')
       return String(value);
   }
-  const service = resource['service.name'];
-  const server = attributes['server.address'];
+  const service = resource[ATTR_SERVICE_NAME];
+  const server = attributes[ATTR_SERVER_ADDRESS];
   const parts = [service, server].filter(
     (part): part is string => typeof part === 'string' && part !== '',
   );

@@ -1,3 +1,4 @@
+import type { KeyTotals } from '@headroom/contract';
 import { RecencyTable } from './recency-table.js';
 import { SecondRing } from './second-ring.js';
 
@@ -82,15 +83,6 @@ export class GuardSeries {
   readonly rejected = new SecondRing();
   readonly waitSeconds = new SecondRing();
   readonly waits = new SecondRing();
-}
-
-/** Counts since the collector first saw the key, never windowed: Prometheus counters, totals. */
-export interface KeyTotals {
-  requests: number;
-  rateLimited: number;
-  calls: number;
-  inputTokens: number;
-  outputTokens: number;
 }
 
 /** One key × provider × model, summed over replicas, second by second for the last hour. */

@@ -1,3 +1,7 @@
+import type { Dropped, Limits } from '@headroom/contract';
+
+export type { Dropped, Limits } from '@headroom/contract';
+
 /**
  * How much the view holds, per kind of state that grows with the data. When a kind is full, the
  * least recently seen entry makes room if it has been silent long enough (see RecencyTable);
@@ -5,25 +9,6 @@
  * once-a-minute prune. The defaults keep 50,000 key series from one replica each within about
  * 600 MiB (collector/bench/cardinality.mjs).
  */
-export interface Limits {
-  /** Key × provider × model series. */
-  series: number;
-  /** Graph × node series. */
-  nodes: number;
-  /** Graphs (supersteps per run). */
-  graphs: number;
-  /** Replicas (`service.instance.id`) the view knows, over all keys. */
-  replicas: number;
-  /** Replicas listed on one key. */
-  replicasPerKey: number;
-  /** Node-to-node edges. */
-  edges: number;
-  /** Cumulative counter streams (replica × metric × attributes) diffed into increments. */
-  streams: number;
-  /** Seconds without data after which a series, node, graph, replica or stream is evicted. */
-  idleSeconds: number;
-}
-
 export const DEFAULT_LIMITS: Readonly<Limits> = {
   series: 50_000,
   nodes: 10_000,
@@ -36,9 +21,6 @@ export const DEFAULT_LIMITS: Readonly<Limits> = {
   // the rollups.
   idleSeconds: 3600,
 };
-
-/** What each limit turned away since the view started: distinct entries, not points. */
-export type Dropped = Omit<Limits, 'idleSeconds'>;
 
 /** The defaults with `limits` over them; a value that is not a whole number from 1 up is named. */
 export function resolveLimits(limits: Partial<Limits> = {}): Limits {

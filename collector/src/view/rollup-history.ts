@@ -1,5 +1,5 @@
+import type { MinuteHistory } from '@headroom/contract';
 import type { Rollup } from '../storage/types.js';
-import type { History } from './history.js';
 
 /** Minutes of rollups kept on disk: 7 days. */
 export const MAX_HISTORY_MINUTES = 7 * 24 * 60;
@@ -12,10 +12,10 @@ export function rollupHistory(
   rows: readonly Rollup[],
   fromMinute: number,
   toMinute: number,
-): History & { resolutionSeconds: number } {
+): MinuteHistory {
   const length = Math.max(0, toMinute - fromMinute + 1);
   const seconds = Array.from({ length }, (_, index) => (fromMinute + index) * 60);
-  const result: History & { resolutionSeconds: number } = {
+  const result: MinuteHistory = {
     seconds,
     resolutionSeconds: 60,
     keys: {},

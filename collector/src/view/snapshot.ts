@@ -1,114 +1,34 @@
-import type { Dimension } from '../storage/types.js';
-import type { EdgeView } from './edge-tracker.js';
-import { type KeySeries, type KeyTotals, liveSum } from './key-series.js';
-import type { Dropped, Limits } from './limits.js';
+import type {
+  CeilingValue,
+  Dimension,
+  GuardView,
+  KeyRef,
+  KeyView,
+  NodeView,
+  Snapshot,
+  UtilizationDimension,
+} from '@headroom/contract';
+import { type KeySeries, liveSum } from './key-series.js';
 import type { View } from './view.js';
 import { WINDOW_SECONDS } from './window.js';
 
-export { WINDOW_SECONDS } from './window.js';
+export type {
+  CeilingValue,
+  GraphView,
+  GuardView,
+  KeyRef,
+  KeyView,
+  NodeView,
+  Snapshot,
+  UtilizationDimension,
+} from '@headroom/contract';
 
-export interface CeilingValue {
-  value: number;
-  /** `configured` by the API or the config file, or `learned` from the provider's headers. */
-  source: 'configured' | 'learned';
-}
+export { WINDOW_SECONDS } from './window.js';
 
 /** Seconds back the predictive rule compares with, to take the slope of use. */
 export const TREND_SECONDS = 15;
 /** Seconds in which the busiest second is looked for (the burst). */
 export const BURST_SECONDS = 10;
-
-/** Utilization per dimension; `burst` is the busiest recent second against the per-second share of rpm. */
-export type UtilizationDimension = Dimension | 'burst';
-
-export interface KeyView {
-  key: string;
-  provider: string;
-  model: string;
-  requestsPerMinute: number;
-  /** Seconds of the window the key has been seen in (60 once it is a minute old): per-second averages divide by this. */
-  observedSeconds: number;
-  /** Requests in the busiest of the last 10 seconds: providers enforce rpm/60 per second too. */
-  peakRequestsPerSecond: number;
-  /** The same 60 s sums taken 15 s ago, for the slope of use. */
-  requestsPerMinuteBefore: number;
-  tokensPerMinuteBefore: number;
-  tokensPerMinute: number;
-  inputTokensPerMinute: number;
-  outputTokensPerMinute: number;
-  callsPerMinute: number;
-  rateLimitedPerMinute: number;
-  /** HTTP attempts per logical call; null with no calls in the window. */
-  retryAmplification: number | null;
-  activeCalls: number;
-  peakActiveCalls: number;
-  /** Counts since the collector first saw the key: requests are HTTP attempts, 429s included. */
-  totals: KeyTotals;
-  replicas: Array<{
-    instance: string;
-    service: string;
-    requestsPerMinute: number;
-    /** The replica's own busiest of the last 10 seconds. */
-    peakRequestsPerSecond: number;
-    share: number;
-    activeCalls: number;
-  }>;
-  ceilings: Partial<Record<Dimension, CeilingValue>>;
-  /** use / ceiling per dimension that has a ceiling. */
-  utilization: Partial<Record<UtilizationDimension, number>>;
-  /** What the replicas' guards did, when any replica guards the key (`guard` in the SDK). */
-  guard?: GuardView;
-}
-
-/** The guard on a key, over the window, summed over replicas. */
-export interface GuardView {
-  /** Calls waiting now, at each replica's last export. */
-  waiting: number;
-  /** HTTP attempts let go, at once or after a wait. */
-  admittedPerMinute: number;
-  /** Of those, the ones that waited. */
-  delayedPerMinute: number;
-  /** Calls refused without being sent (full queue, timeout). */
-  rejectedPerMinute: number;
-  /** Mean wait of an admitted attempt, in seconds; null with none in the window. */
-  averageWaitSeconds: number | null;
-}
-
-export interface NodeView {
-  graph: string;
-  node: string;
-  executionsPerSecond: number;
-  activeExecutions: number;
-  peakActiveExecutions: number;
-  /** Most model calls the node had going within one second of the window. */
-  burstSize: number;
-  callsPerMinute: number;
-  maxExecutionsPerRun: number;
-  /** The keys the node's model calls went to in the window. */
-  keys: KeyRef[];
-}
-
-export type KeyRef = Pick<KeyView, 'key' | 'provider' | 'model'>;
-
-export interface GraphView {
-  graph: string;
-  maxStepsPerRun: number;
-  recursionLimit: number | null;
-}
-
-export interface Snapshot {
-  time: number;
-  windowSeconds: number;
-  keys: KeyView[];
-  nodes: NodeView[];
-  graphs: GraphView[];
-  /** Node-to-node transitions observed in the window (from node spans). */
-  edges: EdgeView[];
-  /** Distinct series, nodes, replicas, edges and streams the view's limits turned away since it started. */
-  dropped: Dropped;
-  /** How much the view holds of each kind (`limits` of the collector's options). */
-  limits: Limits;
-}
 
 /** Configured ceilings of a key × provider × model (wildcards already resolved). */
 export type CeilingResolver = (

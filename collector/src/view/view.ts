@@ -1,3 +1,43 @@
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_SYSTEM,
+  ATTR_GEN_AI_TOKEN_TYPE,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_HEADROOM_GRAPH_NAME,
+  ATTR_HEADROOM_GRAPH_NODE,
+  ATTR_HEADROOM_GRAPH_RECURSION_LIMIT,
+  ATTR_HEADROOM_OUTCOME,
+  ATTR_HEADROOM_RATELIMIT_DIMENSION,
+  ATTR_SERVICE_INSTANCE_ID,
+  ATTR_SERVICE_NAME,
+  METRIC_CALLS,
+  METRIC_CALLS_ACTIVE,
+  METRIC_CALLS_ACTIVE_MAX,
+  METRIC_GEN_AI_CLIENT_INFERENCE_DURATION,
+  METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_INPUT_TOKENS,
+  METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_OUTPUT_TOKENS,
+  METRIC_GEN_AI_CLIENT_OPERATION_DURATION,
+  METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
+  METRIC_GUARD_ADMITTED,
+  METRIC_GUARD_DELAYED,
+  METRIC_GUARD_QUEUE_DEPTH,
+  METRIC_GUARD_REJECTED,
+  METRIC_GUARD_WAIT,
+  METRIC_KEY_CALLS_ACTIVE_MAX,
+  METRIC_NODE_ACTIVE,
+  METRIC_NODE_ACTIVE_MAX,
+  METRIC_NODE_EXECUTIONS,
+  METRIC_NODE_EXECUTIONS_PER_RUN,
+  METRIC_RATELIMIT_LIMIT,
+  METRIC_REQUESTS,
+  METRIC_RUN_STEPS,
+  METRIC_TOKENS,
+  type Outcome,
+} from '@headroom/contract';
 import { CounterState } from '../ingest/counter-state.js';
 import type {
   Attributes,
@@ -25,15 +65,8 @@ import { SpanLedger } from './span-ledger.js';
 import { shortName, streamKey } from './stream-key.js';
 import { WINDOW_SECONDS } from './window.js';
 
-export { streamKey } from './stream-key.js';
-
-/** What the view reads of each data point: the contract's attribute names. */
-const PROVIDER = 'gen_ai.provider.name';
-const MODEL = 'gen_ai.request.model';
-const GRAPH = 'headroom.graph.name';
-const NODE = 'headroom.graph.node';
-
 export { UNNAMED_KEY } from './key-name.js';
+export { streamKey } from './stream-key.js';
 
 export interface ViewOptions {
   /** The collector's clock (ms). Data lands in the second it arrives: replicas' clocks may drift. */
@@ -127,11 +160,11 @@ export class View {
     const second = Math.floor(now / 1000);
     for (const resourceMetrics of request.resourceMetrics) {
       const instance = String(
-        resourceMetrics.resource['service.instance.id'] ??
-          resourceMetrics.resource['service.name'] ??
+        resourceMetrics.resource[ATTR_SERVICE_INSTANCE_ID] ??
+          resourceMetrics.resource[ATTR_SERVICE_NAME] ??
           'unknown',
       );
-      const service = String(resourceMetrics.resource['service.name'] ?? 'unknown_service');
+      const service = String(resourceMetrics.resource[ATTR_SERVICE_NAME] ?? 'unknown_service');
       const metrics = resourceMetrics.scopes.flatMap((scope) => scope.metrics);
       const known = this.#instance(instance, second);
       if (known === undefined) {
@@ -139,7 +172,7 @@ export class View {
         continue;
       }
       if (metrics.some((metric) => metric.name.startsWith('headroom.'))) known.headroom = true;
-      if (metrics.some((metric) => metric.name === 'headroom.key.calls.active.max')) {
+      if (metrics.some((metric) => metric.name === METRIC_KEY_CALLS_ACTIVE_MAX)) {
         known.keyPeak = true;
       }
       const figures = metrics.filter(
@@ -187,7 +220,7 @@ export class View {
         : 0;
     this.points += metric.points.length;
     switch (metric.name) {
-      case 'headroom.requests':
+      case METRIC_REQUESTS:
         for (const point of metric.points as NumberPoint[]) {
           const series = this.#keySeries(point.attributes, second);
           if (series === undefined) continue;
@@ -196,12 +229,12 @@ export class View {
           series.addRequests(
             second,
             amount,
-            point.attributes['headroom.outcome'] === 'rate_limited',
+            point.attributes[ATTR_HEADROOM_OUTCOME] === ('rate_limited' satisfies Outcome),
           );
           this.#share(series, instance, service, second)?.requests.add(second, amount);
         }
         return;
-      case 'headroom.calls':
+      case METRIC_CALLS:
         for (const point of metric.points as NumberPoint[]) {
           const series = this.#keySeries(point.attributes, second);
           if (series === undefined) continue;
@@ -213,16 +246,16 @@ export class View {
           node?.addCalls(second, amount, series);
         }
         return;
-      case 'headroom.tokens':
+      case METRIC_TOKENS:
         for (const point of metric.points as NumberPoint[]) {
           const series = this.#keySeries(point.attributes, second);
           if (series === undefined) continue;
           const amount = increment(point, series);
           if (amount === 0) continue;
-          series.addTokens(second, amount, point.attributes['gen_ai.token.type'] === 'output');
+          series.addTokens(second, amount, point.attributes[ATTR_GEN_AI_TOKEN_TYPE] === 'output');
         }
         return;
-      case 'headroom.calls.active':
+      case METRIC_CALLS_ACTIVE:
         for (const point of metric.points as NumberPoint[]) {
           const series = this.#keySeries(point.attributes, second);
           const share = series && this.#share(series, instance, service, second);
@@ -234,7 +267,7 @@ export class View {
           });
         }
         return;
-      case 'headroom.calls.active.max':
+      case METRIC_CALLS_ACTIVE_MAX:
         for (const point of metric.points as NumberPoint[]) {
           const series = this.#keySeries(point.attributes, second);
           if (series === undefined) continue;
@@ -255,7 +288,7 @@ export class View {
           }
         }
         return;
-      case 'headroom.key.calls.active.max':
+      case METRIC_KEY_CALLS_ACTIVE_MAX:
         for (const point of metric.points as NumberPoint[]) {
           const series = this.#keySeries(point.attributes, second);
           if (series === undefined) continue;
@@ -264,9 +297,9 @@ export class View {
           series.peakActive.max(second, fleetPeak(series.liveReplicas(second), second));
         }
         return;
-      case 'headroom.guard.admitted':
-      case 'headroom.guard.delayed':
-      case 'headroom.guard.rejected':
+      case METRIC_GUARD_ADMITTED:
+      case METRIC_GUARD_DELAYED:
+      case METRIC_GUARD_REJECTED:
         for (const point of metric.points as NumberPoint[]) {
           const series = this.#keySeries(point.attributes, second);
           if (series === undefined) continue;
@@ -274,15 +307,15 @@ export class View {
           const amount = increment(point, series);
           if (amount === 0) continue;
           const ring =
-            metric.name === 'headroom.guard.admitted'
+            metric.name === METRIC_GUARD_ADMITTED
               ? guard.admitted
-              : metric.name === 'headroom.guard.delayed'
+              : metric.name === METRIC_GUARD_DELAYED
                 ? guard.delayed
                 : guard.rejected;
           ring.add(second, amount);
         }
         return;
-      case 'headroom.guard.queue.depth':
+      case METRIC_GUARD_QUEUE_DEPTH:
         for (const point of metric.points as NumberPoint[]) {
           const series = this.#keySeries(point.attributes, second);
           if (series === undefined) continue;
@@ -291,7 +324,7 @@ export class View {
           if (share !== undefined) share.guardWaiting = point.value;
         }
         return;
-      case 'headroom.guard.wait':
+      case METRIC_GUARD_WAIT:
         for (const point of metric.points as HistogramPoint[]) {
           const series = this.#keySeries(point.attributes, second);
           if (series === undefined) continue;
@@ -312,15 +345,15 @@ export class View {
           );
         }
         return;
-      case 'headroom.ratelimit.limit':
+      case METRIC_RATELIMIT_LIMIT:
         for (const point of metric.points as NumberPoint[]) {
-          const dimension = point.attributes['headroom.ratelimit.dimension'];
+          const dimension = point.attributes[ATTR_HEADROOM_RATELIMIT_DIMENSION];
           if (typeof dimension !== 'string' || !(dimension in LEARNABLE)) continue;
           const series = this.#keySeries(point.attributes, second);
           if (series !== undefined) series.learned[dimension as keyof LearnedLimits] = point.value;
         }
         return;
-      case 'headroom.graph.node.executions':
+      case METRIC_NODE_EXECUTIONS:
         for (const point of metric.points as NumberPoint[]) {
           const node = this.#nodeSeries(point.attributes, second);
           if (node === undefined) continue;
@@ -328,7 +361,7 @@ export class View {
           if (amount > 0) node.executions.add(second, amount);
         }
         return;
-      case 'headroom.graph.node.active':
+      case METRIC_NODE_ACTIVE:
         for (const point of metric.points as NumberPoint[]) {
           const node = this.#nodeSeries(point.attributes, second);
           if (!node) continue;
@@ -339,7 +372,7 @@ export class View {
           });
         }
         return;
-      case 'headroom.graph.node.active.max':
+      case METRIC_NODE_ACTIVE_MAX:
         for (const point of metric.points as NumberPoint[]) {
           const node = this.#nodeSeries(point.attributes, second);
           if (!node) continue;
@@ -350,7 +383,7 @@ export class View {
           node.activePeak.max(second, liveSum(node.peaks.values(), second));
         }
         return;
-      case 'headroom.graph.node.executions_per_run':
+      case METRIC_NODE_EXECUTIONS_PER_RUN:
         for (const point of metric.points as HistogramPoint[]) {
           const node = this.#nodeSeries(point.attributes, second);
           if (node === undefined) continue;
@@ -362,9 +395,9 @@ export class View {
           node.executionsPerRun.max(second, point.max);
         }
         return;
-      case 'headroom.graph.run.steps':
+      case METRIC_RUN_STEPS:
         for (const point of metric.points as HistogramPoint[]) {
-          const graph = point.attributes[GRAPH];
+          const graph = point.attributes[ATTR_HEADROOM_GRAPH_NAME];
           if (typeof graph !== 'string') continue;
           const series = this.#graphSeries(graph, second);
           if (
@@ -373,12 +406,12 @@ export class View {
           )
             continue;
           if (point.max !== undefined) series.steps.max(second, point.max);
-          const limit = point.attributes['headroom.graph.recursion_limit'];
+          const limit = point.attributes[ATTR_HEADROOM_GRAPH_RECURSION_LIMIT];
           if (typeof limit === 'number') series.recursionLimit = limit;
         }
         return;
-      case 'gen_ai.client.operation.duration':
-      case 'gen_ai.client.inference.duration':
+      case METRIC_GEN_AI_CLIENT_OPERATION_DURATION:
+      case METRIC_GEN_AI_CLIENT_INFERENCE_DURATION:
         // Apps with only the standard GenAI instrumentation: each operation is one call, and,
         // seen from here, one request. The released conventions name the histogram
         // `operation.duration`, the current experimental ones (`gen_ai_latest_experimental`)
@@ -397,11 +430,11 @@ export class View {
           );
           if (calls === 0) continue;
           series.addCalls(second, calls);
-          series.addRequests(second, calls, isRateLimitError(point.attributes['error.type']));
+          series.addRequests(second, calls, isRateLimitError(point.attributes[ATTR_ERROR_TYPE]));
           this.#share(series, instance, service, second)?.requests.add(second, calls);
         }
         return;
-      case 'gen_ai.client.token.usage':
+      case METRIC_GEN_AI_CLIENT_TOKEN_USAGE:
         if (known.headroom) return;
         for (const point of metric.points as HistogramPoint[]) {
           const series = this.#keySeries(point.attributes, second);
@@ -415,11 +448,11 @@ export class View {
             series.readmittedAt,
           );
           if (total === 0) continue;
-          series.addTokens(second, total, point.attributes['gen_ai.token.type'] === 'output');
+          series.addTokens(second, total, point.attributes[ATTR_GEN_AI_TOKEN_TYPE] === 'output');
         }
         return;
-      case 'gen_ai.client.inference.usage.input_tokens':
-      case 'gen_ai.client.inference.usage.output_tokens':
+      case METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_INPUT_TOKENS:
+      case METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_OUTPUT_TOKENS:
         // The experimental conventions count tokens with a counter per direction, broken down
         // by `gen_ai.token.modality`: the modalities add up to the direction's total.
         if (known.headroom) return;
@@ -428,7 +461,11 @@ export class View {
           if (series === undefined) continue;
           const amount = increment(point, series);
           if (amount === 0) continue;
-          series.addTokens(second, amount, metric.name.endsWith('output_tokens'));
+          series.addTokens(
+            second,
+            amount,
+            metric.name === METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_OUTPUT_TOKENS,
+          );
         }
         return;
     }
@@ -475,11 +512,11 @@ export class View {
     const second = this.second();
     for (const resourceSpans of request.resourceSpans) {
       const instance = String(
-        resourceSpans.resource['service.instance.id'] ??
-          resourceSpans.resource['service.name'] ??
+        resourceSpans.resource[ATTR_SERVICE_INSTANCE_ID] ??
+          resourceSpans.resource[ATTR_SERVICE_NAME] ??
           'unknown',
       );
-      const service = String(resourceSpans.resource['service.name'] ?? 'unknown_service');
+      const service = String(resourceSpans.resource[ATTR_SERVICE_NAME] ?? 'unknown_service');
       const known = this.#instance(instance, second);
       this.#resource = resourceSpans.resource;
       for (const { scope, spans } of resourceSpans.scopes) {
@@ -490,18 +527,18 @@ export class View {
         for (const span of spans) {
           if (
             span.kind !== 'client' ||
-            typeof span.attributes['gen_ai.operation.name'] !== 'string'
+            typeof span.attributes[ATTR_GEN_AI_OPERATION_NAME] !== 'string'
           )
             continue;
           const series = this.#keySeries(span.attributes, second);
           if (series === undefined) continue;
-          const rateLimited = isRateLimitError(span.attributes['error.type']);
+          const rateLimited = isRateLimitError(span.attributes[ATTR_ERROR_TYPE]);
           series.addCalls(second, 1);
           series.addRequests(second, 1, rateLimited);
           const share = this.#share(series, instance, service, second);
           share?.requests.add(second, 1);
-          const input = span.attributes['gen_ai.usage.input_tokens'];
-          const output = span.attributes['gen_ai.usage.output_tokens'];
+          const input = span.attributes[ATTR_GEN_AI_USAGE_INPUT_TOKENS];
+          const output = span.attributes[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS];
           const inputTokens = typeof input === 'number' ? input : 0;
           const outputTokens = typeof output === 'number' ? output : 0;
           if (inputTokens !== 0) series.addTokens(second, inputTokens, false);
@@ -524,8 +561,10 @@ export class View {
 
   /** The key's series, marked seen; undefined when the series table is full (dropped). */
   #keySeries(attributes: Attributes, second: number): KeySeriesType | undefined {
-    const provider = String(attributes[PROVIDER] ?? attributes['gen_ai.system'] ?? 'unknown');
-    const model = String(attributes[MODEL] ?? 'unknown');
+    const provider = String(
+      attributes[ATTR_GEN_AI_PROVIDER_NAME] ?? attributes[ATTR_GEN_AI_SYSTEM] ?? 'unknown',
+    );
+    const model = String(attributes[ATTR_GEN_AI_REQUEST_MODEL] ?? 'unknown');
     const key = keyName(attributes, this.#resource, this.#keyAttributes);
     const id = `${key}\u0000${provider}\u0000${model}`;
     let created = false;
@@ -554,8 +593,8 @@ export class View {
   }
 
   #nodeSeries(attributes: Attributes, second: number): NodeSeries | undefined {
-    const graph = attributes[GRAPH];
-    const node = attributes[NODE];
+    const graph = attributes[ATTR_HEADROOM_GRAPH_NAME];
+    const node = attributes[ATTR_HEADROOM_GRAPH_NODE];
     if (typeof graph !== 'string' || typeof node !== 'string') return undefined;
     const id = `${graph}\u0000${node}`;
     let created = false;

@@ -1,4 +1,4 @@
-import type { ActiveAlert } from '../api/types';
+import type { ActiveAlert } from '@headroom/contract/wire';
 import { formatSeries } from '../format/format';
 
 const SHOWN = 3;

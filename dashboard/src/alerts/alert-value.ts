@@ -1,4 +1,4 @@
-import type { Rule, RuleKind } from '../api/types';
+import type { Rule, RuleKind } from '@headroom/contract/wire';
 import { formatNumber, formatPercent, formatRatio } from '../format/format';
 
 /**

@@ -1,6 +1,6 @@
+import type { ActiveAlert, AlertsResponse, AlertTransition, Rule } from '@headroom/contract/wire';
 import { memo, useEffect, useState } from 'react';
 import { requestJson } from '../api/client';
-import type { ActiveAlert, AlertsResponse, AlertTransition, Rule } from '../api/types';
 import { formatSeries, formatTime } from '../format/format';
 import { formatAlertReading } from './alert-value';
 import { asDiagnosis, DiagnosisView } from './diagnosis-view';

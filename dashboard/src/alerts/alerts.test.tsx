@@ -1,7 +1,7 @@
 import '../test/setup';
+import type { Diagnosis, Rule } from '@headroom/contract/wire';
 import { render, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { Diagnosis, Rule } from '../api/types';
 import { alert } from '../test/fixtures';
 import { AlertBanner } from './alert-banner';
 import { type AlertsSource, AlertsView } from './alerts-view';

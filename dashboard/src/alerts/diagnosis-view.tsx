@@ -1,4 +1,4 @@
-import type { Cause, Diagnosis } from '../api/types';
+import type { Cause, Diagnosis } from '@headroom/contract/wire';
 import { formatRatio } from '../format/format';
 
 /** The five causes of 429s when scaling (DESIGN.md), as the cause badge names them. */

@@ -1,5 +1,5 @@
+import type { CeilingValue, KeyView } from '@headroom/contract/wire';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import type { CeilingValue, KeyView } from '../api/types';
 import { RANGES, type RangeSeconds } from '../live/live-store';
 import type { KeyField } from '../live/series-buffers';
 import { useLiveState, useLiveStore } from '../live/use-live';

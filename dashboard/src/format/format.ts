@@ -1,4 +1,4 @@
-import type { Dimension } from '../api/types';
+import type { Dimension } from '@headroom/contract/wire';
 
 const whole = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const oneDecimal = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });

@@ -1,4 +1,4 @@
-import type { GraphView, NodeView } from '../api/types';
+import type { GraphView, NodeView } from '@headroom/contract/wire';
 
 /** Executions of one node in one run past which it is a loop, as the collector's diagnosis says. */
 export const LOOP_EXECUTIONS = 10;

@@ -1,5 +1,5 @@
+import type { EdgeView, NodeView } from '@headroom/contract/wire';
 import { useId } from 'react';
-import type { EdgeView, NodeView } from '../api/types';
 import { formatNumber } from '../format/format';
 import { BOX_HEIGHT, BOX_WIDTH, layoutFlow } from './layout-flow';
 

@@ -1,4 +1,4 @@
-import type { EdgeView, GraphView, NodeView } from '../api/types';
+import type { EdgeView, GraphView, NodeView } from '@headroom/contract/wire';
 import { formatNumber } from '../format/format';
 import { type Flag, nearRecursionLimit, nodeFlags } from './flags';
 import { FlowDiagram } from './flow-diagram';

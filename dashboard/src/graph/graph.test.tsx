@@ -1,7 +1,7 @@
 import '../test/setup';
+import type { NodeView } from '@headroom/contract/wire';
 import { render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { NodeView } from '../api/types';
 import { GraphSection } from './graph-view';
 import { layoutFlow } from './layout-flow';
 
@@ -15,6 +15,7 @@ function node(overrides: Partial<NodeView>): NodeView {
     burstSize: 1,
     callsPerMinute: 60,
     maxExecutionsPerRun: 1,
+    keys: [],
     ...overrides,
   };
 }

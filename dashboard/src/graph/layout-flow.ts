@@ -1,4 +1,4 @@
-import type { EdgeView } from '../api/types';
+import type { EdgeView } from '@headroom/contract/wire';
 
 export interface FlowBox {
   name: string;

@@ -1,7 +1,7 @@
 import '../test/setup';
+import type { Dropped, Limits } from '@headroom/contract/wire';
 import { render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { Dropped, Limits } from '../api/types';
 import { DroppedNotice } from './dropped-notice';
 
 const limits: Limits = {

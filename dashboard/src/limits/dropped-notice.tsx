@@ -1,4 +1,4 @@
-import type { Dropped, Limits } from '../api/types';
+import type { Dropped, Limits } from '@headroom/contract/wire';
 import { formatNumber } from '../format/format';
 
 /** What each limit counts, one and many, and how to raise it. */

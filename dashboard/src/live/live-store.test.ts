@@ -1,5 +1,5 @@
+import type { History, LiveFrame } from '@headroom/contract/wire';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { History, LiveFrame } from '../api/types';
 import { FakeEventSource, keyHistory, keyView, snapshot } from '../test/fixtures';
 import type { FrameMetrics } from './frame-metrics';
 import { LiveStore, type LiveStoreOptions } from './live-store';

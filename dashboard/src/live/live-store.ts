@@ -1,5 +1,5 @@
+import type { ActiveAlert, History, LiveFrame, Snapshot } from '@headroom/contract/wire';
 import { requestJson } from '../api/client';
-import type { ActiveAlert, History, LiveFrame, Snapshot } from '../api/types';
 import { type FrameMetrics, pageFrameMetrics, recordPaint } from './frame-metrics';
 import { SeriesBuffers } from './series-buffers';
 

@@ -1,5 +1,5 @@
+import type { History } from '@headroom/contract/wire';
 import { describe, expect, it } from 'vitest';
-import type { History } from '../api/types';
 import { keyHistory } from '../test/fixtures';
 import { SeriesBuffers } from './series-buffers';
 

@@ -1,4 +1,4 @@
-import type { History } from '../api/types';
+import type { History } from '@headroom/contract/wire';
 
 export const KEY_FIELDS = [
   'requestsPerMinute',

@@ -1,5 +1,5 @@
+import type { CeilingValue, Dimension } from '@headroom/contract/wire';
 import { useId } from 'react';
-import type { CeilingValue, Dimension } from '../api/types';
 import { DIMENSION_LABEL, formatNumber, headroomPhrase, levelOf } from '../format/format';
 
 /** The KeyView field each dimension's use is, as `data-metric` names it. */

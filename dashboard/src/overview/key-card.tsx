@@ -1,5 +1,5 @@
+import type { GuardView, KeyView } from '@headroom/contract/wire';
 import { memo, useId } from 'react';
-import type { GuardView, KeyView } from '../api/types';
 import { formatNumber, formatPercent, formatRatio, levelOf } from '../format/format';
 import { Figure } from './figure';
 import { HeadroomMeter } from './headroom-meter';

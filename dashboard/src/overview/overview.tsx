@@ -1,4 +1,4 @@
-import type { KeyView } from '../api/types';
+import type { KeyView } from '@headroom/contract/wire';
 import { KeyCard } from './key-card';
 
 /** A card per key × provider × model, in the collector's order. */

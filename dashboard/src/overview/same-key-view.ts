@@ -1,4 +1,4 @@
-import type { KeyView } from '../api/types';
+import type { KeyView } from '@headroom/contract/wire';
 
 const NUMBERS = [
   'requestsPerMinute',

@@ -1,6 +1,6 @@
+import type { Ceiling } from '@headroom/contract/wire';
 import { useState } from 'react';
 import type { Resource } from '../api/resource';
-import type { Ceiling } from '../api/types';
 import { formatNumber } from '../format/format';
 import { Field, FormActions, FormOutcome, ListErrors, RowActions } from './field';
 import { useForm } from './use-form';

@@ -1,7 +1,7 @@
+import type { Rule, RuleKind, Severity } from '@headroom/contract/wire';
 import { useId, useState } from 'react';
 import { formatRuleCondition } from '../alerts/alert-value';
 import type { Resource } from '../api/resource';
-import type { Rule, RuleKind, Severity } from '../api/types';
 import { Field, FormActions, FormOutcome, ListErrors, RowActions } from './field';
 import { useForm } from './use-form';
 import { useResourceList } from './use-resource';

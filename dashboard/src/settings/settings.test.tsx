@@ -1,9 +1,9 @@
 import '../test/setup';
+import type { Ceiling, Rule, Webhook } from '@headroom/contract/wire';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../api/client';
 import type { Resource } from '../api/resource';
-import type { Ceiling, Rule, Webhook } from '../api/types';
 import { CeilingSettings } from './ceiling-settings';
 import { RuleSettings } from './rule-settings';
 import type { CeilingInput, RuleInput, WebhookInput } from './validate';
@@ -71,16 +71,16 @@ describe('CeilingSettings', () => {
     fireEvent.click(within(form).getByRole('button', { name: 'Save ceiling' }));
     await waitFor(() =>
       expect(fieldErrors(form)).toEqual({
-        provider: 'Enter a provider, or * for any',
-        model: 'Enter a model, or * for any',
-        tpm: 'TPM must be a positive whole number',
+        provider: 'Missing `provider`: expected a string of 1 to 200 characters (`*` for any)',
+        model: 'Missing `model`: expected a string of 1 to 200 characters (`*` for any)',
+        tpm: 'Expected `tpm` to be a positive integer, got 12.5',
       }),
     );
     const provider = form.querySelector<HTMLInputElement>('[name="provider"]')!;
     expect(provider.getAttribute('aria-invalid')).toBe('true');
     expect(document.activeElement).toBe(provider);
     expect(document.getElementById(provider.getAttribute('aria-describedby')!)?.textContent).toBe(
-      'Enter a provider, or * for any',
+      'Missing `provider`: expected a string of 1 to 200 characters (`*` for any)',
     );
     expect(server.requests).toEqual([]);
   });
@@ -92,7 +92,9 @@ describe('CeilingSettings', () => {
     fill(form, { key: 'prod', provider: 'openai', model: '*' });
     fireEvent.submit(form);
     await waitFor(() =>
-      expect(fieldErrors(form)).toEqual({ rpm: 'Set at least one of RPM, TPM or concurrency' }),
+      expect(fieldErrors(form)).toEqual({
+        rpm: 'Expected at least one of `rpm`, `tpm` or `concurrency`, got none',
+      }),
     );
   });
 
@@ -183,7 +185,9 @@ describe('WebhookSettings', () => {
     fill(form, { url: 'slack' });
     fireEvent.click(within(form).getByRole('button', { name: 'Save webhook' }));
     await waitFor(() =>
-      expect(fieldErrors(form)).toEqual({ url: 'Enter an http:// or https:// URL' }),
+      expect(fieldErrors(form)).toEqual({
+        url: 'Expected `url` to be an http or https URL, got "slack"',
+      }),
     );
     expect(server.requests).toEqual([]);
   });
@@ -265,7 +269,7 @@ describe('RuleSettings', () => {
     fireEvent.click(within(form).getByRole('button', { name: 'Save rule' }));
     await waitFor(() =>
       expect(fieldErrors(form)).toEqual({
-        withinSeconds: 'Look ahead must be a whole number of seconds from 1 to 3600',
+        withinSeconds: 'Expected `withinSeconds` to be at most 3600, got 7200',
       }),
     );
     fill(form, { withinSeconds: '30' });

@@ -1,5 +1,5 @@
+import type { Ceiling, Rule, Webhook } from '@headroom/contract/wire';
 import { resource } from '../api/resource';
-import type { Ceiling, Rule, Webhook } from '../api/types';
 import { CeilingSettings } from './ceiling-settings';
 import { RuleSettings } from './rule-settings';
 import type { CeilingInput, RuleInput, WebhookInput } from './validate';

@@ -28,27 +28,27 @@ const rule: RuleValues = {
 describe('validateCeiling', () => {
   it('asks for at least one limit', () => {
     expect(validateCeiling(ceiling).errors).toEqual({
-      rpm: 'Set at least one of RPM, TPM or concurrency',
+      rpm: 'Expected at least one of `rpm`, `tpm` or `concurrency`, got none',
     });
   });
 
   it('takes limits as positive whole numbers only', () => {
     expect(validateCeiling({ ...ceiling, rpm: '0', tpm: '1.5', concurrency: '-3' }).errors).toEqual(
       {
-        rpm: 'RPM must be a positive whole number',
-        tpm: 'TPM must be a positive whole number',
-        concurrency: 'Concurrency must be a positive whole number',
+        rpm: 'Expected `rpm` to be a positive integer, got 0',
+        tpm: 'Expected `tpm` to be a positive integer, got 1.5',
+        concurrency: 'Expected `concurrency` to be a positive integer, got -3',
       },
     );
     expect(validateCeiling({ ...ceiling, rpm: '2000000000' }).errors).toEqual({
-      rpm: 'RPM must be at most 1,000,000,000',
+      rpm: 'Expected `rpm` to be at most 1000000000, got 2000000000',
     });
   });
 
   it('needs key, provider and model, `*` allowed', () => {
     expect(validateCeiling({ ...ceiling, key: ' ', provider: '', rpm: '5' }).errors).toEqual({
-      key: 'Enter a key, or * for any',
-      provider: 'Enter a provider, or * for any',
+      key: 'Missing `key`: expected a string of 1 to 200 characters (`*` for any)',
+      provider: 'Missing `provider`: expected a string of 1 to 200 characters (`*` for any)',
     });
   });
 
@@ -67,12 +67,20 @@ describe('validateCeiling', () => {
 
 describe('validateRule', () => {
   it('keeps a utilization threshold above 0 and at most 1', () => {
-    for (const threshold of ['0', '1.2', 'abc', '']) {
-      expect(validateRule({ ...rule, threshold }).errors).toEqual({
-        threshold:
-          'Utilization threshold must be above 0 and at most 1 (0.8 is 80 % of the ceiling)',
-      });
-    }
+    const range = 'a number above 0 and at most 1 for a utilization rule';
+    expect(validateRule({ ...rule, threshold: '0' }).errors).toEqual({
+      threshold: `Expected \`threshold\` to be ${range}, got 0`,
+    });
+    expect(validateRule({ ...rule, threshold: '1.2' }).errors).toEqual({
+      threshold: `Expected \`threshold\` to be ${range}, got 1.2`,
+    });
+    expect(validateRule({ ...rule, threshold: '' }).errors).toEqual({
+      threshold: `Missing \`threshold\`: expected ${range}`,
+    });
+    // Text that is no number is quoted, as the collector quotes a string it was sent.
+    expect(validateRule({ ...rule, threshold: 'abc' }).errors).toEqual({
+      threshold: 'Expected `threshold` to be a finite number, got "abc"',
+    });
     expect(validateRule({ ...rule, threshold: '1' }).input?.threshold).toBe(1);
   });
 
@@ -80,7 +88,7 @@ describe('validateRule', () => {
     expect(
       validateRule({ ...rule, kind: 'predictive', threshold: '1', withinSeconds: '0' }).errors,
     ).toEqual({
-      withinSeconds: 'Look ahead must be a whole number of seconds from 1 to 3600',
+      withinSeconds: 'Expected `withinSeconds` to be an integer from 1 to 3600, got 0',
     });
     expect(
       validateRule({ ...rule, kind: 'predictive', threshold: '1', withinSeconds: '90' }).input,
@@ -94,13 +102,15 @@ describe('validateRule', () => {
   it('checks the other kinds against their ranges', () => {
     expect(validateRule({ ...rule, kind: 'retry_amplification', threshold: '0.5' }).errors).toEqual(
       {
-        threshold: 'Retry amplification threshold must be 1 or more attempts per call',
+        threshold:
+          'Expected `threshold` to be a number from 1 up for a retry_amplification rule, got 0.5',
       },
     );
     expect(
       validateRule({ ...rule, kind: 'node_executions_per_run', threshold: '0' }).errors,
     ).toEqual({
-      threshold: 'Executions per run must be 1 or more',
+      threshold:
+        'Expected `threshold` to be a number from 1 up for a node_executions_per_run rule, got 0',
     });
     expect(validateRule({ ...rule, kind: 'rate_limited', threshold: '' }).input).not.toHaveProperty(
       'threshold',
@@ -109,8 +119,8 @@ describe('validateRule', () => {
 
   it('needs a name and a whole hold time', () => {
     expect(validateRule({ ...rule, name: '', forSeconds: '2.5' }).errors).toEqual({
-      name: 'Enter a name for the rule',
-      forSeconds: 'Hold time must be a whole number of seconds from 0 to 3600',
+      name: 'Missing `name`: expected a string of 1 to 200 characters',
+      forSeconds: 'Expected `forSeconds` to be an integer from 0 to 3600, got 2.5',
     });
   });
 
@@ -130,12 +140,18 @@ describe('validateRule', () => {
 describe('validateWebhook', () => {
   it('takes http and https URLs only', () => {
     const values = { url: '', maskedUrl: '', warning: false, critical: true, enabled: true };
-    expect(validateWebhook(values).errors).toEqual({ url: 'Enter the webhook URL' });
+    expect(validateWebhook(values).errors).toEqual({
+      url: 'Missing `url`: expected an http or https URL',
+    });
+    // Shown masked, as the collector shows a URL: the path may be the secret.
     expect(validateWebhook({ ...values, url: 'ftp://example.com/x' }).errors).toEqual({
-      url: 'Enter an http:// or https:// URL',
+      url: 'Expected `url` to be an http or https URL, got "ftp://example.com/…"',
     });
     expect(validateWebhook({ ...values, url: 'hooks.slack.com/x' }).errors).toEqual({
-      url: 'Enter an http:// or https:// URL',
+      url: 'Expected `url` to be an http or https URL, got "hooks.slack.com/…"',
+    });
+    expect(validateWebhook({ ...values, url: 'https://hooks.slack.com/…' }).errors).toEqual({
+      url: 'url: https://hooks.slack.com/… is a masked URL, as the API shows it; send the whole URL, or leave `url` out to keep the stored one',
     });
     expect(
       validateWebhook({ ...values, url: 'https://hooks.slack.com/services/T/B/X' }).input,
@@ -162,8 +178,14 @@ describe('validateWebhook', () => {
       severities: ['warning'],
       enabled: false,
     });
+    // The stored URL's own mask keeps it, as leaving the field empty does.
+    expect(validateWebhook({ ...values, url: values.maskedUrl }).input).toEqual({
+      url: values.maskedUrl,
+      severities: ['warning'],
+      enabled: false,
+    });
     expect(validateWebhook({ ...values, url: 'slack' }).errors).toEqual({
-      url: 'Enter an http:// or https:// URL',
+      url: 'Expected `url` to be an http or https URL, got "slack"',
     });
   });
 });

@@ -1,10 +1,66 @@
-import type { RuleKind, Severity } from '../api/types';
+import {
+  type RuleInput as ApiRuleInput,
+  type WebhookInput as ApiWebhookInput,
+  type CeilingInput,
+  ceilingInputDescription,
+  ceilingInputSchema,
+  ceilingLimitsProblem,
+  describeIssuesByField,
+  MISSING_WEBHOOK_URL,
+  maskedUrlProblem,
+  type RuleKind,
+  type RuleSelector,
+  ruleInputDescription,
+  ruleInputSchema,
+  ruleThreshold,
+  type Severity,
+  webhookInputDescription,
+  webhookInputSchema,
+  withinSecondsProblem,
+  withMaskedUrl,
+} from '@headroom/contract/api';
 
-/** Messages by field name; empty when the form is fine. */
+export type { CeilingInput } from '@headroom/contract/api';
+
+/** What the rule form sends: the API's rule input, its selector and `enabled` always set. */
+export type RuleInput = ApiRuleInput & { selector: RuleSelector; enabled: boolean };
+
+/** What the webhook form sends: the API's webhook input, `severities` and `enabled` always set. */
+export type WebhookInput = ApiWebhookInput & { severities: Severity[]; enabled: boolean };
+
+/**
+ * Messages by field name; empty when the form is fine. Each is the collector's own line for that
+ * field (the contract's schemas and `describeIssuesByField`): the form refuses what the collector
+ * refuses, in its words, before anything is sent.
+ */
 export type Errors = Record<string, string>;
 
-const MAX_TEXT = 200;
-const MAX_LIMIT = 1e9;
+type Checked<Input> = { errors: Errors; input?: undefined } | { errors?: undefined; input: Input };
+
+/** A text field as the API takes it: trimmed, and left out when empty. */
+function text(value: string): string | undefined {
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/**
+ * A number field as the API takes it: left out when empty, a number when the text reads as one,
+ * else the text itself, so the message quotes what was typed (`got "abc"`), as the collector would.
+ */
+function numeric(value: string): number | string | undefined {
+  const trimmed = value.trim();
+  if (trimmed === '') return undefined;
+  return DECIMAL.test(trimmed) ? Number(trimmed) : trimmed;
+}
+
+/** The fields that are set: the API reads an absent field as "not given". */
+function given<T extends Record<string, unknown>>(fields: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(fields).filter(([, value]) => value !== undefined),
+  ) as Partial<T>;
+}
 
 export interface CeilingValues {
   key: string;
@@ -16,69 +72,27 @@ export interface CeilingValues {
   note: string;
 }
 
-export interface CeilingInput {
-  key: string;
-  provider: string;
-  model: string;
-  rpm?: number;
-  tpm?: number;
-  concurrency?: number;
-  note?: string;
-}
-
 /** The form's values as the API takes them, or the message of every field that is wrong. */
-export function validateCeiling(
-  values: CeilingValues,
-): { errors: Errors; input?: undefined } | { errors?: undefined; input: CeilingInput } {
-  const errors: Errors = {};
-  const matcher = (name: 'key' | 'provider' | 'model', what: string) => {
-    const text = values[name].trim();
-    if (text === '') errors[name] = `Enter a ${what}, or * for any`;
-    else if (text.length > MAX_TEXT) errors[name] = `At most ${MAX_TEXT} characters`;
-    return text;
-  };
-  const key = matcher('key', 'key');
-  const provider = matcher('provider', 'provider');
-  const model = matcher('model', 'model');
-  const rpm = limit(values.rpm, 'RPM', 'rpm', errors);
-  const tpm = limit(values.tpm, 'TPM', 'tpm', errors);
-  const concurrency = limit(values.concurrency, 'Concurrency', 'concurrency', errors);
-  if (
-    values.rpm.trim() === '' &&
-    values.tpm.trim() === '' &&
-    values.concurrency.trim() === '' &&
-    errors.rpm === undefined
-  )
-    errors.rpm = 'Set at least one of RPM, TPM or concurrency';
-  const note = values.note.trim();
-  if (note.length > 1000) errors.note = 'At most 1000 characters';
-  if (Object.keys(errors).length > 0) return { errors };
-  return {
-    input: {
-      key,
-      provider,
-      model,
-      ...(rpm !== undefined && { rpm }),
-      ...(tpm !== undefined && { tpm }),
-      ...(concurrency !== undefined && { concurrency }),
-      ...(note !== '' && { note }),
-    },
-  };
-}
-
-function limit(text: string, label: string, name: string, errors: Errors): number | undefined {
-  const trimmed = text.trim();
-  if (trimmed === '') return undefined;
-  const value = Number(trimmed);
-  if (!/^\d+$/.test(trimmed) || value <= 0) {
-    errors[name] = `${label} must be a positive whole number`;
-    return undefined;
+export function validateCeiling(values: CeilingValues): Checked<CeilingInput> {
+  const candidate = given({
+    key: text(values.key),
+    provider: text(values.provider),
+    model: text(values.model),
+    rpm: numeric(values.rpm),
+    tpm: numeric(values.tpm),
+    concurrency: numeric(values.concurrency),
+    note: text(values.note),
+  });
+  const result = ceilingInputSchema.safeParse(candidate);
+  const errors: Errors = result.success
+    ? {}
+    : describeIssuesByField(result.error, candidate, ceilingInputDescription);
+  if (errors.rpm === undefined && errors.tpm === undefined && errors.concurrency === undefined) {
+    const noLimit = ceilingLimitsProblem(candidate as CeilingInput);
+    if (noLimit !== undefined) errors.rpm = noLimit;
   }
-  if (value > MAX_LIMIT) {
-    errors[name] = `${label} must be at most 1,000,000,000`;
-    return undefined;
-  }
-  return value;
+  if (!result.success || Object.keys(errors).length > 0) return { errors };
+  return { input: result.data };
 }
 
 export interface RuleValues {
@@ -96,113 +110,48 @@ export interface RuleValues {
   enabled: boolean;
 }
 
-export interface RuleInput {
-  name: string;
-  kind: RuleKind;
-  severity: Severity;
-  threshold?: number;
-  withinSeconds?: number;
-  forSeconds?: number;
-  clearMargin?: number;
-  selector: { key?: string; provider?: string; model?: string; graph?: string; node?: string };
-  enabled: boolean;
-}
-
-interface ThresholdRule {
-  required: boolean;
-  accepts(value: number): boolean;
-  message: string;
-}
-
-/** Per kind, the threshold's range as the collector checks it (config/rule-kinds.ts). */
-export const THRESHOLDS: Readonly<Record<RuleKind, ThresholdRule>> = {
-  utilization: {
-    required: true,
-    accepts: (value) => value > 0 && value <= 1,
-    message: 'Utilization threshold must be above 0 and at most 1 (0.8 is 80 % of the ceiling)',
-  },
-  predictive: {
-    required: false,
-    accepts: (value) => value > 0 && value <= 1,
-    message: 'Threshold must be above 0 and at most 1 (1 is the ceiling itself)',
-  },
-  rate_limited: {
-    required: false,
-    accepts: (value) => value >= 0,
-    message: 'Threshold must be 0 or more 429s per minute',
-  },
-  retry_amplification: {
-    required: false,
-    accepts: (value) => value >= 1,
-    message: 'Retry amplification threshold must be 1 or more attempts per call',
-  },
-  node_executions_per_run: {
-    required: false,
-    accepts: (value) => value >= 1,
-    message: 'Executions per run must be 1 or more',
-  },
-};
-
-export function validateRule(
-  values: RuleValues,
-): { errors: Errors; input?: undefined } | { errors?: undefined; input: RuleInput } {
+export function validateRule(values: RuleValues): Checked<RuleInput> {
+  const candidate = given({
+    name: text(values.name),
+    kind: values.kind,
+    severity: values.severity,
+    threshold: numeric(values.threshold),
+    // Only a predictive rule looks ahead: the field is hidden, and not sent, for the others.
+    withinSeconds: values.kind === 'predictive' ? numeric(values.withinSeconds) : undefined,
+    forSeconds: numeric(values.forSeconds),
+    selector: given({
+      key: text(values.key),
+      provider: text(values.provider),
+      model: text(values.model),
+      graph: text(values.graph),
+      node: text(values.node),
+    }),
+    enabled: values.enabled,
+  });
+  const result = ruleInputSchema.safeParse(candidate);
   const errors: Errors = {};
-  const name = values.name.trim();
-  if (name === '') errors.name = 'Enter a name for the rule';
-  else if (name.length > MAX_TEXT) errors.name = `At most ${MAX_TEXT} characters`;
-
-  let threshold: number | undefined;
-  const thresholdRule = THRESHOLDS[values.kind];
-  const thresholdText = values.threshold.trim();
-  if (thresholdText === '') {
-    if (thresholdRule.required) errors.threshold = thresholdRule.message;
-  } else {
-    threshold = Number(thresholdText);
-    if (!Number.isFinite(threshold) || !thresholdRule.accepts(threshold))
-      errors.threshold = thresholdRule.message;
+  if (!result.success) {
+    const lines = describeIssuesByField(result.error, candidate, ruleInputDescription);
+    // The selector's fields are the form's key, provider, model, graph and node.
+    for (const [path, line] of Object.entries(lines))
+      errors[path.replace(/^selector\./, '')] = line;
   }
-
-  let withinSeconds: number | undefined;
-  if (values.kind === 'predictive') {
-    withinSeconds = wholeNumber(values.withinSeconds, 1, 3600);
-    if (withinSeconds === undefined)
-      errors.withinSeconds = 'Look ahead must be a whole number of seconds from 1 to 3600';
+  // Past the schema, the checks the collector makes of the kind (numbers by now, where no error).
+  if (errors.withinSeconds === undefined) {
+    const problem = withinSecondsProblem(
+      values.kind,
+      candidate.withinSeconds as number | undefined,
+    );
+    if (problem !== undefined) errors.withinSeconds = problem;
   }
-
-  let forSeconds: number | undefined;
-  if (values.forSeconds.trim() !== '') {
-    forSeconds = wholeNumber(values.forSeconds, 0, 3600);
-    if (forSeconds === undefined)
-      errors.forSeconds = 'Hold time must be a whole number of seconds from 0 to 3600';
+  if (errors.threshold === undefined) {
+    const { problem } = ruleThreshold(values.kind, candidate.threshold as number | undefined);
+    if (problem !== undefined) errors.threshold = problem;
   }
-
-  const selector: RuleInput['selector'] = {};
-  for (const field of ['key', 'provider', 'model', 'graph', 'node'] as const) {
-    const text = values[field].trim();
-    if (text.length > MAX_TEXT) errors[field] = `At most ${MAX_TEXT} characters`;
-    else if (text !== '') selector[field] = text;
-  }
-
-  if (Object.keys(errors).length > 0) return { errors };
+  if (!result.success || Object.keys(errors).length > 0) return { errors };
   return {
-    input: {
-      name,
-      kind: values.kind,
-      severity: values.severity,
-      ...(threshold !== undefined && { threshold }),
-      ...(withinSeconds !== undefined && { withinSeconds }),
-      ...(forSeconds !== undefined && { forSeconds }),
-      selector,
-      enabled: values.enabled,
-    },
+    input: { ...result.data, selector: result.data.selector ?? {}, enabled: values.enabled },
   };
-}
-
-function wholeNumber(text: string, min: number, max: number): number | undefined {
-  const trimmed = text.trim();
-  if (!/^\d+$/.test(trimmed)) return undefined;
-  const value = Number(trimmed);
-  return value >= min && value <= max ? value : undefined;
 }
 
 export interface WebhookValues {
@@ -214,34 +163,27 @@ export interface WebhookValues {
   enabled: boolean;
 }
 
-export interface WebhookInput {
-  /** Left out while editing: the collector keeps the stored URL. */
-  url?: string;
-  severities: Severity[];
-  enabled: boolean;
-}
-
-export function validateWebhook(
-  values: WebhookValues,
-): { errors: Errors; input?: undefined } | { errors?: undefined; input: WebhookInput } {
-  const errors: Errors = {};
+export function validateWebhook(values: WebhookValues): Checked<WebhookInput> {
   const url = values.url.trim();
+  // While editing, an empty URL keeps the stored one: the input leaves `url` out.
   const keep = url === '' && values.maskedUrl !== '';
-  if (url === '' && !keep) errors.url = 'Enter the webhook URL';
-  else if (url.length > 2000) errors.url = 'At most 2000 characters';
-  else if (!keep && !isHttpUrl(url)) errors.url = 'Enter an http:// or https:// URL';
-  if (Object.keys(errors).length > 0) return { errors };
   const severities: Severity[] = [];
   if (values.warning) severities.push('warning');
   if (values.critical) severities.push('critical');
-  return { input: { ...(keep ? {} : { url }), severities, enabled: values.enabled } };
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const { protocol, host } = new URL(text);
-    return (protocol === 'http:' || protocol === 'https:') && host !== '';
-  } catch {
-    return false;
+  const candidate = given({ url: text(url), severities, enabled: values.enabled });
+  const result = webhookInputSchema.safeParse(candidate);
+  // Messages show a URL masked, as the collector's do: its path is the webhook's secret.
+  const errors: Errors = result.success
+    ? {}
+    : describeIssuesByField(result.error, withMaskedUrl(candidate), webhookInputDescription);
+  if (errors.url === undefined) {
+    if (url === '' && !keep) errors.url = MISSING_WEBHOOK_URL;
+    // The stored URL's own mask means "keep it"; any other masked URL is refused.
+    else if (url !== '' && url !== values.maskedUrl) {
+      const masked = maskedUrlProblem(url);
+      if (masked !== undefined) errors.url = masked;
+    }
   }
+  if (!result.success || Object.keys(errors).length > 0) return { errors };
+  return { input: { ...result.data, severities, enabled: values.enabled } };
 }

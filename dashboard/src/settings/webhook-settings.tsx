@@ -1,6 +1,6 @@
+import type { Webhook } from '@headroom/contract/wire';
 import { useId, useState } from 'react';
 import type { Resource } from '../api/resource';
-import type { Webhook } from '../api/types';
 import { Field, FormActions, FormOutcome, ListErrors, RowActions } from './field';
 import { useForm } from './use-form';
 import { useResourceList } from './use-resource';

@@ -1,4 +1,4 @@
-import type { ActiveAlert, History, KeyView, LiveFrame, Snapshot } from '../api/types';
+import type { ActiveAlert, History, KeyView, LiveFrame, Snapshot } from '@headroom/contract/wire';
 import type { EventSourceLike } from '../live/live-store';
 
 export function keyView(overrides: Partial<KeyView> = {}): KeyView {
@@ -7,6 +7,7 @@ export function keyView(overrides: Partial<KeyView> = {}): KeyView {
     provider: 'openai',
     model: 'gpt-4o-mini',
     requestsPerMinute: 420,
+    observedSeconds: 60,
     peakRequestsPerSecond: 12,
     requestsPerMinuteBefore: 380,
     tokensPerMinuteBefore: 150_000,
@@ -18,9 +19,30 @@ export function keyView(overrides: Partial<KeyView> = {}): KeyView {
     retryAmplification: 1.25,
     activeCalls: 7,
     peakActiveCalls: 18,
+    totals: {
+      requests: 4_200,
+      rateLimited: 30,
+      calls: 3_360,
+      inputTokens: 1_500_000,
+      outputTokens: 324_000,
+    },
     replicas: [
-      { instance: 'pod-a', service: 'agent', requestsPerMinute: 280, share: 0.667, activeCalls: 5 },
-      { instance: 'pod-b', service: 'agent', requestsPerMinute: 140, share: 0.333, activeCalls: 2 },
+      {
+        instance: 'pod-a',
+        service: 'agent',
+        requestsPerMinute: 280,
+        peakRequestsPerSecond: 8,
+        share: 0.667,
+        activeCalls: 5,
+      },
+      {
+        instance: 'pod-b',
+        service: 'agent',
+        requestsPerMinute: 140,
+        peakRequestsPerSecond: 4,
+        share: 0.333,
+        activeCalls: 2,
+      },
     ],
     ceilings: {
       rpm: { value: 500, source: 'learned' },
@@ -38,6 +60,26 @@ export function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
     keys: [],
     nodes: [],
     graphs: [],
+    edges: [],
+    dropped: {
+      series: 0,
+      nodes: 0,
+      graphs: 0,
+      replicas: 0,
+      replicasPerKey: 0,
+      edges: 0,
+      streams: 0,
+    },
+    limits: {
+      series: 50_000,
+      nodes: 10_000,
+      graphs: 1_000,
+      replicas: 10_000,
+      replicasPerKey: 1_000,
+      edges: 10_000,
+      streams: 1_000_000,
+      idleSeconds: 3600,
+    },
     ...overrides,
   };
 }

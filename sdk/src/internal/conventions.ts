@@ -16,16 +16,13 @@ export function conventionsFromEnv(
   return wanted.includes(SEMCONV_OPT_IN) ? 'latest_experimental' : 'released';
 }
 
-// The experimental names (semantic-conventions-genai, "client inference" and "workflow").
-export const METRIC_GEN_AI_CLIENT_INFERENCE_DURATION = 'gen_ai.client.inference.duration';
-export const METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_INPUT_TOKENS =
-  'gen_ai.client.inference.usage.input_tokens';
-export const METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_OUTPUT_TOKENS =
-  'gen_ai.client.inference.usage.output_tokens';
-export const METRIC_GEN_AI_CLIENT_INFERENCE_OPERATION_INPUT_TOKENS =
-  'gen_ai.client.inference.operation.input_tokens';
-export const METRIC_GEN_AI_CLIENT_INFERENCE_OPERATION_OUTPUT_TOKENS =
-  'gen_ai.client.inference.operation.output_tokens';
-export const METRIC_GEN_AI_WORKFLOW_DURATION = 'gen_ai.workflow.duration';
-export const ATTR_GEN_AI_TOKEN_MODALITY = 'gen_ai.token.modality';
-export const ATTR_GEN_AI_WORKFLOW_NAME = 'gen_ai.workflow.name';
+export {
+  ATTR_GEN_AI_TOKEN_MODALITY,
+  ATTR_GEN_AI_WORKFLOW_NAME,
+  METRIC_GEN_AI_CLIENT_INFERENCE_DURATION,
+  METRIC_GEN_AI_CLIENT_INFERENCE_OPERATION_INPUT_TOKENS,
+  METRIC_GEN_AI_CLIENT_INFERENCE_OPERATION_OUTPUT_TOKENS,
+  METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_INPUT_TOKENS,
+  METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_OUTPUT_TOKENS,
+  METRIC_GEN_AI_WORKFLOW_DURATION,
+} from '../semconv.js';

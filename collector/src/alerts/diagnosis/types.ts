@@ -1,25 +1,6 @@
-import type { GraphView, KeyView, NodeView } from '../../view/snapshot.js';
+import type { Cause, Diagnosis, GraphView, KeyView, NodeView } from '@headroom/contract';
 
-/** The five patterns that push an app into 429s as it scales (see DESIGN.md). */
-export type Cause = 'fan_out' | 'stacked_retries' | 'graph_loop' | 'batch_too_large' | 'shared_key';
-
-export interface Fix {
-  text: string;
-  /** Code to paste and adapt; numbers come from this key's ceiling. */
-  snippet: string;
-}
-
-export interface Diagnosis {
-  /** `none` when no pattern's evidence is there: demand itself is near the ceiling. */
-  cause: Cause | 'none';
-  title: string;
-  /** One line, with the numbers. */
-  summary: string;
-  evidence: Record<string, number | string>;
-  fix: Fix;
-  /** Other causes whose evidence is also there, strongest first. */
-  alternatives: Cause[];
-}
+export type { Cause, Diagnosis, Fix } from '@headroom/contract';
 
 /** One cause's case: `score` is how far its strongest signal is past that signal's trigger (≥ 1). */
 export interface Finding extends Omit<Diagnosis, 'alternatives' | 'cause'> {

@@ -1,7 +1,7 @@
+import { maskWebhookUrl } from '@headroom/contract';
 import type { Rule, Webhook } from '../../storage/types.js';
 import type { TransitionDraft } from '../types.js';
 import { DeliveryBound } from './delivery-bound.js';
-import { maskWebhookUrl } from './mask-webhook-url.js';
 import type { Resolve } from './pinned-lookup.js';
 import { parseRetryAfter, retryDelay } from './retry-delay.js';
 import { slackMessage } from './slack-message.js';

@@ -1,6 +1,22 @@
-import type { RuleKind } from '../storage/types.js';
+import * as z from 'zod/mini';
 
-interface KindDefaults {
+/** In the order the API's messages list them. */
+export const RULE_KIND_NAMES = [
+  // use / ceiling at or above `threshold` (0..1) on any dimension
+  'utilization',
+  // at the current slope the ceiling is reached within `withinSeconds`
+  'predictive',
+  // any 429 in the window (threshold: 429s per minute, default 0, so any)
+  'rate_limited',
+  // HTTP attempts / logical calls above `threshold` (default 1.5)
+  'retry_amplification',
+  // executions of a node in one run above `threshold`
+  'node_executions_per_run',
+] as const;
+export const ruleKindSchema = z.enum(RULE_KIND_NAMES);
+export type RuleKind = z.infer<typeof ruleKindSchema>;
+
+export interface KindDefaults {
   /** Absent: the rule must state its threshold. */
   threshold?: number;
   forSeconds: number;
