@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { type HrTime, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { hrTimeToNanoseconds } from '@opentelemetry/core';
 import OpenAI, { APIPromise, RateLimitError } from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallEndEvent } from '../src/index.js';
@@ -135,7 +136,7 @@ describe('openai client: fan-out', () => {
 describe('openai client: retries', () => {
   it('429 then 200: one logical call, two attempts as child spans of the call span', async () => {
     const { mock, telemetry, client, series } = await setUp({}, { maxRetries: 2 });
-    mock.script([429, 200], { key: KEY });
+    mock.script([{ status: 429, latencyMs: 40 }, 200], { key: KEY });
 
     const completion = await client.chat.completions.create({ model: MODEL, messages });
     await telemetry.collect();
@@ -178,6 +179,15 @@ describe('openai client: retries', () => {
       'error.type': '429',
     });
     expect(attempts[0]!.status.code).toBe(SpanStatusCode.ERROR);
+    // The first attempt's span is made once it failed, dated from when the attempt began: it
+    // lasts the 429's 40 ms, inside the call and before the retry (span start times are whole
+    // milliseconds of the wall clock, so the order holds to within one).
+    const millis = (time: HrTime) => hrTimeToNanoseconds(time) / 1e6;
+    expect(millis(attempts[0]!.endTime) - millis(attempts[0]!.startTime)).toBeGreaterThanOrEqual(
+      40,
+    );
+    expect(millis(attempts[0]!.startTime)).toBeGreaterThan(millis(call.startTime) - 1);
+    expect(millis(attempts[1]!.startTime)).toBeGreaterThan(millis(attempts[0]!.endTime) - 1);
     expect(attempts[1]!.attributes).toEqual({
       'http.request.method': 'POST',
       'server.address': mock.host,
@@ -321,7 +331,7 @@ describe('openai client: what the caller gets back', () => {
       { attributes: { ...series, 'headroom.outcome': 'ok' }, value: 1 },
     ]);
     expect(telemetry.sum('headroom.tokens')).toBe(usage.totalTokens);
-    expect(telemetry.spans().map((span) => span.name)).toEqual(['POST', `chat ${MODEL}`]);
+    expect(telemetry.spans().map((span) => span.name)).toEqual([`chat ${MODEL}`]);
   });
 
   it('records nothing for a request that is no model call (models.list)', async () => {

@@ -139,8 +139,10 @@ export class CallState implements CallRecord {
 
 /** One HTTP attempt of a logical call: one `headroom.requests` count, and its span. */
 export class Attempt implements AttemptRecord {
-  /** The attempt's span, set by the lifecycle adapter. */
-  span!: Span;
+  /** The lifecycle adapter's: the attempt's span, or what it needs to make one later. */
+  span: Span | undefined = undefined;
+  parent: Context | undefined = undefined;
+  startedAt: number | undefined = undefined;
   #ended = false;
 
   constructor(

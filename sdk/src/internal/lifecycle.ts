@@ -25,7 +25,11 @@ export interface CallRecord {
 
 /** An HTTP attempt of a call (`Attempt`). */
 export interface AttemptRecord {
-  span: Span;
+  /** Set by the adapter when it makes a span for the attempt. */
+  span: Span | undefined;
+  /** Kept by the adapter while it defers the attempt's span. */
+  parent: Context | undefined;
+  startedAt: number | undefined;
   readonly call: CallRecord;
   readonly method: string;
   /** 0 for the first attempt, 1 for the first retry, … */

@@ -1,6 +1,7 @@
 import {
   type Attributes,
   type Context,
+  type Span,
   SpanKind,
   SpanStatusCode,
   type Tracer,
@@ -22,7 +23,7 @@ import { errorName, markFailed } from './mark-failed.js';
 
 /**
  * The OpenTelemetry adapter of the lifecycle: a CLIENT span per logical call with a CLIENT child
- * per HTTP attempt, an INTERNAL span per graph node execution and per graph run. Spans come from
+ * per HTTP attempt once the call needs more than one (or its only attempt failed), an INTERNAL span per graph node execution and per graph run. Spans come from
  * the tracer of the providers Headroom is bound to (the app's, or the ones `init` built), so the
  * provider's sampler, span limits, processors and resource apply to them like to any other span.
  * A span the sampler dropped is not recording: nothing more is built for it.
@@ -82,22 +83,27 @@ export class SpanLifecycle implements Lifecycle {
   }
 
   attemptStart(attempt: AttemptRecord, parent: Context): void {
-    const attributes: Record<string, string | number> = {
-      [semconv.ATTR_HTTP_REQUEST_METHOD]: attempt.method,
-    };
-    const serverAddress = attempt.call.serverAddress;
-    if (serverAddress !== undefined) attributes[semconv.ATTR_SERVER_ADDRESS] = serverAddress;
-    if (attempt.resendCount > 0)
-      attributes[semconv.ATTR_HTTP_REQUEST_RESEND_COUNT] = attempt.resendCount;
-    attempt.span = this.tracer.startSpan(
-      attempt.method,
-      { kind: SpanKind.CLIENT, attributes },
-      parent,
-    );
+    // A call answered on its first attempt needs no span for it: the call span says it all
+    // (`headroom.attempts` 1, no error). The first attempt's span is made only when it fails or a
+    // retry follows, back-dated to when it started; every retry gets its span at once.
+    if (attempt.resendCount === 0) {
+      attempt.parent = parent;
+      attempt.startedAt = performance.now();
+      return;
+    }
+    attempt.span = this.#attemptSpan(attempt, parent, undefined);
   }
 
   attemptEnd(attempt: AttemptRecord, end: AttemptEnd): void {
-    const span = attempt.span;
+    let span = attempt.span;
+    // Performance-clock times, which the span converts on its own wall-clock anchor: the
+    // back-dated span's duration is exact.
+    let endTime: number | undefined;
+    if (span === undefined) {
+      if (end.outcome === 'ok') return;
+      span = this.#attemptSpan(attempt, attempt.parent!, attempt.startedAt);
+      endTime = performance.now();
+    }
     if ('status' in end) {
       if (end.outcome === 'ok') {
         span.setAttribute(semconv.ATTR_HTTP_RESPONSE_STATUS_CODE, end.status);
@@ -111,7 +117,22 @@ export class SpanLifecycle implements Lifecycle {
     } else {
       markFailed(span, end.error, end.errorType);
     }
-    span.end();
+    span.end(endTime);
+  }
+
+  #attemptSpan(attempt: AttemptRecord, parent: Context, startTime: number | undefined): Span {
+    const attributes: Record<string, string | number> = {
+      [semconv.ATTR_HTTP_REQUEST_METHOD]: attempt.method,
+    };
+    const serverAddress = attempt.call.serverAddress;
+    if (serverAddress !== undefined) attributes[semconv.ATTR_SERVER_ADDRESS] = serverAddress;
+    if (attempt.resendCount > 0)
+      attributes[semconv.ATTR_HTTP_REQUEST_RESEND_COUNT] = attempt.resendCount;
+    return this.tracer.startSpan(
+      attempt.method,
+      { kind: SpanKind.CLIENT, attributes, startTime },
+      parent,
+    );
   }
 
   nodeStart(node: NodeRecord, parent: Context): Context {
