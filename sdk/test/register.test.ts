@@ -155,14 +155,7 @@ describe('node --import @headroom/sdk/register', () => {
       },
     ]);
     expect(spanNames(receiver.traces).sort()).toEqual(
-      [
-        'POST',
-        'POST',
-        'chat gpt-4o-mini',
-        'chat gpt-4o-mini',
-        'invoke_agent zero-code',
-        'node model',
-      ].sort(),
+      ['chat gpt-4o-mini', 'chat gpt-4o-mini', 'invoke_agent zero-code', 'node model'].sort(),
     );
     expect(mock.stats().totals.requests).toBe(2);
   });
@@ -257,14 +250,7 @@ describe('node --import @headroom/sdk/register', () => {
     expect(requests.reduce((sum, point) => sum + point.value, 0)).toBe(2);
     expect(mock.stats().totals.requests).toBe(2);
     expect(spanNames(receiver.traces).sort()).toEqual(
-      [
-        'POST',
-        'POST',
-        'chat gpt-4o-mini',
-        'chat gpt-4o-mini',
-        'invoke_agent zero-code',
-        'node model',
-      ].sort(),
+      ['chat gpt-4o-mini', 'chat gpt-4o-mini', 'invoke_agent zero-code', 'node model'].sort(),
     );
     const services = receiver.metrics.flatMap((request) =>
       request.resourceMetrics.map(
