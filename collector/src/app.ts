@@ -16,6 +16,7 @@ import { alertsRoute } from './routes/alerts-route.js';
 import { configRoutes } from './routes/config-routes.js';
 import { dashboardRoute } from './routes/dashboard-route.js';
 import { historyRoute } from './routes/history-route.js';
+import { incidentsRoute } from './routes/incidents-route.js';
 import { type LiveOptions, liveRoute } from './routes/live.js';
 import { otlpRoute } from './routes/otlp.js';
 import { prometheusRules } from './routes/prometheus-rules.js';
@@ -109,6 +110,7 @@ export function createApp(
   app.get('/api/live', liveRoute(collector, live));
   app.get('/api/history', historyRoute(collector));
   app.get('/api/alerts', alertsRoute(collector));
+  app.get('/api/incidents', incidentsRoute(collector));
   if (collector.store) app.route('/api', configRoutes(collector, collector.store));
   app.get('/api/prometheus-rules', (c) =>
     c.body(prometheusRules(collector.rules), 200, {

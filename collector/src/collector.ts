@@ -1,12 +1,13 @@
 import {
   type ActiveAlert,
   AlertEngine,
+  IncidentTracker,
   type TransitionDraft,
   WebhookNotifier,
 } from './alerts/index.js';
 import { matchCeilings } from './ceilings/match-ceilings.js';
 import type { Store } from './storage/index.js';
-import type { AlertTransition, Ceiling, Rollup, Rule, Webhook } from './storage/types.js';
+import type { AlertTransition, Ceiling, Incident, Rollup, Rule, Webhook } from './storage/types.js';
 import type { Limits } from './view/limits.js';
 import { type Snapshot, snapshot } from './view/snapshot.js';
 import { View } from './view/view.js';
@@ -46,7 +47,9 @@ export class Collector {
   #rules: readonly Rule[] = [];
   #webhooks: readonly Webhook[] = [];
   #configVersion = 0;
-  readonly #engine = new AlertEngine();
+  // The incidents decide the diagnosis every alert of one carries.
+  readonly #engine = new AlertEngine({ diagnose: false });
+  readonly #incidents = new IncidentTracker();
   readonly #notifier: WebhookNotifier;
   readonly #log: (line: string) => void;
   #active: ActiveAlert[] = [];
@@ -73,6 +76,15 @@ export class Collector {
     this.#log = log;
     this.#notifier = notifier ?? new WebhookNotifier({ log, now, allowPrivateWebhooks });
     this.reload();
+    if (store) {
+      this.#incidents.restore(
+        [
+          ...store.listIncidents({ state: 'open' }),
+          ...store.listIncidents({ state: 'resolved', limit: 200 }),
+        ],
+        now(),
+      );
+    }
   }
 
   /** Reads ceilings, rules and webhooks from the store again (after a write). */
@@ -105,13 +117,35 @@ export class Collector {
     return this.#active;
   }
 
+  /** Incidents open now, most severe first. */
+  openIncidents(): Incident[] {
+    return this.#incidents.open();
+  }
+
+  /** Resolved incidents, newest first; `since` (ms) keeps those resolved from then on. */
+  recentIncidents({ since, limit = 100 }: { since?: number; limit?: number } = {}): Incident[] {
+    const recent = this.#incidents.recent();
+    const kept = since === undefined ? recent : recent.filter((i) => (i.resolvedAt ?? 0) >= since);
+    return kept.slice(0, limit);
+  }
+
   /**
    * Evaluates every rule against the view now (about once a second). Each transition is stored
    * before any webhook is told of it, so history never misses what was sent.
    */
   evaluate(): TransitionDraft[] {
-    const evaluation = this.#engine.evaluate(this.snapshot(), this.#rules, this.view.now());
+    const now = this.view.now();
+    const snapshot = this.snapshot();
+    const evaluation = this.#engine.evaluate(snapshot, this.#rules, now);
+    const incidents = this.#incidents.update(evaluation, snapshot, now);
     this.#active = evaluation.active;
+    if (incidents.changed.length > 0) {
+      this.#alertVersion++;
+      this.store?.putIncidents(incidents.changed);
+      for (const { incident, event } of incidents.events) {
+        this.#log(`incident ${incident.id} on ${incident.subject}: ${event.text}`);
+      }
+    }
     if (evaluation.transitions.length === 0) return [];
     this.#alertVersion++;
     for (const draft of evaluation.transitions) {

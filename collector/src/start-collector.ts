@@ -146,6 +146,7 @@ export async function startCollector({
       const at = Date.now();
       store?.pruneRollups(at - ROLLUP_RETENTION_MS);
       store?.pruneTransitions(at - TRANSITION_RETENTION_MS);
+      store?.pruneIncidents(at - TRANSITION_RETENTION_MS);
     }),
     60_000,
   );

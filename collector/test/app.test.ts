@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { Collector } from '../src/collector.js';
 import { openStore } from '../src/storage/index.js';
+import { fakeClock } from '../src/view/test-helpers.js';
 import { json, otlpBody, resources } from './helpers.js';
 
 const open = resources();
@@ -165,7 +166,9 @@ describe('collector app', () => {
   });
 
   it('live: Server-Sent Events frames with the snapshot and history, ids by second, resumable', async () => {
-    const collector = new Collector();
+    // A frozen clock: the frame's second and the one checked below cannot straddle a tick.
+    const clock = fakeClock(Date.now());
+    const collector = new Collector({ now: clock.now });
     const app = createApp(collector, { live: { intervalMs: 10 } });
     const { body, contentType } = otlpBody(await replica('a', 2, 0), 'json');
     await app.request('http://localhost/v1/metrics', {

@@ -27,6 +27,7 @@ const emptyFrame = {
   snapshot: snapshot(),
   history: { seconds: [1000], keys: {}, nodes: {} },
   alerts: [],
+  incidents: [],
 };
 
 beforeEach(() => {

@@ -25,6 +25,15 @@ interface Tracked extends ActiveAlert {
 export class AlertEngine {
   /** Keyed by rule id and series; the order alerts were raised. */
   readonly #alerts = new Map<string, Tracked>();
+  readonly #diagnose: boolean;
+
+  /**
+   * `diagnose: false` leaves diagnoses to the caller (the collector's incidents give every alert
+   * of an incident the incident's one); by default each firing alert diagnoses its own series.
+   */
+  constructor({ diagnose = true }: { diagnose?: boolean } = {}) {
+    this.#diagnose = diagnose;
+  }
 
   evaluate(snapshot: Snapshot, rules: readonly Rule[], now: number): Evaluation {
     const transitions: TransitionDraft[] = [];
@@ -105,9 +114,13 @@ export class AlertEngine {
     ) {
       alert.state = 'firing';
       alert.firingSince = now;
+      if (!this.#diagnose) {
+        transitions.push(transition(alert, 'firing', now));
+        return;
+      }
       alert.diagnosis = diagnose(snapshot, alert.series);
       transitions.push({ ...transition(alert, 'firing', now), diagnosis: alert.diagnosis });
-    } else if (alert.state === 'firing') {
+    } else if (alert.state === 'firing' && this.#diagnose) {
       alert.diagnosis = diagnose(snapshot, alert.series);
     }
   }

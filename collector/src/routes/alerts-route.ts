@@ -2,24 +2,14 @@ import type { AlertsResponse } from '@headroom/contract';
 import type { Context } from 'hono';
 import type { Collector } from '../collector.js';
 import { httpError } from '../http-error.js';
+import { queryInteger } from './query-integer.js';
 
 const STATES = new Set(['pending', 'firing', 'resolved']);
 
 /** `GET /api/alerts?since=&limit=&rule=&state=`: alerts active now and the history of transitions. */
 export function alertsRoute(collector: Collector) {
   return function alerts(c: Context) {
-    const integer = (name: string, min: number, max: number): number | undefined => {
-      const text = c.req.query(name);
-      if (text === undefined) return undefined;
-      const value = Number(text);
-      if (!Number.isInteger(value) || value < min || value > max) {
-        throw httpError(
-          400,
-          `Expected \`${name}\` to be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`,
-        );
-      }
-      return value;
-    };
+    const integer = (name: string, min: number, max: number) => queryInteger(c, name, min, max);
     const state = c.req.query('state');
     if (state !== undefined && !STATES.has(state))
       throw httpError(

@@ -3,6 +3,10 @@ import type { LiveFrame } from '@headroom/contract';
 import type { Collector } from '../collector.js';
 import { history } from '../view/history.js';
 
+/** Resolved incidents stay in the live frames this long, and at most this many. */
+const RECENT_INCIDENT_MS = 60 * 60_000;
+const RECENT_INCIDENTS_SENT = 20;
+
 export interface LiveFeedOptions {
   /** Milliseconds between frames while data changes: 250 gives the 4 frames a second asked for. */
   intervalMs?: number;
@@ -167,6 +171,13 @@ export class LiveFeed {
       snapshot: collector.snapshot(),
       history: history(collector.view, fromSecond, second),
       alerts: collector.activeAlerts(),
+      incidents: [
+        ...collector.openIncidents(),
+        ...collector.recentIncidents({
+          since: collector.view.now() - RECENT_INCIDENT_MS,
+          limit: RECENT_INCIDENTS_SENT,
+        }),
+      ],
     };
     const data = JSON.stringify(frame);
     return {

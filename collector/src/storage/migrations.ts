@@ -71,6 +71,19 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (minute, key, provider, model)
   ) STRICT, WITHOUT ROWID;
   `,
+  // 2: incidents, and the incident each alert transition belongs to.
+  `
+  CREATE TABLE incidents (
+    id TEXT PRIMARY KEY NOT NULL,
+    subject TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('open', 'resolved')),
+    opened_at INTEGER NOT NULL,
+    resolved_at INTEGER,
+    body TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX incidents_by_state ON incidents (state, resolved_at);
+  ALTER TABLE transitions ADD COLUMN incident_id TEXT;
+  `,
 ];
 
 /** The schema version this build writes. */

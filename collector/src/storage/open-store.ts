@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { prepareCeilingTable } from './ceiling-table.js';
+import { prepareIncidentTable } from './incident-table.js';
 import { migrate } from './migrations.js';
 import { prepareRollupTable } from './rollup-table.js';
 import { prepareRuleTable } from './rule-table.js';
@@ -32,6 +33,7 @@ export function openStore(directory: string): Store {
       ...prepareRuleTable(database),
       ...prepareWebhookTable(database),
       ...prepareTransitionTable(database),
+      ...prepareIncidentTable(database),
       ...prepareRollupTable(database),
       close: () => database.close(),
     };

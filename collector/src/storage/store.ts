@@ -1,4 +1,12 @@
-import type { AlertState, AlertTransition, Ceiling, Rollup, Rule, Webhook } from './types.js';
+import type {
+  AlertState,
+  AlertTransition,
+  Ceiling,
+  Incident,
+  Rollup,
+  Rule,
+  Webhook,
+} from './types.js';
 
 export interface TransitionQuery {
   /** Only transitions after this sequence (exclusive): what a client that has `since` lacks. */
@@ -45,6 +53,13 @@ export interface Store {
   listTransitions(query?: TransitionQuery): AlertTransition[];
   /** Deletes transitions whose `at` is before `olderThan`; returns how many. */
   pruneTransitions(olderThan: number): number;
+
+  /** Inserts or replaces each by id, all in one transaction. */
+  putIncidents(incidents: readonly Incident[]): void;
+  /** Open ones (all, newest first), or resolved ones (newest first, `limit` default 100, at most 1000). */
+  listIncidents(query: { state: 'open' | 'resolved'; limit?: number }): Incident[];
+  /** Deletes resolved incidents resolved before `olderThan`; returns how many. */
+  pruneIncidents(olderThan: number): number;
 
   /** Upserts by minute × key × provider × model, all rows in one transaction. */
   addRollups(rows: readonly Rollup[]): void;

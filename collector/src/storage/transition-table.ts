@@ -15,6 +15,7 @@ interface TransitionRow {
   threshold: number;
   at: number;
   diagnosis: string | null;
+  incident_id: string | null;
 }
 
 interface TransitionFilter {
@@ -35,6 +36,7 @@ function toTransition(row: TransitionRow): AlertTransition {
     threshold: row.threshold,
     at: row.at,
     ...(row.diagnosis !== null && { diagnosis: JSON.parse(row.diagnosis) }),
+    ...(row.incident_id !== null && { incidentId: row.incident_id }),
   };
 }
 
@@ -48,8 +50,10 @@ export function prepareTransitionTable(
   database: Database,
 ): Pick<Store, 'appendTransition' | 'listTransitions' | 'pruneTransitions'> {
   const append = database.prepare<Omit<TransitionRow, 'sequence'>, TransitionRow>(`
-    INSERT INTO transitions (rule_id, series, state, severity, value, threshold, at, diagnosis)
-    VALUES (@rule_id, @series, @state, @severity, @value, @threshold, @at, @diagnosis)
+    INSERT INTO transitions
+      (rule_id, series, state, severity, value, threshold, at, diagnosis, incident_id)
+    VALUES
+      (@rule_id, @series, @state, @severity, @value, @threshold, @at, @diagnosis, @incident_id)
     RETURNING *`);
   // One statement for every combination of filters, so it is prepared once: a null filter
   // matches everything.
@@ -74,6 +78,7 @@ export function prepareTransitionTable(
         at: transition.at,
         // JSON.stringify(undefined) is undefined: no diagnosis is stored as NULL, not "null".
         diagnosis: JSON.stringify(transition.diagnosis) ?? null,
+        incident_id: transition.incidentId ?? null,
       });
       return toTransition(row!);
     },

@@ -5,6 +5,7 @@ export type {
   AlertTransition,
   Ceiling,
   Dimension,
+  Incident,
   Rule,
   RuleKind,
   Severity,

@@ -37,8 +37,10 @@ export interface ActiveAlert {
   /** When it went pending (ms). */
   since: number;
   firingSince?: number;
-  /** The latest diagnosis, while firing. */
+  /** The diagnosis of its incident, while firing: the same for every alert of the incident. */
   diagnosis?: Diagnosis;
+  /** The incident it is part of, once it has fired. */
+  incidentId?: string;
 }
 
 export type AlertState = 'pending' | 'firing' | 'resolved';
@@ -57,6 +59,8 @@ export interface AlertTransition {
   at: number;
   /** The diagnosis when firing: cause, evidence and fix (JSON). */
   diagnosis?: unknown;
+  /** The incident the alert is part of (firing and resolved transitions of an alert that fired). */
+  incidentId?: string;
 }
 
 /** `GET /api/alerts`. */

@@ -15,5 +15,6 @@ export type {
 } from '../api/index.js';
 export type * from './alerts.js';
 export type * from './history.js';
+export type * from './incidents.js';
 export type * from './live.js';
 export type * from './snapshot.js';

@@ -7,7 +7,7 @@ import { LiveStore, type LiveStoreOptions } from './live-store';
 const ID = 'prod|openai|gpt-4o-mini';
 
 function frame(history: History, keys = [keyView()]): LiveFrame {
-  return { snapshot: snapshot({ keys }), history, alerts: [] };
+  return { snapshot: snapshot({ keys }), history, alerts: [], incidents: [] };
 }
 
 function setup(options: LiveStoreOptions = {}) {

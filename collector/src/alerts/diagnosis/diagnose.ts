@@ -6,7 +6,7 @@ import { graphLoop } from './graph-loop.js';
 import { noPattern } from './no-pattern.js';
 import { sharedKey } from './shared-key.js';
 import { stackedRetries } from './stacked-retries.js';
-import type { Diagnosis, Finding, Suspects } from './types.js';
+import type { Cause, Diagnosis, Finding, Suspects } from './types.js';
 
 /** In this order ties are broken: a fan-out also makes spikes, retries and long runs, so it explains most. */
 const FINDERS: Array<(suspects: Suspects) => Finding | undefined> = [
@@ -41,14 +41,42 @@ const FINDERS: Array<(suspects: Suspects) => Finding | undefined> = [
  * Pure: the same snapshot and series give the same diagnosis.
  */
 export function diagnose(snapshot: Snapshot, series: string): Diagnosis {
+  const assessment = assess(snapshot, series);
+  return diagnosisOf(assessment, series, assessment.findings[0]?.cause ?? 'none');
+}
+
+/** Every cause whose evidence is there for the series, strongest first (ties in FINDERS order). */
+export interface Assessment {
+  findings: Finding[];
+  suspects: Suspects | undefined;
+}
+
+export function assess(snapshot: Snapshot, series: string): Assessment {
   const suspects = findSuspects(snapshot, series);
-  if (suspects === undefined) return noPattern(series, undefined);
+  if (suspects === undefined) return { findings: [], suspects };
   const findings = FINDERS.map((find) => find(suspects))
     .filter((finding) => finding !== undefined)
     // Array#sort is stable, so equal scores keep the FINDERS order.
     .sort((a, b) => b.score - a.score);
-  const [winner, ...others] = findings;
-  if (winner === undefined) return noPattern(series, suspects);
-  const { score: _score, ...diagnosis } = winner;
-  return { ...diagnosis, alternatives: others.map((finding) => finding.cause) };
+  return { findings, suspects };
+}
+
+/**
+ * The diagnosis that names `cause`, with the assessment's evidence for it and the other causes
+ * present as alternatives. A cause whose evidence is not there now gets the no-pattern numbers.
+ */
+export function diagnosisOf(
+  assessment: Assessment,
+  series: string,
+  cause: Cause | 'none',
+): Diagnosis {
+  const finding = assessment.findings.find((candidate) => candidate.cause === cause);
+  if (finding === undefined) return noPattern(series, assessment.suspects);
+  const { score: _score, ...diagnosis } = finding;
+  return {
+    ...diagnosis,
+    alternatives: assessment.findings
+      .filter((other) => other !== finding)
+      .map((other) => other.cause),
+  };
 }
