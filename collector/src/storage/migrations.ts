@@ -4,7 +4,7 @@ import type { Database } from 'better-sqlite3';
  * Schema steps; `PRAGMA user_version` counts how many have run. Append, never edit: a database
  * created by an older headroom runs only the steps after its version.
  */
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE ceilings (
     id TEXT PRIMARY KEY NOT NULL,

@@ -233,7 +233,7 @@ describe('IncidentTracker', () => {
       retries,
       ...Array.from({ length: 5 }, () => fanOut(540)),
     ];
-    run(tracker, engine, frames);
+    run(tracker, engine, frames, 0, rules);
     expect(tracker.open()[0]!.cause).toBe('fan_out');
     expect(tracker.open()[0]!.timeline.some((event) => event.kind === 'cause_changed')).toBe(false);
 
@@ -244,6 +244,7 @@ describe('IncidentTracker', () => {
       engine,
       Array.from({ length: 120 }, () => retries),
       frames.length,
+      rules,
     );
     const [incident] = tracker.open();
     expect(incident!.cause).toBe('stacked_retries');
