@@ -1,6 +1,7 @@
 import {
   type ActiveAlert,
   AlertEngine,
+  IncidentNotices,
   IncidentTracker,
   type TransitionDraft,
   WebhookNotifier,
@@ -50,6 +51,7 @@ export class Collector {
   // The incidents decide the diagnosis every alert of one carries.
   readonly #engine = new AlertEngine({ diagnose: false });
   readonly #incidents = new IncidentTracker();
+  readonly #notices = new IncidentNotices();
   readonly #notifier: WebhookNotifier;
   readonly #log: (line: string) => void;
   #active: ActiveAlert[] = [];
@@ -130,8 +132,9 @@ export class Collector {
   }
 
   /**
-   * Evaluates every rule against the view now (about once a second). Each transition is stored
-   * before any webhook is told of it, so history never misses what was sent.
+   * Evaluates every rule against the view now (about once a second), folds the alerts into
+   * incidents, and tells webhooks of the incidents whose notices are due. Transitions and
+   * incidents are stored before any webhook is told, so history never misses what was sent.
    */
   evaluate(): TransitionDraft[] {
     const now = this.view.now();
@@ -146,8 +149,8 @@ export class Collector {
         this.#log(`incident ${incident.id} on ${incident.subject}: ${event.text}`);
       }
     }
-    if (evaluation.transitions.length === 0) return [];
-    this.#alertVersion++;
+    // Each transition is stored before any webhook is told of its incident.
+    if (evaluation.transitions.length > 0) this.#alertVersion++;
     for (const draft of evaluation.transitions) {
       const transition = this.#record(draft);
       if (transition.state !== 'pending') {
@@ -155,9 +158,12 @@ export class Collector {
           `alert ${transition.state}: ${transition.ruleId} on ${transition.series} (value ${transition.value}, threshold ${transition.threshold})`,
         );
       }
-      const rule = this.#rules.find((candidate) => candidate.id === draft.ruleId);
-      void this.#notifier.notify(this.#webhooks, draft, rule);
     }
+    const resolved = incidents.events
+      .filter(({ event }) => event.kind === 'resolved')
+      .map(({ incident }) => incident);
+    const notices = this.#notices.due(this.#webhooks, this.#incidents.open(), resolved, now);
+    if (notices.length > 0) void this.#notifier.notify(notices);
     return evaluation.transitions;
   }
 

@@ -77,7 +77,7 @@ describe('alerts', () => {
     });
   });
 
-  it('a firing alert is delivered to a webhook, and listed by /api/alerts', async () => {
+  it('a firing alert opens an incident, delivered to a webhook after its group wait, and listed by /api/alerts', async () => {
     const received: unknown[] = [];
     const receiver = createServer((request, response) => {
       let body = '';
@@ -115,8 +115,19 @@ describe('alerts', () => {
       ['default-rate-limited-critical', 'firing'],
     ]);
     await collector.idle();
+    // The default group wait is 10 s: nothing yet, then one message with the incident.
+    expect(received).toEqual([]);
+    clock.advance(9000);
+    collector.evaluate();
+    await collector.idle();
+    expect(received).toEqual([]);
+    clock.advance(1000);
+    collector.evaluate();
+    await collector.idle();
     expect(received).toHaveLength(1);
-    expect((received[0] as { text: string }).text).toMatch(/^\[FIRING\] critical: /);
+    expect((received[0] as { text: string }).text).toMatch(
+      /^\[INCIDENT\] critical incident on prod\/openai\/gpt-4o-mini: /,
+    );
     const app = createApp(collector);
     const alerts = await json(app.request('http://localhost/api/alerts'));
     expect(alerts.active).toMatchObject([

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebhookNotifier } from '../src/alerts/index.js';
 import { START } from '../src/alerts/test-helpers.js';
-import { firing } from '../src/alerts/webhooks/test-helpers.js';
+import { notice } from '../src/alerts/webhooks/test-helpers.js';
 import { createApp } from '../src/app.js';
 import { Collector } from '../src/collector.js';
 import { openStore } from '../src/storage/index.js';
@@ -156,9 +156,9 @@ describe('/metrics', () => {
       now: () => START,
       log: () => {},
     });
-    const hooks = [{ id: 'h', url: SLACK, severities: [], enabled: true, updatedAt: START }];
-    for (const state of ['firing', 'resolved', 'firing', 'resolved'] as const)
-      await notifier.notify(hooks, { ...firing, state });
+    const hook = { id: 'h', url: SLACK, severities: [], enabled: true, updatedAt: START };
+    for (const reason of ['opened', 'resolved', 'opened', 'resolved'] as const)
+      await notifier.notify([notice(hook, reason)]);
     const { get } = api({ notifier });
     expect(await (await get('/metrics')).text()).toContain(
       '\nheadroom_webhook_notifications_suppressed_total 2\n',

@@ -32,6 +32,7 @@ export function parseWebhookInput(value: unknown, options: WebhookParseOptions):
   if (!result.success)
     throw toConfigError(result.error, withMaskedUrl(value), webhookInputDescription);
   const { id, severities = [], enabled = true } = result.data;
+  const { groupWaitSeconds, repeatIntervalSeconds, sendUpdates, sendResolved } = result.data;
   const { storedUrl } = options;
   const url =
     result.data.url === undefined ||
@@ -53,6 +54,10 @@ export function parseWebhookInput(value: unknown, options: WebhookParseOptions):
     // A severity listed twice means the same as once.
     severities: [...new Set(severities)],
     enabled,
+    ...(groupWaitSeconds !== undefined && { groupWaitSeconds }),
+    ...(repeatIntervalSeconds !== undefined && { repeatIntervalSeconds }),
+    ...(sendUpdates !== undefined && { sendUpdates }),
+    ...(sendResolved !== undefined && { sendResolved }),
     updatedAt: options.now,
   };
 }

@@ -71,7 +71,7 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (minute, key, provider, model)
   ) STRICT, WITHOUT ROWID;
   `,
-  // 2: incidents, and the incident each alert transition belongs to.
+  // 2: incidents, the incident each alert transition belongs to, and webhooks' grouping.
   `
   CREATE TABLE incidents (
     id TEXT PRIMARY KEY NOT NULL,
@@ -83,6 +83,11 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX incidents_by_state ON incidents (state, resolved_at);
   ALTER TABLE transitions ADD COLUMN incident_id TEXT;
+  -- How a webhook is told of incidents; NULL: the default.
+  ALTER TABLE webhooks ADD COLUMN group_wait_seconds INTEGER;
+  ALTER TABLE webhooks ADD COLUMN repeat_interval_seconds INTEGER;
+  ALTER TABLE webhooks ADD COLUMN send_updates INTEGER CHECK (send_updates IN (0, 1));
+  ALTER TABLE webhooks ADD COLUMN send_resolved INTEGER CHECK (send_resolved IN (0, 1));
   `,
 ];
 

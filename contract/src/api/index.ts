@@ -53,6 +53,7 @@ export {
   isHttpUrl,
   MISSING_WEBHOOK_URL,
   maskedUrlProblem,
+  WEBHOOK_DEFAULTS,
   type Webhook,
   type WebhookInput,
   webhookInputDescription,

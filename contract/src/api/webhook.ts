@@ -24,12 +24,33 @@ export function isHttpUrl(text: string): boolean {
  * take it. `url` may be left out of a PUT (or sent masked, as the API shows it) to keep the
  * stored one.
  */
+const MAX_REPEAT_INTERVAL_SECONDS = 7 * 24 * 3600;
+
+/**
+ * How a webhook is told of incidents, the way Alertmanager groups: the first message once an
+ * incident has been open `groupWaitSeconds` (what happened meanwhile is in it), one when its
+ * severity rises or its cause changes (`sendUpdates`), a reminder at most every
+ * `repeatIntervalSeconds` while nothing else was sent, and one when it resolves (`sendResolved`).
+ */
+export const WEBHOOK_DEFAULTS = {
+  groupWaitSeconds: 10,
+  repeatIntervalSeconds: 4 * 3600,
+  sendUpdates: true,
+  sendResolved: true,
+} as const;
+
 export const webhookInputSchema = z.strictObject({
   id: z.optional(idSchema),
   url: z.optional(z.string().check(z.maxLength(2000), z.refine(isHttpUrl))),
   /** Only alerts of these severities are sent; empty: all. */
   severities: z.optional(z.array(severitySchema)),
   enabled: z.optional(z.boolean()),
+  groupWaitSeconds: z.optional(z.number().check(z.minimum(0), z.maximum(3600), z.int())),
+  repeatIntervalSeconds: z.optional(
+    z.number().check(z.minimum(60), z.maximum(MAX_REPEAT_INTERVAL_SECONDS), z.int()),
+  ),
+  sendUpdates: z.optional(z.boolean()),
+  sendResolved: z.optional(z.boolean()),
   updatedAt: updatedAtSchema,
 });
 
@@ -43,9 +64,14 @@ export interface Webhook {
    * `maskWebhookUrl`): the path is the webhook's secret.
    */
   url: string;
-  /** Only alerts of these severities are sent; empty: all. */
+  /** Only incidents of these severities are sent; empty: all. */
   severities: Severity[];
   enabled: boolean;
+  /** Absent: `WEBHOOK_DEFAULTS`. */
+  groupWaitSeconds?: number;
+  repeatIntervalSeconds?: number;
+  sendUpdates?: boolean;
+  sendResolved?: boolean;
   updatedAt: number;
 }
 
@@ -57,6 +83,10 @@ export const webhookInputDescription: InputDescription = {
     severities: `a list of ${SEVERITY_EXPECTED} (empty for all)`,
     'severities[]': SEVERITY_EXPECTED,
     enabled: ENABLED_EXPECTED,
+    groupWaitSeconds: 'an integer from 0 to 3600',
+    repeatIntervalSeconds: `an integer from 60 to ${MAX_REPEAT_INTERVAL_SECONDS}`,
+    sendUpdates: ENABLED_EXPECTED,
+    sendResolved: ENABLED_EXPECTED,
     updatedAt: UPDATED_AT_EXPECTED,
   },
 };

@@ -1,7 +1,7 @@
 export interface DeliveryBoundOptions {
-  /** Deliveries per webhook and alert (rule × series) in any rolling window. */
+  /** Deliveries per webhook and incident in any rolling window. */
   perAlert?: number;
-  /** Deliveries per webhook in any rolling window, all alerts together. */
+  /** Deliveries per webhook in any rolling window, all incidents together. */
   perWebhook?: number;
   windowMs?: number;
   now?: () => number;
@@ -77,7 +77,7 @@ export class DeliveryBound {
     return this.#suppressed;
   }
 
-  /** Whether a notification of `alert` (rule × series) to `webhookId` may go now; counts it if so. */
+  /** Whether a notification of `alert` (an incident id) to `webhookId` may go now; counts it if so. */
   admit(webhookId: string, alert: string, state: 'firing' | 'resolved'): Admission {
     const now = this.#now();
     const since = now - this.#windowMs;
@@ -104,7 +104,7 @@ export class DeliveryBound {
     else if (state === 'resolved' && entry.firingSuppressed)
       reason = 'its firing notification was held back';
     else if (entry.sent.length >= this.#perAlert)
-      reason = `${entry.sent.length} notifications of this alert in the last ${this.#seconds()} s, at most ${this.#perAlert}`;
+      reason = `${entry.sent.length} notifications of this incident in the last ${this.#seconds()} s, at most ${this.#perAlert}`;
     else if (webhook.length >= this.#perWebhook)
       reason = `${webhook.length} notifications to this webhook in the last ${this.#seconds()} s, at most ${this.#perWebhook}`;
 

@@ -1,7 +1,5 @@
-import type { Rule, RuleKind } from '../../storage/types.js';
-import type { Diagnosis } from '../diagnosis/types.js';
 import { formatNumber, formatPercent } from '../format.js';
-import type { TransitionDraft } from '../types.js';
+import type { IncidentNotice, NoticeReason } from '../incidents/incident-notices.js';
 
 /** Slack refuses a header over 150 characters and a section text over 3000. */
 const HEADER_LIMIT = 150;
@@ -13,45 +11,80 @@ export interface SlackMessage {
   blocks: Array<Record<string, unknown>>;
 }
 
-/** A Slack incoming-webhook body (also what Mattermost and Discord's /slack endpoint read). */
+const HEADLINE: Record<NoticeReason, string> = {
+  opened: 'Incident',
+  severity_raised: 'Escalated',
+  cause_changed: 'Cause changed',
+  reminder: 'Still open',
+  resolved: 'Resolved',
+};
+
+/**
+ * A Slack incoming-webhook body for one incident notice (also what Mattermost and Discord's
+ * /slack endpoint read): what happened, the cause, the evidence in numbers and the fix.
+ */
 export function slackMessage(
-  transition: TransitionDraft,
-  rule: Pick<Rule, 'name' | 'kind'> | undefined,
+  notice: Pick<IncidentNotice, 'incident' | 'reason' | 'at'>,
 ): SlackMessage {
-  const name = rule?.name ?? transition.ruleId;
-  const state = transition.state.toUpperCase();
-  const value = describeValue(rule?.kind, transition.value, transition.threshold);
-  const diagnosis = isDiagnosis(transition.diagnosis) ? transition.diagnosis : undefined;
+  const { incident, reason } = notice;
+  const { diagnosis } = incident;
+  const where = subjectLabel(incident.subject);
+  const headline = HEADLINE[reason];
   const text =
-    `[${state}] ${transition.severity}: ${name} on ${transition.series}, ${value}` +
-    (diagnosis === undefined ? '' : `. ${diagnosis.title}: ${diagnosis.summary}`);
+    `[${headline.toUpperCase()}] ${incident.severity} incident on ${where}: ${diagnosis.title}` +
+    (reason === 'resolved'
+      ? ` (${describeDuration(incident.openedAt, incident.resolvedAt ?? notice.at)})`
+      : `. ${diagnosis.summary}`);
+  const firing = incident.alerts.filter(
+    (alert) => alert.firingSince !== undefined && alert.resolvedAt === undefined,
+  );
+  const fields = [
+    field('Where', `\`${where}\``),
+    field('Severity', incident.severity),
+    field('Cause', diagnosis.title),
+    field('Opened', new Date(incident.openedAt).toISOString()),
+  ];
+  if (incident.peakUtilization !== undefined) {
+    const peak = incident.peakUtilization;
+    fields.push(
+      field(
+        'Peak',
+        `${formatPercent(peak.value)} of ${peak.dimension} at ${new Date(peak.at).toISOString()}`,
+      ),
+    );
+  }
+  if (incident.firstRateLimitedAt !== undefined)
+    fields.push(field('First 429', new Date(incident.firstRateLimitedAt).toISOString()));
+  if (reason !== 'resolved')
+    fields.push(field('Alerts firing', firing.map((alert) => alert.ruleName).join(', ') || 'none'));
   const blocks: SlackMessage['blocks'] = [
     {
       type: 'header',
       text: {
         type: 'plain_text',
-        text: truncate(`${state} ${transition.severity}: ${name}`, HEADER_LIMIT),
+        text: truncate(
+          `${headline}, ${incident.severity}: ${diagnosis.title} on ${where}`,
+          HEADER_LIMIT,
+        ),
       },
     },
-    {
-      type: 'section',
-      fields: [
-        field('Series', `\`${transition.series}\``),
-        field('Value', value),
-        field('Severity', transition.severity),
-        field('Rule', name),
-      ],
-    },
-  ];
-  if (diagnosis !== undefined) {
-    blocks.push(
-      section(
-        truncate(
-          `*${escapeMarkup(diagnosis.title)}*: ${escapeMarkup(diagnosis.summary)}`,
-          SECTION_LIMIT,
-        ),
+    { type: 'section', fields: fields.slice(0, 10) },
+    section(
+      truncate(
+        `*${escapeMarkup(diagnosis.title)}*: ${escapeMarkup(diagnosis.summary)}`,
+        SECTION_LIMIT,
       ),
-    );
+    ),
+  ];
+  const evidence = Object.entries(diagnosis.evidence)
+    .map(
+      ([name, value]) =>
+        `${words(name)}: ${typeof value === 'number' ? formatNumber(value) : value}`,
+    )
+    .join(' · ');
+  if (evidence !== '')
+    blocks.push(section(truncate(`*Evidence*: ${escapeMarkup(evidence)}`, SECTION_LIMIT)));
+  if (reason !== 'resolved') {
     const fix = truncate(`*Fix*: ${escapeMarkup(diagnosis.fix.text)}`, SECTION_LIMIT / 2);
     // Truncate the code inside its fence, so a long snippet never loses the closing one.
     const code = truncate(escapeMarkup(diagnosis.fix.snippet), SECTION_LIMIT - fix.length - 8);
@@ -59,38 +92,34 @@ export function slackMessage(
   }
   blocks.push({
     type: 'context',
-    elements: [{ type: 'mrkdwn', text: `Headroom · ${new Date(transition.at).toISOString()}` }],
+    elements: [
+      {
+        type: 'mrkdwn',
+        text: `Headroom · incident ${incident.id} · ${new Date(notice.at).toISOString()}`,
+      },
+    ],
   });
   return { text: escapeMarkup(text), blocks };
 }
 
-function describeValue(kind: RuleKind | undefined, value: number, threshold: number): string {
-  switch (kind) {
-    case 'utilization':
-      return `${formatPercent(value)} of the ceiling (alert at ${formatPercent(threshold)})`;
-    case 'predictive':
-      return `ceiling in ${formatNumber(value)} s at the current slope (alert within ${formatNumber(threshold)} s)`;
-    case 'rate_limited':
-      return `${formatNumber(value)} 429s per minute (alert above ${formatNumber(threshold)})`;
-    case 'retry_amplification':
-      return `${formatNumber(value)} attempts per call (alert above ${formatNumber(threshold)})`;
-    case 'node_executions_per_run':
-      return `${formatNumber(value)} executions in one run (alert above ${formatNumber(threshold)})`;
-    default:
-      return `${formatNumber(value)} (threshold ${formatNumber(threshold)})`;
-  }
+/** `key=prod|provider=openai|model=gpt-4o-mini` → `prod/openai/gpt-4o-mini`; nodes alike. */
+export function subjectLabel(subject: string): string {
+  return subject
+    .split('|')
+    .map((part) => part.slice(part.indexOf('=') + 1))
+    .join('/');
 }
 
-/** The transition's diagnosis is `unknown` (JSON in the store): check its shape before reading it. */
-function isDiagnosis(value: unknown): value is Diagnosis {
-  if (typeof value !== 'object' || value === null) return false;
-  const { title, summary, fix } = value as Partial<Diagnosis>;
-  return (
-    typeof title === 'string' &&
-    typeof summary === 'string' &&
-    typeof fix?.text === 'string' &&
-    typeof fix.snippet === 'string'
-  );
+/** `attemptsPerCall` → `attempts per call`. */
+function words(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+function describeDuration(from: number, to: number): string {
+  const seconds = Math.max(0, Math.round((to - from) / 1000));
+  if (seconds < 120) return `after ${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  return minutes < 120 ? `after ${minutes} min` : `after ${formatNumber(minutes / 60)} h`;
 }
 
 function field(label: string, text: string) {

@@ -1,8 +1,8 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Rule, Webhook } from '../../storage/types.js';
+import type { Incident, Webhook } from '../../storage/types.js';
+import type { IncidentNotice, NoticeReason } from '../incidents/incident-notices.js';
 import { START } from '../test-helpers.js';
-import type { TransitionDraft } from '../types.js';
 import { WebhookNotifier } from './webhook-notifier.js';
 
 export interface Received {
@@ -42,16 +42,14 @@ export async function receiver(reply: (index: number) => Reply) {
   };
 }
 
-export const rule: Pick<Rule, 'name' | 'kind'> = { name: 'RPM at ceiling', kind: 'utilization' };
-
-export const firing: TransitionDraft = {
-  ruleId: 'rpm-critical',
-  series: 'key=prod|provider=openai|model=gpt-4o-mini|dimension=rpm',
-  state: 'firing',
+export const incident: Incident = {
+  id: 'inc-1',
+  subject: 'key=prod|provider=openai|model=gpt-4o-mini',
+  state: 'open',
+  firstWarningAt: START - 5000,
+  openedAt: START,
   severity: 'critical',
-  value: 0.95,
-  threshold: 0.9,
-  at: START,
+  cause: 'fan_out',
   diagnosis: {
     cause: 'fan_out',
     title: 'Uncontrolled fan-out',
@@ -60,7 +58,27 @@ export const firing: TransitionDraft = {
     fix: { text: 'Bound the calls in flight.', snippet: 'const limit = pLimit(10);' },
     alternatives: [],
   },
+  timeline: [],
+  alerts: [
+    {
+      ruleId: 'rpm-critical',
+      ruleName: 'RPM at ceiling',
+      kind: 'utilization',
+      series: 'key=prod|provider=openai|model=gpt-4o-mini|dimension=rpm',
+      severity: 'critical',
+      firingSince: START,
+    },
+  ],
 };
+
+/** A notice of `incident` (or one like it) to `target`. */
+export function notice(
+  target: Webhook,
+  reason: NoticeReason = 'opened',
+  fields: Partial<Incident> = {},
+): IncidentNotice {
+  return { webhook: target, incident: { ...incident, ...fields }, reason, at: START };
+}
 
 export function webhook(url: string, fields: Partial<Webhook> = {}): Webhook {
   return { id: 'slack', url, severities: [], enabled: true, updatedAt: START, ...fields };

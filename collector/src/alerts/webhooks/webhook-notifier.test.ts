@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { START } from '../test-helpers.js';
 import { slackMessage } from './slack-message.js';
-import { firing, notifier, receiver, rule, webhook } from './test-helpers.js';
+import { notice, notifier, receiver, webhook } from './test-helpers.js';
 import { WebhookNotifier } from './webhook-notifier.js';
 
 describe('WebhookNotifier', () => {
@@ -9,15 +9,15 @@ describe('WebhookNotifier', () => {
     const server = await receiver((index) => ({ status: index < 2 ? 503 : 200 }));
     try {
       const { instance, sleeps, logs } = notifier({ allowPrivateWebhooks: true });
-      await instance.notify([webhook(server.url)], firing, rule);
+      await instance.notify([notice(webhook(server.url))]);
       expect(server.received).toHaveLength(3);
       for (const request of server.received) {
         expect(request.method).toBe('POST');
         expect(request.headers['content-type']).toBe('application/json');
-        expect(JSON.parse(request.body)).toEqual(slackMessage(firing, rule));
+        expect(JSON.parse(request.body)).toEqual(slackMessage(notice(webhook(server.url))));
       }
       expect(JSON.parse(server.received[2]!.body).text).toContain(
-        '[FIRING] critical: RPM at ceiling',
+        '[INCIDENT] critical incident on prod/openai/gpt-4o-mini: Uncontrolled fan-out',
       );
       // Random 0.5 of 500 × 2^(attempt − 1).
       expect(sleeps).toEqual([250, 500]);
@@ -31,11 +31,11 @@ describe('WebhookNotifier', () => {
     const server = await receiver(() => ({ status: 400 }));
     try {
       const { instance, sleeps, logs } = notifier({ allowPrivateWebhooks: true });
-      await instance.notify([webhook(server.url)], firing, rule);
+      await instance.notify([notice(webhook(server.url))]);
       expect(server.received).toHaveLength(1);
       expect(sleeps).toEqual([]);
       expect(logs).toEqual([
-        'webhook slack: HTTP 400, not retried; firing alert RPM at ceiling on key=prod|provider=openai|model=gpt-4o-mini|dimension=rpm not delivered',
+        'webhook slack: HTTP 400, not retried; opened notice of incident inc-1 on prod/openai/gpt-4o-mini not delivered',
       ]);
     } finally {
       await server.close();
@@ -48,7 +48,7 @@ describe('WebhookNotifier', () => {
     );
     try {
       const { instance, sleeps } = notifier({ allowPrivateWebhooks: true });
-      await instance.notify([webhook(server.url)], firing, rule);
+      await instance.notify([notice(webhook(server.url))]);
       expect(server.received).toHaveLength(2);
       expect(sleeps).toEqual([2000]);
     } finally {
@@ -60,11 +60,11 @@ describe('WebhookNotifier', () => {
     const server = await receiver(() => ({ status: 200 }));
     await server.close();
     const { instance, sleeps, logs } = notifier({ maxAttempts: 3, allowPrivateWebhooks: true });
-    await expect(instance.notify([webhook(server.url)], firing, rule)).resolves.toBeUndefined();
+    await expect(instance.notify([notice(webhook(server.url))])).resolves.toBeUndefined();
     expect(sleeps).toEqual([250, 500]);
     expect(logs).toHaveLength(1);
     expect(logs[0]).toMatch(
-      /^webhook slack: gave up after 3 attempts \(fetch failed \(ECONNREFUSED\)\); firing alert/,
+      /^webhook slack: gave up after 3 attempts \(fetch failed \(ECONNREFUSED\)\); opened notice/,
     );
     expect(logs[0]).not.toContain('secret-token');
   });
@@ -77,38 +77,12 @@ describe('WebhookNotifier', () => {
         timeoutMs: 100,
         allowPrivateWebhooks: true,
       });
-      await instance.notify([webhook(server.url)], firing, rule);
+      await instance.notify([notice(webhook(server.url))]);
       expect(server.received).toHaveLength(2);
       expect(logs[0]).toMatch(/^webhook slack: gave up after 2 attempts \(.*timeout.*\)/);
     } finally {
       await server.close();
     }
-  });
-
-  it('sends firing and resolved, not pending; only to enabled webhooks whose severities match', async () => {
-    const posted: string[] = [];
-    const { instance } = notifier({
-      fetch: async (url) => {
-        posted.push(String(url));
-        return new Response('ok');
-      },
-    });
-    const hooks = [
-      webhook('http://hooks.test/all'),
-      webhook('http://hooks.test/warning', { severities: ['warning'] }),
-      webhook('http://hooks.test/critical', { severities: ['critical'] }),
-      webhook('http://hooks.test/off', { enabled: false }),
-    ];
-    await instance.notify(hooks, { ...firing, state: 'pending' }, rule);
-    expect(posted).toEqual([]);
-    await instance.notify(hooks, firing, rule);
-    await instance.notify(hooks, { ...firing, state: 'resolved', diagnosis: undefined }, rule);
-    expect(posted).toEqual([
-      'http://hooks.test/all',
-      'http://hooks.test/critical',
-      'http://hooks.test/all',
-      'http://hooks.test/critical',
-    ]);
   });
 
   it('never throws: a fetch that throws at once, or a sleep that fails, is logged', async () => {
@@ -119,11 +93,9 @@ describe('WebhookNotifier', () => {
       },
       sleep: () => Promise.reject(new Error('no timers')),
     });
-    await expect(
-      instance.notify([webhook('http://hooks.test/')], firing, rule),
-    ).resolves.toBeUndefined();
+    await expect(instance.notify([notice(webhook('http://hooks.test/'))])).resolves.toBeUndefined();
     expect(logs).toEqual([
-      'webhook slack: no timers; firing alert RPM at ceiling on key=prod|provider=openai|model=gpt-4o-mini|dimension=rpm not delivered',
+      'webhook slack: no timers; opened notice of incident inc-1 on prod/openai/gpt-4o-mini not delivered',
     ]);
   });
 
@@ -133,9 +105,7 @@ describe('WebhookNotifier', () => {
       fetch: () => new Promise<Response>((resolve) => (answer = resolve)),
     });
     let delivered = false;
-    void instance
-      .notify([webhook('http://hooks.test/')], firing, rule)
-      .then(() => (delivered = true));
+    void instance.notify([notice(webhook('http://hooks.test/'))]).then(() => (delivered = true));
     await Promise.resolve();
     expect(delivered).toBe(false);
     answer(new Response('ok'));
@@ -143,7 +113,7 @@ describe('WebhookNotifier', () => {
     expect(delivered).toBe(true);
   });
 
-  it('bounds deliveries per alert and minute on its clock, counts what it holds back, logs once a minute', async () => {
+  it('bounds deliveries per incident and minute on its clock, counts what it holds back, logs once a minute', async () => {
     let time = START;
     let posts = 0;
     const { instance, logs } = notifier({
@@ -154,29 +124,30 @@ describe('WebhookNotifier', () => {
       },
     });
     const hooks = [webhook('https://hooks.test/x')];
-    const resolved = { ...firing, state: 'resolved' as const, diagnosis: undefined };
-    // Flapping for a minute: firing and resolved every 2 s.
+    const opened = notice(hooks[0]!);
+    const resolved = notice(hooks[0]!, 'resolved', { state: 'resolved' });
+    // Flapping for a minute: opened and resolved every 2 s.
     for (let index = 0; index < 30; index++) {
-      await instance.notify(hooks, index % 2 === 0 ? firing : resolved, rule);
+      await instance.notify([index % 2 === 0 ? opened : resolved]);
       time += 2000;
     }
     expect(posts).toBe(6);
     expect(instance.suppressed).toBe(24);
     expect(logs).toEqual([
-      'webhook slack: firing alert RPM at ceiling on key=prod|provider=openai|model=gpt-4o-mini|dimension=rpm held back (6 notifications of this alert in the last 60 s, at most 6); 1 of this alert held back since the last such line, which comes at most once a minute',
+      'webhook slack: opened notice of incident inc-1 on prod/openai/gpt-4o-mini held back (6 notifications of this incident in the last 60 s, at most 6); 1 of this incident held back since the last such line, which comes at most once a minute',
     ]);
     // Over a minute after the first line, the window is free again; the next refusal logs again,
     // with the count held back since.
     time = START + 75_000;
     for (let index = 0; index < 7; index++) {
-      await instance.notify(hooks, index % 2 === 0 ? firing : resolved, rule);
+      await instance.notify([index % 2 === 0 ? opened : resolved]);
       time += 1000;
     }
     expect(posts).toBe(12);
     expect(instance.suppressed).toBe(25);
     expect(logs).toHaveLength(2);
     expect(logs[1]).toMatch(
-      / held back \(6 notifications of this alert in the last 60 s, at most 6\); 24 of this alert held back since the last such line/,
+      / held back \(6 notifications of this incident in the last 60 s, at most 6\); 24 of this incident held back since the last such line/,
     );
   });
 

@@ -1,10 +1,10 @@
 import { maskWebhookUrl } from '@headroom/contract';
-import type { Rule, Webhook } from '../../storage/types.js';
-import type { TransitionDraft } from '../types.js';
+import type { Webhook } from '../../storage/types.js';
+import type { IncidentNotice } from '../incidents/incident-notices.js';
 import { DeliveryBound } from './delivery-bound.js';
 import type { Resolve } from './pinned-lookup.js';
 import { parseRetryAfter, retryDelay } from './retry-delay.js';
-import { slackMessage } from './slack-message.js';
+import { slackMessage, subjectLabel } from './slack-message.js';
 import { type WebhookFetch, webhookFetch } from './webhook-fetch.js';
 import { WebhookTargetError } from './webhook-target-error.js';
 
@@ -15,12 +15,12 @@ export interface WebhookNotifierOptions {
   allowPrivateWebhooks?: boolean;
   /** How the default fetch resolves names; tests pass one. */
   resolve?: Resolve;
-  /** Deliveries per webhook and alert (rule × series) in any rolling minute. */
+  /** Deliveries per webhook and incident in any rolling minute. */
   maxPerAlertPerMinute?: number;
-  /** Deliveries per webhook in any rolling minute, all alerts together. */
+  /** Deliveries per webhook in any rolling minute, all incidents together. */
   maxPerWebhookPerMinute?: number;
   sleep?: (milliseconds: number) => Promise<void>;
-  /** Attempts per webhook and transition, the first included. */
+  /** Attempts per notice, the first included. */
   maxAttempts?: number;
   /** The backoff's first ceiling; it doubles each attempt. */
   baseDelayMs?: number;
@@ -41,8 +41,8 @@ type Attempt =
   | { done: false; retry: boolean; reason: string; retryAfterMs?: number | undefined };
 
 /**
- * Posts firing and resolved transitions to webhooks, Slack-style. `notify` never throws and its
- * promise never rejects; callers need not await it (the engine's loop must not wait on a slow
+ * Posts incident notices to their webhooks, Slack-style, with retries. `notify` never throws and
+ * its promise never rejects; callers need not await it (the engine's loop must not wait on a slow
  * receiver), but may, e.g. in tests or before shutdown.
  */
 export class WebhookNotifier {
@@ -105,40 +105,28 @@ export class WebhookNotifier {
   }
 
   /**
-   * Sends a firing or resolved transition (pending ones are noise) to every enabled webhook
-   * whose severities include it (none listed: all), within the delivery bound. `rule` is
-   * absent when it was deleted.
+   * Sends each notice (what `IncidentNotices` found due) to its webhook, within the delivery
+   * bound: a resolved notice of an incident whose opening was delivered always goes.
    */
-  notify(
-    webhooks: readonly Webhook[],
-    transition: TransitionDraft,
-    rule?: Pick<Rule, 'name' | 'kind'>,
-  ): Promise<void> {
-    try {
-      if (transition.state === 'pending') return Promise.resolve();
-      const { state } = transition;
-      const about = `${state} alert ${rule?.name ?? transition.ruleId} on ${transition.series}`;
-      const alert = `${transition.ruleId}\u0000${transition.series}`;
-      const targets = webhooks.filter(
-        (webhook) =>
-          webhook.enabled &&
-          (webhook.severities.length === 0 || webhook.severities.includes(transition.severity)) &&
-          this.#admit(webhook, alert, state, about),
-      );
-      if (targets.length === 0) return Promise.resolve();
-      const body = JSON.stringify(slackMessage(transition, rule));
-      const delivery = Promise.all(
-        targets.map((webhook) => this.#deliver(webhook, body, about)),
-      ).then(() => undefined);
-      this.#pending.add(delivery);
-      void delivery.finally(() => this.#pending.delete(delivery));
-      return delivery;
-    } catch (error) {
-      this.#log(
-        `webhooks: ${transition.state} alert on ${transition.series} not sent: ${reason(error, undefined)}`,
-      );
-      return Promise.resolve();
+  notify(notices: readonly IncidentNotice[]): Promise<void> {
+    const deliveries: Promise<void>[] = [];
+    for (const notice of notices) {
+      const { webhook, incident, reason: why } = notice;
+      const about = `${why.replace('_', ' ')} notice of incident ${incident.id} on ${subjectLabel(incident.subject)}`;
+      try {
+        const state = why === 'resolved' ? 'resolved' : 'firing';
+        if (!this.#admit(webhook, incident.id, state, about)) continue;
+        const body = JSON.stringify(slackMessage(notice));
+        deliveries.push(this.#deliver(webhook, body, about));
+      } catch (error) {
+        this.#log(`webhook ${webhook.id}: ${about} not sent: ${reason(error, webhook.url)}`);
+      }
     }
+    if (deliveries.length === 0) return Promise.resolve();
+    const delivery = Promise.all(deliveries).then(() => undefined);
+    this.#pending.add(delivery);
+    void delivery.finally(() => this.#pending.delete(delivery));
+    return delivery;
   }
 
   #admit(webhook: Webhook, alert: string, state: 'firing' | 'resolved', about: string): boolean {
@@ -147,7 +135,7 @@ export class WebhookNotifier {
     if (admission.report !== undefined) {
       const { suppressedSinceLastReport: count } = admission.report;
       this.#log(
-        `webhook ${webhook.id}: ${about} held back (${admission.reason}); ${count} of this alert held back since the last such line, which comes at most once a minute`,
+        `webhook ${webhook.id}: ${about} held back (${admission.reason}); ${count} of this incident held back since the last such line, which comes at most once a minute`,
       );
     }
     return false;

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Resolve } from './pinned-lookup.js';
-import { firing, notifier, receiver, rule, webhook } from './test-helpers.js';
+import { notice, notifier, receiver, webhook } from './test-helpers.js';
 
-const SERIES = 'key=prod|provider=openai|model=gpt-4o-mini|dimension=rpm';
-const UNSENT = `; firing alert RPM at ceiling on ${SERIES} not delivered`;
+const UNSENT = '; opened notice of incident inc-1 on prod/openai/gpt-4o-mini not delivered';
 const LOCAL =
   'webhooks may not target it (start with --allow-private-webhooks for local receivers)';
 
@@ -19,7 +18,7 @@ describe('webhook targets at delivery (a real receiver on 127.0.0.1)', () => {
     try {
       const { instance, sleeps, logs } = notifier();
       for (const host of ['127.0.0.1', '127.1', '0x7f.1', '2130706433', 'localhost', 'localhost.'])
-        await instance.notify([webhook(`http://${host}:${server.port}/hook`)], firing, rule);
+        await instance.notify([notice(webhook(`http://${host}:${server.port}/hook`))]);
       expect(server.received).toEqual([]);
       expect(sleeps).toEqual([]);
       expect(logs).toEqual([
@@ -39,11 +38,7 @@ describe('webhook targets at delivery (a real receiver on 127.0.0.1)', () => {
     try {
       for (const resolve of [resolvingTo('127.0.0.1'), resolvingTo('93.184.216.34', '127.0.0.1')]) {
         const { instance, sleeps, logs } = notifier({ resolve });
-        await instance.notify(
-          [webhook(`http://hooks.example.test:${server.port}/hook`)],
-          firing,
-          rule,
-        );
+        await instance.notify([notice(webhook(`http://hooks.example.test:${server.port}/hook`))]);
         expect(sleeps).toEqual([]);
         expect(logs).toEqual([
           `webhook slack: hooks.example.test resolves to 127.0.0.1, a loopback address; ${LOCAL}, not retried${UNSENT}`,
@@ -62,11 +57,7 @@ describe('webhook targets at delivery (a real receiver on 127.0.0.1)', () => {
         allowPrivateWebhooks: true,
         resolve: resolvingTo('127.0.0.1'),
       });
-      await instance.notify(
-        [webhook(`http://hooks.example.test:${server.port}/hook`)],
-        firing,
-        rule,
-      );
+      await instance.notify([notice(webhook(`http://hooks.example.test:${server.port}/hook`))]);
       expect(logs).toEqual([]);
       expect(server.received).toHaveLength(1);
       expect(server.received[0]!.headers.host).toBe(`hooks.example.test:${server.port}`);
@@ -82,12 +73,8 @@ describe('webhook targets at delivery (a real receiver on 127.0.0.1)', () => {
         allowPrivateWebhooks: true,
         resolve: resolvingTo('127.0.0.1', '169.254.169.254'),
       });
-      await instance.notify(
-        [webhook(`http://hooks.example.test:${server.port}/hook`)],
-        firing,
-        rule,
-      );
-      await instance.notify([webhook(`http://0.0.0.0:${server.port}/hook`)], firing, rule);
+      await instance.notify([notice(webhook(`http://hooks.example.test:${server.port}/hook`))]);
+      await instance.notify([notice(webhook(`http://0.0.0.0:${server.port}/hook`))]);
       expect(server.received).toEqual([]);
       const never = 'webhooks may not target it (not even with --allow-private-webhooks)';
       expect(logs).toEqual([
@@ -104,7 +91,7 @@ describe('webhook targets at delivery (a real receiver on 127.0.0.1)', () => {
     const first = await receiver(() => ({ status: 307, headers: { location: second.url } }));
     try {
       const { instance, sleeps, logs } = notifier({ allowPrivateWebhooks: true });
-      await instance.notify([webhook(first.url)], firing, rule);
+      await instance.notify([notice(webhook(first.url))]);
       expect(first.received).toHaveLength(1);
       expect(second.received).toEqual([]);
       expect(sleeps).toEqual([]);
