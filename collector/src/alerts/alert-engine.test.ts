@@ -187,6 +187,33 @@ describe('AlertEngine', () => {
     ]);
   });
 
+  it('predictive: past the ceiling it is no prediction — it never fires there, and a firing one clears', () => {
+    const engine = new AlertEngine();
+    const predictive = rule({ id: 'soon', kind: 'predictive', withinSeconds: 60, forSeconds: 0 });
+    const frame = (now: number, before: number) =>
+      snapshotOf({
+        keys: [
+          keyView({
+            requestsPerMinute: now,
+            requestsPerMinuteBefore: before,
+            ceilings: { rpm: 600 },
+          }),
+        ],
+      });
+    // Already over and still rising: the utilization rules say so; nothing here.
+    expect(engine.evaluate(frame(650, 500), [predictive], second(0)).transitions).toEqual([]);
+    // Rising to it: fires; then over it: resolves once that has held 5 s.
+    expect(
+      engine.evaluate(frame(550, 400), [predictive], second(10)).transitions.map((t) => t.state),
+    ).toEqual(['pending', 'firing']);
+    const over = [11, 12, 13, 14, 15, 16].flatMap(
+      (at) => engine.evaluate(frame(620, 550), [predictive], second(at)).transitions,
+    );
+    expect(over.map(({ state, value, at }) => [state, value, at])).toEqual([
+      ['resolved', 0, second(16)],
+    ]);
+  });
+
   it('predictive: use falling or flat never alerts, and a slow rise is far away', () => {
     const engine = new AlertEngine();
     const predictive = rule({ kind: 'predictive', withinSeconds: 60, forSeconds: 0 });

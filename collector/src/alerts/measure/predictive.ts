@@ -17,7 +17,9 @@ const DIMENSIONS: Array<Extract<Dimension, 'rpm' | 'tpm'>> = ['rpm', 'tpm'];
 /**
  * Seconds until use reaches the ceiling at the slope of the last 15 s. Lower is worse: the
  * condition is seconds ≤ within; it clears past within × (1 + margin), or when use stops rising.
- * Use already at or above the ceiling and still rising reads as 0 s.
+ * Use already at or above the ceiling reads as 0 s and is no prediction any more: the condition
+ * is false and the alert clears, since the utilization rules say it (a predictive alert firing
+ * beside "ceiling reached" only repeated it).
  */
 export function measurePredictive(rule: Rule, key: KeyView): Measurement[] {
   const within = rule.withinSeconds ?? DEFAULT_WITHIN_SECONDS;
@@ -33,8 +35,8 @@ export function measurePredictive(rule: Rule, key: KeyView): Measurement[] {
       series: dimensionSeries(key, dimension),
       value: seconds,
       threshold: within,
-      condition: slope > 0 && seconds <= within,
-      cleared: slope <= 0 || seconds > within * (1 + rule.clearMargin),
+      condition: use < ceiling && slope > 0 && seconds <= within,
+      cleared: use >= ceiling || slope <= 0 || seconds > within * (1 + rule.clearMargin),
       clearAfterSeconds: CLEAR_AFTER_SECONDS,
     });
   }
