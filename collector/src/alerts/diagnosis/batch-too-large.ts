@@ -43,7 +43,8 @@ function fix(key: KeyView): Fix {
   return {
     text:
       `Size batches from the quota and pace them: providers enforce rpm/60 in short windows, ` +
-      `so send ${size === undefined ? 'rpm/60' : size} requests a second rather than the whole batch at once.`,
+      `so send ${size === undefined ? 'rpm/60' : size} requests a second rather than the whole batch at once, ` +
+      `or let Headroom's guard pace any batch to the quota (guard: true on the client).`,
     snippet: [
       `const rpm = ${rpm ?? 500}; // the key's requests-per-minute ceiling`,
       `const seconds = 1; // providers quantize the minute to short windows: pace by the second`,

@@ -399,6 +399,61 @@ describe('diagnose', () => {
     });
   });
 
+  describe('a guarded key', () => {
+    const guard = {
+      waiting: 50,
+      admittedPerMinute: 580,
+      delayedPerMinute: 520,
+      rejectedPerMinute: 0,
+      averageWaitSeconds: 2.5,
+    };
+    // 60 calls started at once by one node: 10 at the provider, 50 in the guard's queue.
+    const fanning = (rateLimitedPerMinute: number) =>
+      snapshotOf({
+        keys: [
+          keyView({
+            ...steady,
+            requestsPerMinute: 580,
+            activeCalls: 60,
+            peakActiveCalls: 60,
+            rateLimitedPerMinute,
+            ceilings: { rpm: 600 },
+            guard,
+          }),
+        ],
+        nodes: [nodeView({ node: 'fan', burstSize: 60, callsPerMinute: 580 })],
+      });
+
+    it('held under its ceilings with no 429s is healthy, not a fan-out, whatever waits in the guard', () => {
+      expect(diagnose(fanning(0), RPM)).toEqual({
+        cause: 'none',
+        title: 'Held under the ceiling by the guard',
+        summary:
+          'prod/openai/gpt-4o-mini: the guard keeps the provider at 580 of 600 RPM (97%) with no 429s; 50 calls wait in its queue, 2.5 s mean wait.',
+        evidence: {
+          requestsPerMinute: 580,
+          rateLimitedPerMinute: 0,
+          waitingInGuard: 50,
+          delayedPerMinute: 520,
+          averageWaitSeconds: 2.5,
+          rpmCeiling: 600,
+        },
+        alternatives: [],
+        fix: {
+          text: expect.stringMatching(/^Healthy: the guard queues/),
+          snippet: '',
+        },
+      });
+    });
+
+    it('with 429s the guard is not holding, and the evidence names the pattern; the fix offers the guard', () => {
+      const diagnosis = diagnose(fanning(12), RPM);
+      expect(diagnosis.cause).toBe('fan_out');
+      expect(diagnosis.fix.text).toContain('guard: true');
+      expect(diagnosis.fix.snippet).toContain('{ guard: true }');
+    });
+  });
+
   it('ranks by how far each signal is past its trigger; the others are alternatives, strongest first', () => {
     // Retries 2.4 / 1.5 = 1.6; shared 560 / 480 = 1.17; fan-out 12 / 10 = 1.2.
     const snapshot = snapshotOf({

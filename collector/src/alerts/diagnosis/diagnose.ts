@@ -54,6 +54,10 @@ export interface Assessment {
 export function assess(snapshot: Snapshot, series: string): Assessment {
   const suspects = findSuspects(snapshot, series);
   if (suspects === undefined) return { findings: [], suspects };
+  // A guarded key the provider refuses nothing is judged on what reaches the provider: the
+  // guard absorbs the fan-out, batches and retries, so no pattern is to blame.
+  const key = suspects.key;
+  if (key?.guard !== undefined && key.rateLimitedPerMinute === 0) return { findings: [], suspects };
   const findings = FINDERS.map((find) => find(suspects))
     .filter((finding) => finding !== undefined)
     // Array#sort is stable, so equal scores keep the FINDERS order.

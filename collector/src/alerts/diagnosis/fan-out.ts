@@ -85,7 +85,8 @@ function fix(key: KeyView | undefined): Fix {
   return {
     text:
       `Bound the model calls in flight: put a semaphore or queue around them (at most ${limit} at once, ` +
-      `the per-second share of the quota) and give LangGraph a maxConcurrency.`,
+      `the per-second share of the quota) and give LangGraph a maxConcurrency, or let Headroom's ` +
+      `guard queue them under the key's ceilings (guard: true on the client).`,
     snippet: [
       `import pLimit from 'p-limit';`,
       ``,
@@ -95,6 +96,9 @@ function fix(key: KeyView | undefined): Fix {
       ``,
       `// LangGraph: at most ${limit} branches or Send targets run at once.`,
       `await graph.invoke(input, { maxConcurrency: ${limit} });`,
+      ``,
+      `// Or Headroom's guard: calls past the key's ceilings wait in its queue instead of getting 429s.`,
+      `const openai = headroom.instrument(new OpenAI(), { guard: true });`,
     ].join('\n'),
   };
 }

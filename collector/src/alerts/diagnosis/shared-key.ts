@@ -111,8 +111,9 @@ function fix(key: KeyView, dimension: 'rpm' | 'tpm', ceiling: number): Fix {
       : 1000;
   return {
     text:
-      `${replicas} replicas share one key: keep one fleet-wide budget (a rate limiter shared through Redis), ` +
-      `or give each replica a quota of ceiling / replicas (${perReplica} ${unit}).`,
+      `${replicas} replicas share one key: keep one fleet-wide budget (a rate limiter shared through Redis, ` +
+      `such as Headroom's guard with guard: { redis: 'redis://…' }), or give each replica a quota of ` +
+      `ceiling / replicas (${perReplica} ${unit}).`,
     snippet: [
       `// Each replica takes its share of the key's ceiling, so together they stay under it.`,
       `const ceiling = ${ceiling}; // the key's ${unit} ceiling`,

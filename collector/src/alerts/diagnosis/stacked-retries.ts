@@ -29,7 +29,8 @@ export function stackedRetries({ key }: Suspects): Finding | undefined {
 const FIX: Fix = {
   text:
     'Keep exactly one retry layer: turn off the retries of the SDK, LangChain and node retry ' +
-    'policies, and retry once, with exponential backoff and full jitter, honouring retry-after.',
+    'policies, and retry once, with exponential backoff and full jitter, honouring retry-after. ' +
+    "Headroom's guard is such a layer: with guard: true the client's own retries become the guard's.",
   snippet: [
     `import OpenAI from 'openai';`,
     ``,
@@ -52,5 +53,8 @@ const FIX: Fix = {
     `}`,
     ``,
     `const answer = await withBackoff(() => openai.chat.completions.create(request));`,
+    ``,
+    `// Or Headroom's guard as the one layer: it takes over the client's maxRetries.`,
+    `// const openai = headroom.instrument(new OpenAI(), { guard: true });`,
   ].join('\n'),
 };
