@@ -23,14 +23,15 @@ describe('diagnose', () => {
     );
     expect(diagnosis).toEqual({
       cause: 'none',
-      title: 'No scaling pattern found',
+      title: 'Demand at the ceiling, no pattern',
       summary:
-        'prod/openai/gpt-4o-mini: 540 of 600 RPM (90%), 0 429s per minute, and no fan-out, retry, loop, batch or shared-key pattern.',
+        'prod/openai/gpt-4o-mini: demand itself is at the ceiling, 540 of 600 RPM (90%), 60 RPM of headroom left; 0 429s per minute, and no fan-out, retry, loop, batch or shared-key pattern.',
       evidence: {
         requestsPerMinute: 540,
         tokensPerMinute: 0,
         rateLimitedPerMinute: 0,
         rpmCeiling: 600,
+        rpmHeadroom: 60,
       },
       fix: expect.objectContaining({ snippet: '' }),
       alternatives: [],

@@ -26,18 +26,32 @@ export function noPattern(series: string, suspects: Suspects | undefined): Diagn
     };
   }
   const rpm = key.ceilings.rpm?.value;
+  const tpm = key.ceilings.tpm?.value;
   const use =
     rpm === undefined
       ? `${key.requestsPerMinute} RPM`
       : `${key.requestsPerMinute} of ${rpm} RPM (${formatPercent(key.requestsPerMinute / rpm)})`;
+  // What is left under each ceiling, the number to plan with when demand itself is the cause.
+  const left: string[] = [];
+  if (rpm !== undefined) left.push(`${Math.max(0, rpm - key.requestsPerMinute)} RPM`);
+  if (tpm !== undefined) left.push(`${Math.max(0, tpm - key.tokensPerMinute)} TPM`);
+  const headroom = left.length === 0 ? '' : `, ${left.join(' and ')} of headroom left`;
   return {
     ...base,
-    summary: `${label}: ${use}, ${key.rateLimitedPerMinute} 429s per minute, and no fan-out, retry, loop, batch or shared-key pattern.`,
+    title: 'Demand at the ceiling, no pattern',
+    summary: `${label}: demand itself is at the ceiling, ${use}${headroom}; ${key.rateLimitedPerMinute} 429s per minute, and no fan-out, retry, loop, batch or shared-key pattern.`,
     evidence: {
       requestsPerMinute: key.requestsPerMinute,
       tokensPerMinute: key.tokensPerMinute,
       rateLimitedPerMinute: key.rateLimitedPerMinute,
-      ...(rpm !== undefined && { rpmCeiling: rpm }),
+      ...(rpm !== undefined && {
+        rpmCeiling: rpm,
+        rpmHeadroom: Math.max(0, rpm - key.requestsPerMinute),
+      }),
+      ...(tpm !== undefined && {
+        tpmCeiling: tpm,
+        tpmHeadroom: Math.max(0, tpm - key.tokensPerMinute),
+      }),
     },
   };
 }
