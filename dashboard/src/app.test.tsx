@@ -51,7 +51,10 @@ describe('App', () => {
     act(() => source.send(emptyFrame));
     const firstRun = screen.getByTestId('first-run');
     const code = [...firstRun.querySelectorAll('code')].map((element) => element.textContent);
-    expect(code).toContain('npm i @headroom/sdk');
+    expect(code).toContain(
+      'npm pack -w @headroom/contract -w @headroom/sdk   # in the Headroom clone\n' +
+        'npm install <clone>/headroom-contract-0.1.0.tgz <clone>/headroom-sdk-0.1.0.tgz   # in your app',
+    );
     expect(code).toContain('node --import @headroom/sdk/register app.js');
     expect(code).toContain('npx headroom start');
     expect(firstRun.textContent).toContain("init({ serviceName: 'my-agent' })");

@@ -24,8 +24,8 @@ export function resources() {
     add(closer: () => unknown) {
       closers.push(closer);
     },
-    directory(): string {
-      const directory = mkdtempSync(join(tmpdir(), 'headroom-truth-'));
+    directory(prefix = 'headroom-truth-'): string {
+      const directory = mkdtempSync(join(tmpdir(), prefix));
       closers.push(() => rmSync(directory, { recursive: true, force: true }));
       return directory;
     },
@@ -53,21 +53,52 @@ export interface Started {
  * Starts `node <script> ...args` and resolves with the URL it prints as `listening on <url>`.
  * It is killed when `stop()` is called; if it exits first, the start fails with its output.
  */
-export async function startProcess(
+export function startProcess(
   name: string,
   script: string,
   args: string[],
   timeoutMs = 20_000,
 ): Promise<Started> {
-  const child = spawn(process.execPath, [script, ...args], {
+  return startCommand(name, process.execPath, [script, ...args], { timeoutMs });
+}
+
+export interface StartCommandOptions {
+  cwd?: string;
+  /** Merged over this process's environment (with `HEADROOM_TOKEN` emptied). */
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  /**
+   * Starts the command as a process group of its own and kills the whole group on `stop()`:
+   * for a command such as `npx`, whose server is a grandchild.
+   */
+  group?: boolean;
+}
+
+/** `startProcess` for any command: resolves with the URL it prints as `listening on <url>`. */
+export async function startCommand(
+  name: string,
+  command: string,
+  args: string[],
+  { cwd, env, timeoutMs = 20_000, group = false }: StartCommandOptions = {},
+): Promise<Started> {
+  const child = spawn(command, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, HEADROOM_TOKEN: '' },
+    env: { ...process.env, HEADROOM_TOKEN: '', ...env },
+    ...(cwd === undefined ? {} : { cwd }),
+    detached: group,
   });
   let output = '';
   const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
+    const running = child.exitCode === null && child.signalCode === null;
+    const exited = running ? new Promise((resolve) => child.once('exit', resolve)) : undefined;
+    // The group even when its leader is gone: `npx` may have left the server behind.
+    if (group && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // No such group: everything in it has exited.
+      }
+    } else if (running) child.kill('SIGKILL');
     await exited;
   };
   try {
@@ -79,6 +110,7 @@ export async function startProcess(
       };
       child.stdout!.on('data', read);
       child.stderr!.on('data', read);
+      child.once('error', reject);
       child.once('exit', (code) => reject(new Error(`${name} exited (${code}): ${output}`)));
       setTimeout(
         () => reject(new Error(`${name} did not start in ${timeoutMs} ms: ${output}`)),

@@ -1,3 +1,7 @@
+// Not on the npm registry yet: packed in a clone of Headroom, installed from the tarballs.
+const INSTALL = `npm pack -w @headroom/contract -w @headroom/sdk   # in the Headroom clone
+npm install <clone>/headroom-contract-0.1.0.tgz <clone>/headroom-sdk-0.1.0.tgz   # in your app`;
+
 const INSTRUMENT = `import { init } from '@headroom/sdk';
 import OpenAI from 'openai';
 
@@ -15,9 +19,10 @@ export function FirstRun() {
       </p>
       <ol>
         <li>
-          Install the SDK:
+          Install the SDK. It is not on the npm registry yet: pack it in the Headroom clone and
+          install the tarballs in your app:
           <pre>
-            <code>npm i @headroom/sdk</code>
+            <code>{INSTALL}</code>
           </pre>
         </li>
         <li>
