@@ -6,6 +6,7 @@ import { ConnectionStatus } from './connection/connection-status';
 import { FirstRun } from './first-run/first-run';
 import { Fleet } from './fleet/fleet';
 import { GraphSection } from './graph/graph-view';
+import { IncidentsView } from './incidents/incidents-view';
 import { DroppedNotice } from './limits/dropped-notice';
 import { useLiveState } from './live/use-live';
 import { Overview } from './overview/overview';
@@ -13,6 +14,7 @@ import { Settings } from './settings/settings';
 
 /** id, link text, and whether the section shows only once there is data. */
 const SECTIONS = [
+  ['incidents', 'Incidents', false],
   ['overview', 'Headroom', false],
   ['charts', 'Charts', true],
   ['graph', 'Graph', true],
@@ -21,12 +23,13 @@ const SECTIONS = [
   ['settings', 'Ceilings and alerts', false],
 ] as const;
 
-/** The one page: what fires, headroom per key, charts, graph, fleet, alerts, settings. */
+/** The one page: incidents, headroom per key, charts, graph, fleet, alerts, settings. */
 export function App() {
-  const { connection, snapshot, alerts } = useLiveState();
+  const { connection, snapshot, alerts, incidents } = useLiveState();
   const hasKeys = snapshot !== undefined && snapshot.keys.length > 0;
   const hasData = hasKeys || (snapshot !== undefined && snapshot.nodes.length > 0);
   const firing = alerts.filter((alert) => alert.state === 'firing').length;
+  const open = incidents.filter((incident) => incident.state === 'open').length;
   return (
     <>
       <a className="skip-link" href="#main">
@@ -45,6 +48,9 @@ export function App() {
                   {id === 'alerts' && firing > 0 && (
                     <span className="tag tag-critical">{firing} firing</span>
                   )}
+                  {id === 'incidents' && open > 0 && (
+                    <span className="tag tag-critical">{open} open</span>
+                  )}
                 </a>
               </li>
             ))}
@@ -58,6 +64,10 @@ export function App() {
         {...(snapshot?.limits === undefined ? {} : { limits: snapshot.limits })}
       />
       <main id="main" tabIndex={-1} className={connection === 'retrying' ? 'stale' : undefined}>
+        <section id="incidents" aria-labelledby="incidents-title">
+          <h2 id="incidents-title">Incidents</h2>
+          <IncidentsView incidents={incidents} />
+        </section>
         <section id="overview" aria-labelledby="overview-title">
           <h2 id="overview-title">Headroom per key</h2>
           {snapshot === undefined ? (

@@ -232,7 +232,7 @@ describe.skipIf(!hasChromium)('dashboard end to end (real collector, real SDK, C
     await page.close();
   }, 30_000);
 
-  it('a ceiling set in the form below the traffic raises the alert banner; it survives a reload and a collector restart', async () => {
+  it('a ceiling set in the form below the traffic raises the alert banner and opens an incident; both survive a reload and a collector restart', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await page.goto(collector.url);
     const form = page.locator('[data-testid="ceiling-form"]');
@@ -250,6 +250,13 @@ describe.skipIf(!hasChromium)('dashboard end to end (real collector, real SDK, C
     await banner.waitFor({ timeout: 30_000 });
     expect(await banner.textContent()).toMatch(/critical/i);
     await screenshot(page, 'alert-banner');
+    // The alerts on the key are one incident, first on the page.
+    const incident = page.locator('[data-testid="incident"][data-state="open"]');
+    await incident.first().waitFor({ timeout: 10_000 });
+    expect(await incident.count()).toBe(1);
+    expect(await incident.getByRole('heading').textContent()).toContain('e2e · openai');
+    const incidentId = await incident.getAttribute('data-incident');
+    await page.locator('#incidents').screenshot({ path: `${outputDirectory}/view-incidents.png` });
     await page.reload();
     await page
       .locator('[data-testid="ceiling-list"]')
@@ -268,6 +275,10 @@ describe.skipIf(!hasChromium)('dashboard end to end (real collector, real SDK, C
       rpm: number;
     }>;
     expect(ceilings.map(({ key, rpm }) => ({ key, rpm }))).toEqual([{ key: 'e2e', rpm: 5 }]);
+    // The restarted collector picked the open incident up from its SQLite file.
+    await page
+      .locator(`[data-testid="incident"][data-incident="${incidentId}"]`)
+      .waitFor({ timeout: 10_000 });
     await screenshot(page, 'ceilings');
     await page.close();
   }, 90_000);

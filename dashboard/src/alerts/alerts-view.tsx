@@ -1,7 +1,7 @@
 import type { ActiveAlert, AlertsResponse, AlertTransition, Rule } from '@headroom/contract/wire';
 import { memo, useEffect, useState } from 'react';
 import { requestJson } from '../api/client';
-import { formatSeries, formatTime } from '../format/format';
+import { formatDateTime, formatSeries } from '../format/format';
 import { formatAlertReading } from './alert-value';
 import { asDiagnosis, DiagnosisView } from './diagnosis-view';
 
@@ -118,7 +118,7 @@ const ActiveAlertItem = memo(
         </p>
         <p className="muted">
           {formatAlertReading(alert.kind, alert.value, alert.threshold)} · since{' '}
-          {formatTime(alert.firingSince ?? alert.since)}
+          {formatDateTime(alert.firingSince ?? alert.since)}
         </p>
         {alert.diagnosis !== undefined && (
           <details open={open}>
@@ -167,7 +167,7 @@ const HistoryTable = memo(function HistoryTable({
           const diagnosis = asDiagnosis(transition.diagnosis);
           return (
             <tr key={transition.sequence} data-testid="alert-transition">
-              <td>{formatTime(transition.at)}</td>
+              <td>{formatDateTime(transition.at)}</td>
               <td>
                 <span className={`tag tag-${transition.state}`}>{transition.state}</span>
               </td>

@@ -66,8 +66,8 @@ describe('DiagnosisView', () => {
     const rows = within(screen.getByRole('table')).getAllByRole('row');
     expect(rows.map((row) => row.textContent)).toEqual([
       'nodeagent/summarize',
-      'burstSize40',
-      'burstTrigger8.33',
+      'burst size40',
+      'burst trigger8.33',
     ]);
     const code = screen.getByTestId('diagnosis-fix').querySelector('code');
     expect(code?.textContent).toBe(fanOut.fix.snippet);

@@ -1,5 +1,5 @@
 import type { Cause, Diagnosis } from '@headroom/contract/wire';
-import { formatRatio } from '../format/format';
+import { formatFieldName, formatRatio } from '../format/format';
 
 /** The five causes of 429s when scaling (DESIGN.md), as the cause badge names them. */
 export const CAUSE_LABEL: Readonly<Record<Cause | 'none', string>> = {
@@ -29,7 +29,7 @@ export function DiagnosisView({ diagnosis }: { diagnosis: Diagnosis }) {
           <tbody>
             {evidence.map(([name, value]) => (
               <tr key={name}>
-                <th scope="row">{name}</th>
+                <th scope="row">{formatFieldName(name)}</th>
                 <td>{typeof value === 'number' ? formatRatio(value) : value}</td>
               </tr>
             ))}

@@ -73,29 +73,40 @@ export function formatAgo(milliseconds: number): string {
   return `${Math.floor(minutes / 60)} h ago`;
 }
 
-const timeFormat = new Intl.DateTimeFormat(undefined, {
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
-const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
-  month: 'short',
-  day: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
-
-/** A clock time for the alert history (ms since the epoch). */
-export function formatTime(milliseconds: number, now = Date.now()): string {
-  const date = new Date(milliseconds);
-  return now - milliseconds < 86_400_000 ? timeFormat.format(date) : dateTimeFormat.format(date);
-}
-
 /** `key=prod|provider=openai|model=gpt-4o-mini|dimension=rpm` → `prod · openai · gpt-4o-mini · rpm`. */
 export function formatSeries(series: string): string {
   return series
     .split('|')
     .map((part) => part.slice(part.indexOf('=') + 1))
     .join(' · ');
+}
+
+const ISO_LIKE: Intl.DateTimeFormatOptions = {
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+  timeZoneName: 'short',
+};
+const isoLike = new Intl.DateTimeFormat('en-CA', ISO_LIKE);
+
+/**
+ * `2026-12-02 16:31:05 UTC`: year first, 24-hour clock, and the time zone, the same in every
+ * locale (ms since the epoch, shown in the browser's zone). `timeZone` is for tests.
+ */
+export function formatDateTime(milliseconds: number, timeZone?: string): string {
+  const format =
+    timeZone === undefined ? isoLike : new Intl.DateTimeFormat('en-CA', { ...ISO_LIKE, timeZone });
+  const parts = Object.fromEntries(
+    format.formatToParts(new Date(milliseconds)).map((part) => [part.type, part.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second} ${parts.timeZoneName}`;
+}
+
+/** `attemptsPerCall` → `attempts per call`: evidence names as people read them. */
+export function formatFieldName(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
 }

@@ -1,4 +1,4 @@
-import type { ActiveAlert, History, LiveFrame, Snapshot } from '@headroom/contract/wire';
+import type { ActiveAlert, History, Incident, LiveFrame, Snapshot } from '@headroom/contract/wire';
 import { requestJson } from '../api/client';
 import { type FrameMetrics, pageFrameMetrics, recordPaint } from './frame-metrics';
 import { SeriesBuffers } from './series-buffers';
@@ -15,6 +15,8 @@ export interface LiveState {
   connection: Connection;
   snapshot: Snapshot | undefined;
   alerts: readonly ActiveAlert[];
+  /** Open now, then resolved in the last hour. */
+  incidents: readonly Incident[];
   range: RangeSeconds;
   /** The history of a new range is being fetched. */
   rangeLoading: boolean;
@@ -46,6 +48,7 @@ export interface LiveStoreOptions {
 
 const CLOSED = 2;
 const NO_ALERTS: readonly ActiveAlert[] = [];
+const NO_INCIDENTS: readonly Incident[] = [];
 
 export type PaintListener = (buffers: SeriesBuffers, dataChanged: boolean) => void;
 
@@ -109,6 +112,7 @@ export class LiveStore {
       connection: 'connecting',
       snapshot: undefined,
       alerts: NO_ALERTS,
+      incidents: NO_INCIDENTS,
       range: RANGES[0],
       rangeLoading: false,
       rangeError: undefined,
@@ -228,6 +232,7 @@ export class LiveStore {
     this.#next.connection = 'live';
     this.#next.snapshot = frame.snapshot;
     this.#next.alerts = frame.alerts ?? NO_ALERTS;
+    this.#next.incidents = frame.incidents ?? NO_INCIDENTS;
     this.#schedule(true);
   }
 

@@ -90,11 +90,11 @@ function fix(key: KeyView | undefined): Fix {
     snippet: [
       `import pLimit from 'p-limit';`,
       ``,
-      `// At most ${limit} model calls in flight, however many items or branches there are.`,
+      `// At most ${limit} model ${limit === 1 ? 'call' : 'calls'} in flight, however many items or branches there are.`,
       `const limit = pLimit(${limit});`,
       `const answers = await Promise.all(items.map((item) => limit(() => model.invoke(item))));`,
       ``,
-      `// LangGraph: at most ${limit} branches or Send targets run at once.`,
+      `// LangGraph: at most ${limit} ${limit === 1 ? 'branch or Send target runs' : 'branches or Send targets run'} at once.`,
       `await graph.invoke(input, { maxConcurrency: ${limit} });`,
       ``,
       `// Or Headroom's guard: calls past the key's ceilings wait in its queue instead of getting 429s.`,
