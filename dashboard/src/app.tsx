@@ -73,7 +73,7 @@ export function App() {
           {snapshot === undefined ? (
             <p data-testid="waiting">Waiting for the first frame from the collector…</p>
           ) : hasKeys ? (
-            <Overview keys={snapshot.keys} />
+            <Overview keys={snapshot.keys} incidents={incidents} />
           ) : (
             <FirstRun />
           )}
