@@ -284,6 +284,12 @@ describe.skipIf(!hasChromium)('dashboard end to end (real collector, real SDK, C
   }, 90_000);
 
   it('a dropped live connection shows "disconnected — retrying" and recovers', async () => {
+    // Traffic now, so the key's card is among the active ones, not folded away as idle.
+    await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'still here' }],
+    });
+    await headroom.forceFlush();
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await page.goto(collector.url);
     await page.locator('[data-testid="key-card"]').first().waitFor({ timeout: 10_000 });
