@@ -25,7 +25,7 @@ export interface ModuleHook {
 export const HOOKS: ModuleHook[] = [
   {
     module: 'openai',
-    versions: ['>=5 <7'],
+    versions: ['>=4 <7'],
     patch: (moduleExports, telemetry) =>
       patchClientClass(
         exported(moduleExports, 'OpenAI') ?? moduleExports?.default,
