@@ -86,6 +86,8 @@ export function instrumentChatModel(
     }
   };
   const instrumentClient = (client: unknown) => {
+    // A model found uninstrumentable stays so: its retries are never taken over.
+    if (state.uninstrumented) return;
     const result = instrumentUnderlying(client, telemetry);
     if (result === 'instrumented') {
       state.underlying = true;
