@@ -1,7 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { ChatOpenAI } from '@langchain/openai';
-import * as openaiModule from 'openai';
-import OpenAI from 'openai';
+import OpenAI, * as openaiModule from 'openai';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HOOKS } from '../src/auto/module-instrumentation.js';
 import { resetFaults } from '../src/internal/fault.js';
