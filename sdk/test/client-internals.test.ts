@@ -3,6 +3,7 @@ import { ChatOpenAI } from '@langchain/openai';
 import OpenAI, * as openaiModule from 'openai';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HOOKS } from '../src/auto/module-instrumentation.js';
+import { HeadroomInstrumentation } from '../src/index.js';
 import { resetFaults } from '../src/internal/fault.js';
 import { SCOPE_NAME } from '../src/version.js';
 import { resources, stats } from './mock.js';
@@ -183,5 +184,32 @@ describe('a missing private member', () => {
     expect(said()).toEqual([
       '[headroom] start call: no lane today (further faults here are not logged)',
     ]);
+  });
+});
+
+describe('a module version outside the supported range', () => {
+  it('is not patched, and said once per module; versions inside are patched, and nothing said', () => {
+    const said = warnings();
+    const instrumentation = new HeadroomInstrumentation({ enabled: false });
+    const definitions = instrumentation
+      .getModuleDefinitions()
+      .filter((definition) => definition.name === 'openai');
+    expect(definitions.map((definition) => definition.supportedVersions)).toEqual([
+      ['>=4 <7'],
+      ['*'],
+    ]);
+    const [ranged, any] = definitions as [
+      (typeof definitions)[number],
+      (typeof definitions)[number],
+    ];
+    const moduleExports = {};
+    for (const version of ['4.104.0', '5.23.2', '6.49.0']) any.patch?.(moduleExports, version);
+    expect(said()).toEqual([]);
+    for (const version of ['3.3.0', '7.0.0', '7.1.0']) any.patch?.(moduleExports, version);
+    expect(said()).toEqual([
+      '[headroom] patch openai: version 3.3.0 is outside the supported range >=4 <7: its calls go on uninstrumented (further faults here are not logged)',
+    ]);
+    // The ranged definition is the one that patches; the library only calls it inside its range.
+    expect(ranged.patch).toBeTypeOf('function');
   });
 });
