@@ -358,3 +358,23 @@ describe('LangChain, as pinned', () => {
     }
   });
 });
+
+describe('the supported ranges, declared once', () => {
+  it('the optional peer dependencies are the module hooks’ ranges', () => {
+    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    for (const module of ['openai', '@anthropic-ai/sdk']) {
+      const hook = HOOKS.find((candidate) => candidate.module === module)!;
+      expect({ module, range: manifest.peerDependencies[module] }).toEqual({
+        module,
+        range: hook.versions.join(' || '),
+      });
+    }
+    for (const module of ['openai', '@anthropic-ai/sdk', '@langchain/core']) {
+      expect(manifest.peerDependenciesMeta[module]).toEqual({ optional: true });
+    }
+    // What the tests install as the current lines is inside the declared ranges.
+    expect(
+      satisfies(installedVersion('@langchain/core'), manifest.peerDependencies['@langchain/core']),
+    ).toBe(true);
+  });
+});
