@@ -9,6 +9,7 @@ import type { Telemetry } from '../internal/telemetry.js';
 import type { InstrumentOptions } from '../types.js';
 import { anthropicSpec, isAnthropicClient } from './anthropic.js';
 import {
+  isChatModel,
   llmType,
   replaceGenerate,
   replaceStreamChunks,
@@ -20,8 +21,8 @@ import { isOpenAIClient, openaiSpec } from './openai.js';
 import { instrumentClientInstance, isWrapped, mark } from './patch-client.js';
 
 /** A LangChain.js chat model: anything with `_generate` and `_llmType` (`BaseChatModel`). */
-export function isLangChainChatModel(model: any): boolean {
-  return typeof model?._generate === 'function' && typeof model?._llmType === 'function';
+export function isLangChainChatModel(model: unknown): boolean {
+  return isChatModel(model);
 }
 
 /** `_llmType`s of the models that send through an openai or @anthropic-ai/sdk client. */

@@ -6,12 +6,13 @@ import { currentScope } from '../internal/scope.js';
 import type { Telemetry } from '../internal/telemetry.js';
 import * as semconv from '../semconv.js';
 import { clientInfo } from './client-info.js';
-import type { Holder } from './internals/member.js';
+import { type Holder, isWrapped, mark } from './internals/member.js';
 import {
   type AttemptInit,
   callOf,
   clientMaxRetries,
   type FetchWithTimeout,
+  isAttemptMethodWrapped,
   replaceAttemptMethod,
   resourceClient,
   withCall,
@@ -19,17 +20,7 @@ import {
 import { applyResult, observeStream } from './observe-stream.js';
 import type { MethodSpec, ProviderSpec } from './provider-spec.js';
 
-/** Marks a function as Headroom's wrapper, holding the original, so nothing is wrapped twice. */
-export const WRAPPED = Symbol.for('headroom.wrapped');
-
-export function isWrapped(fn: unknown): boolean {
-  return typeof fn === 'function' && WRAPPED in fn;
-}
-
-export function mark<T extends Function>(wrapper: T, original: Function): T {
-  Object.defineProperty(wrapper, WRAPPED, { value: original });
-  return wrapper;
-}
+export { isWrapped, mark, WRAPPED } from './internals/member.js';
 
 /**
  * The logical-call wrapper of a model method. Outside any call it starts one: CLIENT span,
@@ -309,7 +300,7 @@ export function instrumentClientInstance(
   spec: ProviderSpec,
   telemetry: Telemetry,
 ): boolean {
-  if (!isWrapped(client.fetchWithTimeout)) {
+  if (!isAttemptMethodWrapped(client)) {
     const undo = replaceAttemptMethod(client, spec.library, (original) =>
       wrapFetchWithTimeout(original, telemetry),
     );
@@ -336,7 +327,7 @@ export function patchClientClass(
 ): () => void {
   const undo: Array<() => void> = [];
   const prototype = ClientClass?.prototype;
-  if (!isWrapped(prototype?.fetchWithTimeout)) {
+  if (!isAttemptMethodWrapped(prototype)) {
     const undoAttempt = replaceAttemptMethod(prototype, spec.library, (original) =>
       wrapFetchWithTimeout(original, telemetry),
     );

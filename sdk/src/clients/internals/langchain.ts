@@ -17,6 +17,38 @@ const LIBRARY = '@langchain/core';
 
 export type ModelMethod = (this: unknown, ...args: unknown[]) => unknown;
 
+/** A LangChain.js chat model (`BaseChatModel`): it has `_generate` and `_llmType`. */
+export function isChatModel(model: unknown): boolean {
+  return (
+    readMethod(model, '_generate') !== undefined && readMethod(model, '_llmType') !== undefined
+  );
+}
+
+/**
+ * Replaces, on a chat model class's prototype, the methods that make one logical call each:
+ * `_generate` (said once when absent) and `_streamResponseChunks` (where the model streams).
+ * Returns how to undo each replacement made.
+ */
+export function replaceCallMethods(
+  prototype: unknown,
+  wrap: (name: string, original: ModelMethod) => ModelMethod,
+): Array<() => void> {
+  const undo: Array<() => void> = [];
+  for (const [name, library] of [
+    ['_generate', LIBRARY],
+    ['_streamResponseChunks', undefined],
+  ] as const) {
+    const step = replaceMethod<ModelMethod>(
+      prototype,
+      name,
+      (original) => wrap(name, original),
+      library,
+    );
+    if (step !== undefined) undo.push(step);
+  }
+  return undo;
+}
+
 /** The model's `_llmType()`, such as `openai` or `anthropic`; `unknown` when it cannot say. */
 export function llmType(model: unknown): string {
   const method = readMethod<() => unknown>(model, '_llmType');

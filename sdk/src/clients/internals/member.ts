@@ -60,3 +60,15 @@ export function readNumber(owner: unknown, member: string): number | undefined {
   const value = isHolder(owner) ? owner[member] : undefined;
   return typeof value === 'number' ? value : undefined;
 }
+
+/** Marks a function as Headroom's wrapper, holding the original, so nothing is wrapped twice. */
+export const WRAPPED = Symbol.for('headroom.wrapped');
+
+export function isWrapped(fn: unknown): boolean {
+  return typeof fn === 'function' && WRAPPED in fn;
+}
+
+export function mark<T extends Function>(wrapper: T, original: Function): T {
+  Object.defineProperty(wrapper, WRAPPED, { value: original });
+  return wrapper;
+}

@@ -2,6 +2,7 @@ import type { CallState } from '../../internal/call-state.js';
 import {
   type Holder,
   isHolder,
+  isWrapped,
   readMethod,
   readNumber,
   replaceMethod,
@@ -66,6 +67,11 @@ export function attemptMethod(owner: unknown, library: string): FetchWithTimeout
     library,
     'its calls go on uninstrumented and unguarded, with its own retries',
   );
+}
+
+/** Whether the attempt method of `owner` is Headroom's already (read without a warning). */
+export function isAttemptMethodWrapped(owner: unknown): boolean {
+  return isWrapped(readMethod(owner, 'fetchWithTimeout'));
 }
 
 /**
