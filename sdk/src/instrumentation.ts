@@ -4,7 +4,7 @@ import {
   type InstrumentationConfig,
   InstrumentationNodeModuleDefinition,
 } from '@opentelemetry/instrumentation';
-import { HOOKS } from './auto/module-instrumentation.js';
+import { HOOKS, isSupported } from './auto/module-instrumentation.js';
 import type { GuardClock } from './guard/clock.js';
 import { Guard } from './guard/guard.js';
 import { Headroom } from './headroom.js';
@@ -133,27 +133,39 @@ export class HeadroomInstrumentation extends InstrumentationBase<HeadroomInstrum
   }
 
   protected override init() {
-    return HOOKS.map(
-      (hook) =>
-        new InstrumentationNodeModuleDefinition(
-          hook.module,
-          hook.versions,
-          (moduleExports) => {
-            const telemetry = this._core?.telemetry;
-            if (telemetry === undefined) return moduleExports;
-            try {
-              this._patched.set(hook.module, hook.patch(moduleExports, telemetry));
-            } catch (error) {
-              reportFault(`patch ${hook.module}`, error);
-            }
-            return moduleExports;
-          },
-          () => {
-            this._patched.get(hook.module)?.();
-            this._patched.delete(hook.module);
-          },
-        ),
-    );
+    return HOOKS.flatMap((hook) => [
+      new InstrumentationNodeModuleDefinition(
+        hook.module,
+        hook.versions,
+        (moduleExports) => {
+          const telemetry = this._core?.telemetry;
+          if (telemetry === undefined) return moduleExports;
+          try {
+            this._patched.set(hook.module, hook.patch(moduleExports, telemetry));
+          } catch (error) {
+            reportFault(`patch ${hook.module}`, error);
+          }
+          return moduleExports;
+        },
+        () => {
+          this._patched.get(hook.module)?.();
+          this._patched.delete(hook.module);
+        },
+      ),
+      // Any other version is left as it is, which the app is told once: silence would read as
+      // a client that makes no calls.
+      new InstrumentationNodeModuleDefinition(hook.module, ['*'], (moduleExports, version) => {
+        if (!isSupported(hook, version)) {
+          reportFault(
+            `patch ${hook.module}`,
+            new RangeError(
+              `version ${version ?? 'unknown'} is outside the supported range ${hook.versions.join(' || ')}: its calls go on uninstrumented`,
+            ),
+          );
+        }
+        return moduleExports;
+      }),
+    ]);
   }
 
   /** What `headroom.forceFlush` and `shutdown` do when the app owns the providers. */

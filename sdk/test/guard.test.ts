@@ -357,9 +357,13 @@ describe('guard on a LangChain ChatOpenAI', () => {
     expect((await model.invoke('hi')).content).toBe('fine');
   });
 
-  it('gives LangChain its own retries back when Headroom shuts down', async () => {
+  it('takes LangChain’s retries over once its client is wrapped, and gives them back at shutdown', async () => {
     const { model: guarded, telemetry } = await chat({});
     const model = guarded as ChatOpenAI & { caller: { maxRetries: number } };
+    // ChatOpenAI makes its openai client on first use: until the guard can sit on its
+    // attempts, LangChain keeps its own retries.
+    expect(model.caller.maxRetries).toBe(6);
+    await model.invoke('Hello');
     expect(model.caller.maxRetries).toBe(0);
     await telemetry.shutdown();
     expect(model.caller.maxRetries).toBe(6);

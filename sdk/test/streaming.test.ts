@@ -6,7 +6,7 @@ import { hrTime, hrTimeToNanoseconds } from '@opentelemetry/core';
 import OpenAI from 'openai';
 import { Stream } from 'openai/core/streaming';
 import { afterEach, describe, expect, it } from 'vitest';
-import { callAttributes, childrenOf, countTokens, onlySpan, resources } from './mock.js';
+import { callAttributes, countTokens, onlySpan, resources } from './mock.js';
 
 const KEY = 'sk-stream-test';
 const FINGERPRINT = `key-${createHash('sha256').update(KEY).digest('hex').slice(0, 8)}`;

@@ -1,3 +1,4 @@
+import { satisfies } from 'semver';
 import { anthropicSpec } from '../clients/anthropic.js';
 import { patchChatModelClass } from '../clients/langchain-class.js';
 import { openaiSpec } from '../clients/openai.js';
@@ -12,6 +13,7 @@ function exported(moduleExports: any, name: string): any {
 
 export interface ModuleHook {
   module: string;
+  /** The versions whose private members match Headroom's accessors (`clients/internals`). */
   versions: string[];
   /** Patches the loaded module; returns how to undo it. */
   patch(moduleExports: any, telemetry: Telemetry): () => void;
@@ -25,7 +27,7 @@ export interface ModuleHook {
 export const HOOKS: ModuleHook[] = [
   {
     module: 'openai',
-    versions: ['>=5 <7'],
+    versions: ['>=4 <7'],
     patch: (moduleExports, telemetry) =>
       patchClientClass(
         exported(moduleExports, 'OpenAI') ?? moduleExports?.default,
@@ -68,3 +70,8 @@ export const HOOKS: ModuleHook[] = [
       patchChatModelClass(exported(moduleExports, 'ChatAnthropic'), telemetry),
   },
 ];
+
+/** Whether `version` of the hook's module is one Headroom patches. */
+export function isSupported(hook: ModuleHook, version: string | undefined): boolean {
+  return version !== undefined && hook.versions.some((range) => satisfies(version, range));
+}

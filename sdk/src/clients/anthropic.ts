@@ -24,6 +24,7 @@ function parseMessage(result: any): CallResult {
 
 /** `@anthropic-ai/sdk` clients. */
 export const anthropicSpec: ProviderSpec = {
+  library: '@anthropic-ai/sdk',
   provider: () => 'anthropic',
   methods: [
     {
@@ -51,8 +52,7 @@ export const anthropicSpec: ProviderSpec = {
   ],
 };
 
+/** An `@anthropic-ai/sdk` client, told by its public shape (see `isOpenAIClient`). */
 export function isAnthropicClient(client: any): boolean {
-  return (
-    typeof client?.messages?.create === 'function' && typeof client?.fetchWithTimeout === 'function'
-  );
+  return typeof client?.messages?.create === 'function' && typeof client?.baseURL === 'string';
 }

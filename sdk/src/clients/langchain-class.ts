@@ -1,8 +1,9 @@
 import { reportFault } from '../internal/fault.js';
 import type { Telemetry } from '../internal/telemetry.js';
+import { replaceCallMethods } from './internals/langchain.js';
+import { isHolder } from './internals/member.js';
 import { instrumentChatModel } from './langchain.js';
 
-const METHODS = ['_generate', '_streamResponseChunks'] as const;
 const patchedPrototypes = new WeakSet<object>();
 
 /**
@@ -10,31 +11,30 @@ const patchedPrototypes = new WeakSet<object>();
  * is instrumented, by `instrumentChatModel`, on its first call. The instance then has its own
  * wrapped methods, which call back into these; an instrumented instance goes straight through.
  */
-export function patchChatModelClass(ChatModel: any, telemetry: Telemetry): () => void {
-  const prototype = ChatModel?.prototype;
-  if (!prototype || patchedPrototypes.has(prototype)) return () => {};
+export function patchChatModelClass(ChatModel: unknown, telemetry: Telemetry): () => void {
+  const prototype = isHolder(ChatModel) ? ChatModel.prototype : undefined;
+  if (!isHolder(prototype) || patchedPrototypes.has(prototype)) return () => {};
   patchedPrototypes.add(prototype);
   const instrumented = new WeakSet<object>();
-  const originals = new Map<string, Function>();
-  for (const name of METHODS) {
-    const original = prototype[name];
-    if (typeof original !== 'function') continue;
-    originals.set(name, original);
-    prototype[name] = function (this: any, ...args: unknown[]) {
-      if (!instrumented.has(this)) {
-        instrumented.add(this);
-        try {
-          instrumentChatModel(this, telemetry, {});
-        } catch (error) {
-          reportFault('instrument chat model', error);
+  const undo = replaceCallMethods(
+    prototype,
+    (name, original) =>
+      function (this: unknown, ...args: unknown[]) {
+        if (isHolder(this) && !instrumented.has(this)) {
+          instrumented.add(this);
+          try {
+            instrumentChatModel(this, telemetry, {});
+          } catch (error) {
+            reportFault('instrument chat model', error);
+          }
+          const own = Object.hasOwn(this, name) ? this[name] : undefined;
+          if (typeof own === 'function') return own.apply(this, args);
         }
-        if (Object.hasOwn(this, name)) return this[name](...args);
-      }
-      return original.apply(this, args);
-    };
-  }
+        return original.apply(this, args);
+      },
+  );
   return () => {
-    for (const [name, original] of originals) prototype[name] = original;
+    for (const step of undo.reverse()) step();
     patchedPrototypes.delete(prototype);
   };
 }

@@ -8,12 +8,21 @@ import { currentScope, type Scope } from '../internal/scope.js';
 import type { Telemetry } from '../internal/telemetry.js';
 import type { InstrumentOptions } from '../types.js';
 import { anthropicSpec, isAnthropicClient } from './anthropic.js';
+import {
+  isChatModel,
+  llmType,
+  replaceGenerate,
+  replaceStreamChunks,
+  retryCallers,
+  watchUnderlyingClients,
+} from './internals/langchain.js';
+import { isHolder } from './internals/member.js';
 import { isOpenAIClient, openaiSpec } from './openai.js';
 import { instrumentClientInstance, isWrapped, mark } from './patch-client.js';
 
 /** A LangChain.js chat model: anything with `_generate` and `_llmType` (`BaseChatModel`). */
-export function isLangChainChatModel(model: any): boolean {
-  return typeof model?._generate === 'function' && typeof model?._llmType === 'function';
+export function isLangChainChatModel(model: unknown): boolean {
+  return isChatModel(model);
 }
 
 /** `_llmType`s of the models that send through an openai or @anthropic-ai/sdk client. */
@@ -46,21 +55,15 @@ export function instrumentChatModel(
 ): void {
   // Once an underlying client is instrumented, it reports usage itself; LangChain's own usage
   // figures would count the same tokens twice.
-  const seen = { underlying: false };
-  const instrumentClient = (client: any) => {
-    if (instrumentUnderlying(client, telemetry)) seen.underlying = true;
-  };
-  const provider = (): string => {
-    const type = safeCall(() => model._llmType(), 'unknown');
-    return options.provider ?? PROVIDERS[type] ?? type;
-  };
-  // The guard is the one retry layer: LangChain's own retries (its AsyncCaller's, 6 by
-  // default) become the guard's, and the callers stop retrying. ChatOpenAI sends through its
-  // `completions` and `responses` delegates, each with a caller of its own.
+  const state = { underlying: false, uninstrumented: false };
+  // The model's calls in flight: a client found uninstrumentable during one gives it up.
+  const mine = new WeakSet<CallState>();
+  const type = llmType(model);
+  const provider = (): string => options.provider ?? PROVIDERS[type] ?? type;
   let guard = resolveGuard(options.guard);
   // Only models that send through an openai or Anthropic client can be guarded; any other
   // keeps its own retries.
-  if (guard !== undefined && !GUARDABLE.has(safeCall(() => model._llmType(), 'unknown'))) {
+  if (guard !== undefined && !GUARDABLE.has(type)) {
     reportFault(
       'guard',
       new TypeError(
@@ -69,20 +72,35 @@ export function instrumentChatModel(
     );
     guard = undefined;
   }
-  let retries = 0;
-  if (guard !== undefined) {
-    for (const holder of [model, model.completions, model.responses]) {
-      const caller = holder?.caller;
-      if (typeof caller?.maxRetries !== 'number') continue;
+  // The guard is the one retry layer: LangChain's own retries (its AsyncCallers', 6 by
+  // default) become the guard's, and the callers stop retrying, but only once an underlying
+  // client has its attempts wrapped, so that the guard is really there to retry. ChatOpenAI
+  // sends through its `completions` and `responses` delegates, each with a caller of its own.
+  const callers = guard === undefined ? [] : retryCallers(model);
+  const retries = Math.max(0, ...callers.map((caller) => caller.maxRetries));
+  const takeOverRetries = () => {
+    for (const caller of callers.splice(0)) {
       const own = caller.maxRetries;
-      retries = Math.max(retries, own);
-      caller.maxRetries = 0;
+      caller.setMaxRetries(0);
       // Once Headroom shuts down, nothing guards the model: its own retries come back.
-      addUndo(() => {
-        caller.maxRetries = own;
-      });
+      addUndo(() => caller.setMaxRetries(own));
     }
-  }
+  };
+  const instrumentClient = (client: unknown) => {
+    // A model found uninstrumentable stays so: its retries are never taken over.
+    if (state.uninstrumented) return;
+    const result = instrumentUnderlying(client, telemetry);
+    if (result === 'instrumented') {
+      state.underlying = true;
+      takeOverRetries();
+    } else if (result === 'uninstrumentable' && !state.underlying) {
+      // Its attempts cannot be seen: the model goes on uninstrumented with its own retries,
+      // and a call already started for it (the client is made on first use) is given up.
+      state.uninstrumented = true;
+      const call = currentScope()?.call;
+      if (call !== undefined && mine.has(call)) call.abandon();
+    }
+  };
   const start = (scope: Scope | undefined): CallState => {
     const lane = {
       provider: provider(),
@@ -95,6 +113,7 @@ export function instrumentChatModel(
       { ...lane, operation: 'chat', tenant: options.tenant, serverAddress: undefined },
       scope,
     );
+    mine.add(call);
     // The request is the underlying client's: its first attempt's body gives the estimate.
     try {
       if (guard !== undefined) attachGuard(call, guard, telemetry, lane, retries);
@@ -104,102 +123,110 @@ export function instrumentChatModel(
     }
     return call;
   };
+  const passThrough = (scope: Scope | undefined) =>
+    !telemetry.enabled || state.uninstrumented || (scope?.call !== undefined && !scope.call.ended);
 
-  const generate = model._generate;
-  if (!isWrapped(generate)) {
-    model._generate = mark(function _generate(this: unknown, ...args: unknown[]) {
-      const scope = currentScope();
-      if (!telemetry.enabled || (scope?.call && !scope.call.ended))
-        return generate.apply(this, args);
-      let call: CallState;
-      try {
-        call = start(scope);
-      } catch (error) {
-        reportFault('start call', error);
-        return generate.apply(this, args);
-      }
-      const promise = telemetry.runInCall(call, scope, () => generate.apply(this, args));
-      Promise.resolve(promise).then(
-        (result: any) => {
-          if (!seen.underlying) applyChatResult(call, result);
-          call.end();
-        },
-        (error: unknown) => call.fail(error),
-      );
-      return promise;
-    }, generate);
-  }
+  const undoGenerate = replaceGenerate(model, (generate) =>
+    isWrapped(generate)
+      ? generate
+      : mark(function _generate(this: unknown, ...args: unknown[]) {
+          const scope = currentScope();
+          if (passThrough(scope)) return generate.apply(this, args);
+          let call: CallState;
+          try {
+            call = start(scope);
+          } catch (error) {
+            reportFault('start call', error);
+            return generate.apply(this, args);
+          }
+          const promise = telemetry.runInCall(call, scope, () => generate.apply(this, args));
+          Promise.resolve(promise).then(
+            (result: any) => {
+              if (!state.underlying) applyChatResult(call, result);
+              call.end();
+            },
+            (error: unknown) => call.fail(error),
+          );
+          return promise;
+        }, generate),
+  );
+  // Without `_generate` nothing of the model is seen: it is left as it is (said once).
+  if (undoGenerate === undefined) return;
 
-  const stream = model._streamResponseChunks;
-  if (typeof stream === 'function' && !isWrapped(stream)) {
-    model._streamResponseChunks = mark(async function* _streamResponseChunks(
-      this: unknown,
-      ...args: unknown[]
-    ) {
-      const scope = currentScope();
-      if (!telemetry.enabled || (scope?.call && !scope.call.ended)) {
-        yield* stream.apply(this, args);
-        return;
-      }
-      const call = start(scope);
-      // A generator body runs in the context of whoever calls next(), so every step is run
-      // inside the call's scope for the client's attempts to find it.
-      const iterator = telemetry.runInCall(call, scope, () =>
-        stream.apply(this, args),
-      ) as AsyncIterator<any>;
-      let failure: unknown;
-      let usage: { input_tokens?: number; output_tokens?: number } | undefined;
-      try {
-        for (;;) {
-          const step = await telemetry.runInCall(call, scope, () => iterator.next());
-          if (step.done) return;
-          usage = step.value?.message?.usage_metadata ?? usage;
-          yield step.value;
-        }
-      } catch (error) {
-        failure = error;
-        throw error;
-      } finally {
-        if (!seen.underlying && usage) call.addUsage(usage.input_tokens, usage.output_tokens);
-        if (failure === undefined) {
-          await iterator.return?.();
-          call.end();
-        } else {
-          call.fail(failure);
-        }
-      }
-    }, stream);
-  }
+  replaceStreamChunks(model, (stream) =>
+    isWrapped(stream)
+      ? stream
+      : mark(async function* _streamResponseChunks(this: unknown, ...args: unknown[]) {
+          const scope = currentScope();
+          let call: CallState | undefined;
+          if (!passThrough(scope)) {
+            try {
+              call = start(scope);
+            } catch (error) {
+              reportFault('start call', error);
+            }
+          }
+          if (call === undefined) {
+            yield* stream.apply(this, args) as AsyncIterable<unknown>;
+            return;
+          }
+          yield* observeChunks(call, scope, telemetry, state, () => stream.apply(this, args));
+        }, stream),
+  );
 
-  // ChatOpenAI keeps its `openai` clients on itself and on its `completions` / `responses`
-  // delegates, creating each on first use in `_getClientOptions`.
-  for (const holder of [model, model.completions, model.responses]) {
-    if (holder && typeof holder._getClientOptions === 'function')
-      watchClientCreation(holder, instrumentClient);
-  }
-  for (const name of ['client', 'streamingClient', 'batchClient']) instrumentClient(model[name]);
+  watchUnderlyingClients(model, instrumentClient, isWrapped, mark);
 }
 
-function watchClientCreation(holder: any, instrumentClient: (client: any) => void): void {
-  instrumentClient(holder.client);
-  const original = holder._getClientOptions;
-  if (isWrapped(original)) return;
-  holder._getClientOptions = mark(function _getClientOptions(this: any, ...args: unknown[]) {
-    const result = original.apply(this, args);
-    instrumentClient(this.client);
-    return result;
-  }, original);
-}
-
-function instrumentUnderlying(client: any, telemetry: Telemetry): boolean {
+/** A streamed call: every step of the model's generator is run inside the call's scope. */
+async function* observeChunks(
+  call: CallState,
+  scope: Scope | undefined,
+  telemetry: Telemetry,
+  state: { underlying: boolean },
+  open: () => unknown,
+): AsyncGenerator<unknown> {
+  // A generator body runs in the context of whoever calls next(), so every step is run
+  // inside the call's scope for the client's attempts to find it.
+  const iterator = telemetry.runInCall(call, scope, open) as AsyncIterator<any>;
+  let failure: unknown;
+  let usage: { input_tokens?: number; output_tokens?: number } | undefined;
   try {
-    if (isOpenAIClient(client)) instrumentClientInstance(client, openaiSpec, telemetry);
-    else if (isAnthropicClient(client)) instrumentClientInstance(client, anthropicSpec, telemetry);
-    else return false;
-    return true;
+    for (;;) {
+      const step = await telemetry.runInCall(call, scope, () => iterator.next());
+      if (step.done) return;
+      usage = step.value?.message?.usage_metadata ?? usage;
+      yield step.value;
+    }
+  } catch (error) {
+    failure = error;
+    throw error;
+  } finally {
+    if (!state.underlying && usage) call.addUsage(usage.input_tokens, usage.output_tokens);
+    if (failure === undefined) {
+      await iterator.return?.();
+      call.end();
+    } else {
+      call.fail(failure);
+    }
+  }
+}
+
+/** Instruments an openai or Anthropic client under a model, if that is what it is. */
+function instrumentUnderlying(
+  client: unknown,
+  telemetry: Telemetry,
+): 'instrumented' | 'uninstrumentable' | 'not a client' {
+  try {
+    const spec = isOpenAIClient(client)
+      ? openaiSpec
+      : isAnthropicClient(client)
+        ? anthropicSpec
+        : undefined;
+    if (spec === undefined || !isHolder(client)) return 'not a client';
+    return instrumentClientInstance(client, spec, telemetry) ? 'instrumented' : 'uninstrumentable';
   } catch (error) {
     reportFault('instrument underlying client', error);
-    return false;
+    return 'uninstrumentable';
   }
 }
 
@@ -223,12 +250,4 @@ function apiKeyOf(model: any): string | undefined {
     if (typeof candidate === 'string' && candidate !== '') return candidate;
   }
   return undefined;
-}
-
-function safeCall<T>(fn: () => T, fallback: T): T {
-  try {
-    return fn();
-  } catch {
-    return fallback;
-  }
 }

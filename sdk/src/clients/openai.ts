@@ -81,6 +81,7 @@ const completions: MethodSpec = {
 
 /** `openai` clients, including `AzureOpenAI` and OpenAI-compatible servers. */
 export const openaiSpec: ProviderSpec = {
+  library: 'openai',
   provider(client) {
     if (
       client?.constructor?.name === 'AzureOpenAI' ||
@@ -94,9 +95,12 @@ export const openaiSpec: ProviderSpec = {
   methods: [chat, responses, embeddings, completions],
 };
 
+/**
+ * An `openai` client, told by its public shape: whether its private members are there is for
+ * `instrumentClientInstance` to find out, and to say.
+ */
 export function isOpenAIClient(client: any): boolean {
   return (
-    typeof client?.chat?.completions?.create === 'function' &&
-    typeof client?.fetchWithTimeout === 'function'
+    typeof client?.chat?.completions?.create === 'function' && typeof client?.baseURL === 'string'
   );
 }

@@ -6,35 +6,21 @@ import { currentScope } from '../internal/scope.js';
 import type { Telemetry } from '../internal/telemetry.js';
 import * as semconv from '../semconv.js';
 import { clientInfo } from './client-info.js';
+import { type Holder, isWrapped, mark } from './internals/member.js';
+import {
+  type AttemptInit,
+  callOf,
+  clientMaxRetries,
+  type FetchWithTimeout,
+  isAttemptMethodWrapped,
+  replaceAttemptMethod,
+  resourceClient,
+  withCall,
+} from './internals/stainless.js';
 import { applyResult, observeStream } from './observe-stream.js';
 import type { MethodSpec, ProviderSpec } from './provider-spec.js';
 
-/**
- * Carries the logical call to its HTTP attempts inside the request's `fetchOptions`, which both
- * Stainless-built clients spread into the `init` of every attempt. Entering a context instead
- * would switch on AsyncLocalStorage's promise hooks: 10–25 µs per call on Node 20.
- */
-const CALL = Symbol('headroom.call');
-
-function withCall(options: any, call: CallState): any {
-  const base = options !== null && typeof options === 'object' ? options : {};
-  const request = { ...base, fetchOptions: { ...base.fetchOptions, [CALL]: call } };
-  // The guard is the one retry layer: the client's own retries are folded into it.
-  if (call.guard !== undefined) request.maxRetries = 0;
-  return request;
-}
-
-/** Marks a function as Headroom's wrapper, holding the original, so nothing is wrapped twice. */
-export const WRAPPED = Symbol.for('headroom.wrapped');
-
-export function isWrapped(fn: unknown): boolean {
-  return typeof fn === 'function' && WRAPPED in fn;
-}
-
-export function mark<T extends Function>(wrapper: T, original: Function): T {
-  Object.defineProperty(wrapper, WRAPPED, { value: original });
-  return wrapper;
-}
+export { isWrapped, mark, WRAPPED } from './internals/member.js';
 
 /**
  * The logical-call wrapper of a model method. Outside any call it starts one: CLIENT span,
@@ -47,16 +33,19 @@ export function wrapCreate(
   spec: ProviderSpec,
   method: MethodSpec,
   telemetry: Telemetry,
+  clientOf: (resource: unknown) => Holder | undefined,
 ): Function {
-  return mark(function create(this: any, ...args: any[]) {
+  return mark(function create(this: unknown, ...args: any[]) {
     const body = args[0];
     if (!telemetry.enabled) return original.apply(this, args);
     const scope = currentScope();
     const outer = scope?.call !== undefined && !scope.call.ended ? scope.call : undefined;
     let call: CallState | undefined;
     if (outer === undefined) {
+      const client = clientOf(this);
+      if (client === undefined) return original.apply(this, args);
       try {
-        const info = clientInfo(this?._client, spec);
+        const info = clientInfo(client, spec);
         call = telemetry.startCall(
           {
             provider: info.provider,
@@ -70,13 +59,12 @@ export function wrapCreate(
           scope,
         );
         if (info.guard !== undefined) {
-          const client = this?._client;
           attachGuard(
             call,
             info.guard,
             telemetry,
             { key: info.key, provider: info.provider, model: String(body?.model ?? 'unknown') },
-            args[1]?.maxRetries ?? client?.maxRetries ?? 2,
+            args[1]?.maxRetries ?? clientMaxRetries(client) ?? 2,
             body,
           );
         }
@@ -97,7 +85,7 @@ export function wrapCreate(
       }
     }
     const owner = (call ?? outer)!;
-    args[1] = withCall(args[1], owner);
+    args[1] = withCall(args[1], owner, owner.guard === undefined);
     let promise: any;
     try {
       promise = original.apply(this, args);
@@ -210,12 +198,15 @@ function observeParse(
  * The HTTP-attempt wrapper of a client's `fetchWithTimeout`, which both Stainless-built clients
  * call once per attempt, their own retries included.
  */
-export function wrapFetchWithTimeout(original: Function, telemetry: Telemetry): Function {
+export function wrapFetchWithTimeout(
+  original: FetchWithTimeout,
+  telemetry: Telemetry,
+): FetchWithTimeout {
   // Not an async function: it returns the client's own promise and adds one `.then`, because
   // every extra promise pays the async-context hook on the request path.
-  return mark(function fetchWithTimeout(this: unknown, ...args: any[]) {
+  return mark(function fetchWithTimeout(this: unknown, ...args: Parameters<FetchWithTimeout>) {
     const init = args[1];
-    const call: CallState | undefined = init?.[CALL] ?? currentScope()?.call;
+    const call = callOf(init) ?? currentScope()?.call;
     if (call === undefined || call.ended || !telemetry.enabled) return original.apply(this, args);
     if (call.guard !== undefined) {
       estimateFromBody(call, init?.body);
@@ -224,9 +215,11 @@ export function wrapFetchWithTimeout(original: Function, telemetry: Telemetry): 
         () => {
           // The client's controller is spent once its timeout fired: each retry gets a fresh
           // one, which the client links to the caller's signal and times out anew.
-          const attemptArgs = first ? args : [args[0], init, args[2], new AbortController()];
+          const attemptArgs: Parameters<FetchWithTimeout> = first
+            ? args
+            : [args[0], init, args[2], new AbortController(), ...args.slice(4)];
           first = false;
-          const controller: AbortController | undefined = attemptArgs[3];
+          const controller = attemptArgs[3];
           return {
             response: attemptOnce(this, original, attemptArgs, call),
             signal: controller?.signal,
@@ -259,11 +252,11 @@ function isResendable(body: unknown): boolean {
 /** One HTTP attempt of `call`: its span and count around the client's own fetch. */
 function attemptOnce(
   self: unknown,
-  original: Function,
-  args: any[],
+  original: FetchWithTimeout,
+  args: Parameters<FetchWithTimeout>,
   call: CallState,
-): Promise<any> {
-  const init = args[1];
+): Promise<Response> {
+  const init: AttemptInit | undefined = args[1];
   let attempt: ReturnType<CallState['startAttempt']>;
   try {
     attempt = call.startAttempt(
@@ -273,7 +266,7 @@ function attemptOnce(
     reportFault('start attempt', error);
     return original.apply(self, args);
   }
-  let promise: Promise<any>;
+  let promise: Promise<Response>;
   try {
     promise = original.apply(self, args);
   } catch (error) {
@@ -297,26 +290,35 @@ function attemptOnce(
   return promise;
 }
 
-/** Instruments one client object: its own attempt method and its model methods. */
+/**
+ * Instruments one client object: its own attempt method and its model methods. Returns false,
+ * leaving the client as it is (its own retries included), when it has no attempt method to
+ * wrap: its calls could be neither counted per attempt nor guarded.
+ */
 export function instrumentClientInstance(
-  client: any,
+  client: Holder,
   spec: ProviderSpec,
   telemetry: Telemetry,
-): void {
-  if (!isWrapped(client.fetchWithTimeout)) {
-    client.fetchWithTimeout = wrapFetchWithTimeout(client.fetchWithTimeout, telemetry);
+): boolean {
+  if (!isAttemptMethodWrapped(client)) {
+    const undo = replaceAttemptMethod(client, spec.library, (original) =>
+      wrapFetchWithTimeout(original, telemetry),
+    );
+    if (undo === undefined) return false;
   }
+  const clientOf = () => client;
   for (const method of spec.methods) {
-    const resource = method.path.reduce((object, name) => object?.[name], client);
+    const resource = method.path.reduce<any>((object, name) => object?.[name], client);
     if (resource && typeof resource.create === 'function' && !isWrapped(resource.create)) {
-      resource.create = wrapCreate(resource.create, spec, method, telemetry);
+      resource.create = wrapCreate(resource.create, spec, method, telemetry, clientOf);
     }
   }
+  return true;
 }
 
 /**
  * Instruments a client class for every instance, present and future (the zero-code path).
- * Returns how to undo it.
+ * Returns how to undo it. A class without the attempt method is left as it is, said once.
  */
 export function patchClientClass(
   ClientClass: any,
@@ -324,22 +326,24 @@ export function patchClientClass(
   telemetry: Telemetry,
 ): () => void {
   const undo: Array<() => void> = [];
-  const patch = (target: any, name: string, wrap: (original: Function) => Function) => {
-    const original = target?.[name];
-    if (typeof original !== 'function' || isWrapped(original)) return;
-    target[name] = wrap(original);
-    undo.push(() => {
-      target[name] = original;
-    });
-  };
-  patch(ClientClass?.prototype, 'fetchWithTimeout', (original) =>
-    wrapFetchWithTimeout(original, telemetry),
-  );
+  const prototype = ClientClass?.prototype;
+  if (!isAttemptMethodWrapped(prototype)) {
+    const undoAttempt = replaceAttemptMethod(prototype, spec.library, (original) =>
+      wrapFetchWithTimeout(original, telemetry),
+    );
+    if (undoAttempt === undefined) return () => {};
+    undo.push(undoAttempt);
+  }
+  const clientOf = (resource: unknown) => resourceClient(resource, spec.library);
   for (const method of spec.methods) {
     const Resource = method.classPath.reduce((object, name) => object?.[name], ClientClass);
-    patch(Resource?.prototype, 'create', (original) =>
-      wrapCreate(original, spec, method, telemetry),
-    );
+    const target = Resource?.prototype;
+    const original = target?.create;
+    if (typeof original !== 'function' || isWrapped(original)) continue;
+    target.create = wrapCreate(original, spec, method, telemetry, clientOf);
+    undo.push(() => {
+      target.create = original;
+    });
   }
   return () => {
     for (const step of undo.reverse()) step();

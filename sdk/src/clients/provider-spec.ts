@@ -16,6 +16,8 @@ export interface MethodSpec {
 }
 
 export interface ProviderSpec {
+  /** The npm package of the client, as warnings name it. */
+  library: string;
   /** `gen_ai.provider.name` of a client of this family. */
   provider(client: any): string;
   methods: readonly MethodSpec[];
