@@ -80,11 +80,22 @@ function startReplica(env: Record<string, string>): Replica {
   return { child, stderr: () => stderr, done };
 }
 
-/** Starts the replicas, waits until each has connected, then starts them all at once. */
+/** Starts the replicas, waits until each has loaded, then starts them all at once. */
 async function fleet(env: Record<string, string>): Promise<Replica[]> {
   const replicas = Array.from({ length: REPLICAS }, () => startReplica(env));
-  // Give each its moment to load and reach Redis before the load begins.
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  // Each says when it has loaded (on a busy machine that takes a while, and differs): none starts
+  // before all can.
+  await Promise.all(
+    replicas.map(
+      ({ child }) =>
+        new Promise<void>((resolve, reject) => {
+          child.once('message', () => resolve());
+          child.once('exit', (code) =>
+            reject(new Error(`replica exited ${code} before it was ready`)),
+          );
+        }),
+    ),
+  );
   for (const { child } of replicas) child.send('start');
   return replicas;
 }
