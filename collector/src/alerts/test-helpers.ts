@@ -36,6 +36,7 @@ export function keyView({ ceilings = {}, utilization, ...fields }: KeyInput = {}
     rateLimitedPerMinute: 0,
     retryAmplification: null,
     activeCalls: 0,
+    activeAtProvider: fields.activeCalls ?? 0,
     peakActiveCalls: 0,
     totals: { requests: 0, rateLimited: 0, calls: 0, inputTokens: 0, outputTokens: 0 },
     replicas: [],
@@ -56,7 +57,7 @@ function utilizationOf(view: KeyView): Partial<Record<UtilizationDimension, numb
   const use: Record<Dimension, number> = {
     rpm: view.requestsPerMinute,
     tpm: view.tokensPerMinute,
-    concurrency: view.activeCalls,
+    concurrency: view.activeAtProvider,
   };
   const utilization: Partial<Record<UtilizationDimension, number>> = {};
   for (const [dimension, ceiling] of Object.entries(view.ceilings) as Array<

@@ -86,11 +86,14 @@ function keyView(series: KeySeries, second: number, configured: CeilingResolver)
   const outputTokensPerMinute = series.outputTokens.sum(second, WINDOW_SECONDS);
   const callsPerMinute = series.calls.sum(second, WINDOW_SECONDS);
   const activeCalls = series.activeNow(second);
+  const guard = series.guard === undefined ? undefined : guardView(series, second);
+  // Calls waiting in a guard hold no connection at the provider: they are not its concurrency.
+  const activeAtProvider = Math.max(0, activeCalls - (guard?.waiting ?? 0));
   const ceilings = resolveCeilings(series, configured(series.key, series.provider, series.model));
   const use: Record<Dimension, number> = {
     rpm: requestsPerMinute,
     tpm: inputTokensPerMinute + outputTokensPerMinute,
-    concurrency: activeCalls,
+    concurrency: activeAtProvider,
   };
   const utilization: Partial<Record<UtilizationDimension, number>> = {};
   for (const [dimension, ceiling] of Object.entries(ceilings) as Array<[Dimension, CeilingValue]>) {
@@ -117,6 +120,7 @@ function keyView(series: KeySeries, second: number, configured: CeilingResolver)
     rateLimitedPerMinute: series.rateLimited.sum(second, WINDOW_SECONDS),
     retryAmplification: callsPerMinute > 0 ? round(requestsPerMinute / callsPerMinute) : null,
     activeCalls,
+    activeAtProvider,
     peakActiveCalls: Math.max(activeCalls, series.peakActive.peak(second, WINDOW_SECONDS)),
     totals: { ...series.totals },
     replicas: series
@@ -135,7 +139,7 @@ function keyView(series: KeySeries, second: number, configured: CeilingResolver)
       .sort((a, b) => a.instance.localeCompare(b.instance)),
     ceilings,
     utilization,
-    ...(series.guard !== undefined && { guard: guardView(series, second) }),
+    ...(guard !== undefined && { guard }),
   };
 }
 

@@ -57,7 +57,7 @@ describe('View', () => {
     });
   });
 
-  it('the guard beside the key: waiting summed over replicas, admitted, delayed, refused, mean wait', () => {
+  it('the guard beside the key: waiting summed over replicas, admitted, delayed, refused, mean wait; what waits is not at the provider', () => {
     const clock = fakeClock();
     const view = new View({ now: clock.now });
     const start = clock.now() + 1;
@@ -79,12 +79,13 @@ describe('View', () => {
         },
       ],
     });
-    for (const [replica, waiting] of [
-      ['a', 3],
-      ['b', 4],
+    for (const [replica, waiting, active] of [
+      ['a', 3, 30],
+      ['b', 4, 25],
     ] as const) {
       view.ingestMetrics(
         replicaExport(replica, [
+          sum('headroom.calls.active', [point(OPENAI_KEY, active, start)], 'cumulative', false),
           sum('headroom.guard.admitted', [point(OPENAI_KEY, 50, start)]),
           sum('headroom.guard.delayed', [point(OPENAI_KEY, 20, start)]),
           sum('headroom.guard.rejected', [
@@ -95,7 +96,14 @@ describe('View', () => {
         ]),
       );
     }
-    const [key] = snapshot(view).keys;
+    const [key] = snapshot(view, () => ({ concurrency: 24 })).keys;
+    // 55 calls started and not ended, 7 of them waiting in the guards: 48 at the provider, and
+    // the concurrency ceiling is against those.
+    expect(key).toMatchObject({
+      activeCalls: 55,
+      activeAtProvider: 48,
+      utilization: { concurrency: 2 },
+    });
     expect(key!.guard).toEqual({
       waiting: 7,
       admittedPerMinute: 100,

@@ -66,7 +66,13 @@ export interface KeyView {
   rateLimitedPerMinute: number;
   /** HTTP attempts per logical call; null with no calls in the window. */
   retryAmplification: number | null;
+  /** Logical calls started and not ended, at each replica's last export: those waiting in a guard included. */
   activeCalls: number;
+  /**
+   * Of those, the ones at the provider: `activeCalls` less what waits in the replicas' guards.
+   * The concurrency ceiling and its utilization are against this.
+   */
+  activeAtProvider: number;
   peakActiveCalls: number;
   /** Counts since the collector first saw the key: requests are HTTP attempts, 429s included. */
   totals: KeyTotals;

@@ -41,7 +41,7 @@ export const KeyCard = memo(function KeyCard({ view }: { view: KeyView }) {
       />
       <HeadroomMeter
         dimension="concurrency"
-        use={view.activeCalls}
+        use={view.activeAtProvider}
         ceiling={view.ceilings.concurrency}
         utilization={view.utilization.concurrency}
       />

@@ -18,6 +18,7 @@ export function keyView(overrides: Partial<KeyView> = {}): KeyView {
     rateLimitedPerMinute: 3,
     retryAmplification: 1.25,
     activeCalls: 7,
+    activeAtProvider: 7,
     peakActiveCalls: 18,
     totals: {
       requests: 4_200,
