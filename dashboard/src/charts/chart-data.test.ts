@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { SeriesBuffers } from '../live/series-buffers';
 import { keyHistory } from '../test/fixtures';
 import { ChartColumns, fillKeyColumns, fillStackedColumns } from './chart-data';
+import { seriesColor, stackedChartOptions } from './chart-options';
+import { chartTheme } from './theme';
 
 const ID = 'prod|openai|gpt-4o-mini';
 
@@ -106,5 +108,23 @@ describe('fillStackedColumns', () => {
       [null, 3, null, 5],
       [null, 2, null, null],
     ]);
+  });
+});
+
+describe('stacked chart colours', () => {
+  it('a series keeps its colour when the others come, go or change places', () => {
+    const theme = chartTheme(null);
+    const strokes = (labels: string[]) =>
+      Object.fromEntries(
+        stackedChartOptions({ title: 't', width: 400, theme, labels, raw: () => [] })
+          .series.slice(1)
+          .map((series) => [series.label, series.stroke]),
+      );
+    const before = strokes(['prod · openai', 'batch · openai', 'agent/plan']);
+    const after = strokes(['agent/work', 'agent/plan', 'prod · openai']);
+    expect(after['prod · openai']).toBe(before['prod · openai']);
+    expect(after['agent/plan']).toBe(before['agent/plan']);
+    expect(new Set(Object.values(before)).size).toBeGreaterThan(1);
+    expect(seriesColor(theme, 'prod · openai')).toBe(before['prod · openai']);
   });
 });

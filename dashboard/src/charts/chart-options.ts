@@ -116,8 +116,8 @@ export function stackedChartOptions({
   raw: () => ReadonlyArray<ReadonlyArray<number | null>>;
 }): uPlot.Options {
   const options = base(width, theme, title);
-  labels.forEach((label, index) => {
-    const color = theme.series[index % theme.series.length]!;
+  labels.forEach((label) => {
+    const color = seriesColor(theme, label);
     options.series.push({
       label,
       stroke: color,
@@ -132,4 +132,16 @@ export function stackedChartOptions({
     });
   });
   return options;
+}
+
+/**
+ * The colour of a series (a key, a node) from its name, not its place in the legend: the same
+ * key keeps its colour from one moment to the next, across charts and reloads.
+ */
+export function seriesColor(theme: Pick<ChartTheme, 'series'>, label: string): string {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < label.length; index++) {
+    hash = Math.imul(hash ^ label.charCodeAt(index), 0x01000193);
+  }
+  return theme.series[(hash >>> 0) % theme.series.length]!;
 }
