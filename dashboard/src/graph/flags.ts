@@ -26,7 +26,9 @@ export function nodeFlags(node: NodeView, graph: GraphView | undefined): Flag[] 
   const flags: Flag[] = [];
   if (node.maxExecutionsPerRun > LOOP_EXECUTIONS)
     flags.push({ kind: 'loop', text: `loop: ${node.maxExecutionsPerRun} executions in one run` });
-  else if (nearRecursionLimit(graph))
+  // Near the recursion limit, the loop is the nodes run more than once a run: a node run once
+  // (the entry, the final answer) is not part of it.
+  else if (nearRecursionLimit(graph) && node.maxExecutionsPerRun > 1)
     flags.push({
       kind: 'loop',
       text: `loop: ${graph!.maxStepsPerRun} of ${graph!.recursionLimit} steps`,

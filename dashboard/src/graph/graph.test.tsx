@@ -74,10 +74,15 @@ describe('GraphSection', () => {
     expect(screen.getByText(/does not report transitions/)).toBeTruthy();
   });
 
-  it('flags a graph near its recursion limit', () => {
+  it('flags a graph near its recursion limit, and as its loop only the nodes run more than once a run', () => {
     render(
       <GraphSection
-        nodes={[node({})]}
+        nodes={[
+          node({ node: 'plan', maxExecutionsPerRun: 1 }),
+          node({ node: 'model', maxExecutionsPerRun: 7 }),
+          node({ node: 'tools', maxExecutionsPerRun: 7 }),
+          node({ node: 'answer', maxExecutionsPerRun: 1 }),
+        ]}
         graphs={[{ graph: 'agent', maxStepsPerRun: 22, recursionLimit: 25 }]}
         edges={[]}
       />,
@@ -85,7 +90,13 @@ describe('GraphSection', () => {
     expect(screen.getAllByTestId('flag').map((flag) => flag.textContent)).toEqual([
       'near recursion limit',
       'loop: 22 of 25 steps',
+      'loop: 22 of 25 steps',
     ]);
+    const flagged = screen
+      .getAllByTestId('graph-node')
+      .filter((row) => row.querySelector('[data-testid="flag"]') !== null)
+      .map((row) => row.dataset.node);
+    expect(flagged.sort()).toEqual(['model', 'tools']);
   });
 
   it('draws the observed edges with their counts, and lists them as text', () => {
