@@ -136,7 +136,7 @@ describe.skipIf(!hasChromium)('dashboard end to end (real collector, real SDK, C
     for (const metric of [
       'requestsPerMinute',
       'tokensPerMinute',
-      'activeCalls',
+      'activeAtProvider',
       'rateLimitedPerMinute',
     ]) {
       expect({ metric, value: figures[metric] }).toEqual({ metric, value: expected[metric] });

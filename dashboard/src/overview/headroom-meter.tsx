@@ -6,7 +6,7 @@ import { DIMENSION_LABEL, formatNumber, headroomPhrase, levelOf } from '../forma
 export const USE_METRIC: Readonly<Record<Dimension, string>> = {
   rpm: 'requestsPerMinute',
   tpm: 'tokensPerMinute',
-  concurrency: 'activeCalls',
+  concurrency: 'activeAtProvider',
 };
 
 /**
@@ -19,11 +19,14 @@ export function HeadroomMeter({
   use,
   ceiling,
   utilization,
+  refused,
 }: {
   dimension: Dimension;
   use: number;
   ceiling: CeilingValue | undefined;
   utilization: number | undefined;
+  /** Of `use`, the requests the provider refused (429s), shown apart from those it admitted. */
+  refused?: number;
 }) {
   const textId = useId();
   const label = DIMENSION_LABEL[dimension];
@@ -95,6 +98,16 @@ export function HeadroomMeter({
             {' '}
             <span className={`tag tag-${level}`}>{level}</span>
           </>
+        )}
+        {refused !== undefined && refused > 0 && (
+          <span className="meter-split muted" data-testid="admitted-refused">
+            {' '}
+            ({formatNumber(Math.max(0, use - refused))} admitted,{' '}
+            <span data-metric="rateLimitedPerMinute" data-value={JSON.stringify(refused)}>
+              {formatNumber(refused)}
+            </span>{' '}
+            refused)
+          </span>
         )}
       </p>
       {known ? (

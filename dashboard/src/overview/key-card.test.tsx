@@ -26,6 +26,22 @@ describe('KeyCard', () => {
     expect(meter('rpm').dataset.level).toBe('warning');
   });
 
+  it('RPM counts the attempts the provider saw: those it refused are shown apart from those it admitted', () => {
+    render(<KeyCard view={keyView({ requestsPerMinute: 900, rateLimitedPerMinute: 480 })} />);
+    expect(text(meter('rpm'), 'admitted-refused')).toBe(' (420 admitted, 480 refused)');
+    expect(meter('tpm').querySelector('[data-testid="admitted-refused"]')).toBeNull();
+  });
+
+  it('with no 429s there is nothing apart to show', () => {
+    render(<KeyCard view={keyView({ rateLimitedPerMinute: 0 })} />);
+    expect(meter('rpm').querySelector('[data-testid="admitted-refused"]')).toBeNull();
+  });
+
+  it('a guarded key: the concurrency meter counts the calls at the provider, not those waiting in the guard', () => {
+    render(<KeyCard view={keyView({ activeCalls: 55, activeAtProvider: 5 })} />);
+    expect(value(meter('concurrency'), 'activeAtProvider')).toBe('5');
+  });
+
   it('marks each ceiling learned or configured, in text', () => {
     render(<KeyCard view={keyView()} />);
     expect(text(meter('rpm'), 'ceiling-source')).toBe('learned');
@@ -53,7 +69,7 @@ describe('KeyCard', () => {
     expect(card.dataset).toMatchObject({ key: 'prod', provider: 'openai', model: 'gpt-4o-mini' });
     expect(value(card, 'requestsPerMinute')).toBe('420');
     expect(value(card, 'tokensPerMinute')).toBe('182400');
-    expect(value(card, 'activeCalls')).toBe('7');
+    expect(value(card, 'activeAtProvider')).toBe('7');
     expect(value(card, 'peakActiveCalls')).toBe('18');
     expect(value(card, 'rateLimitedPerMinute')).toBe('3');
     expect(value(card, 'retryAmplification')).toBe('null');

@@ -32,6 +32,7 @@ export const KeyCard = memo(function KeyCard({ view }: { view: KeyView }) {
         use={view.requestsPerMinute}
         ceiling={view.ceilings.rpm}
         utilization={view.utilization.rpm}
+        refused={view.rateLimitedPerMinute}
       />
       <HeadroomMeter
         dimension="tpm"
