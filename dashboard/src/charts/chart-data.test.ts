@@ -67,6 +67,28 @@ describe('fillKeyColumns', () => {
 });
 
 describe('fillStackedColumns', () => {
+  it('beside the nodes, the calls no node accounts for: a plain fan-out next to a graph stays on the chart', () => {
+    const buffers = new SeriesBuffers(3);
+    const fanOut = keyHistory(1000, [1, 1, 1]);
+    fanOut.keys[ID]!.peakActiveCalls = [62, 60, 3];
+    buffers.upsert({ ...fanOut, nodes: nodes(1000, { 'agent|plan': [2, 0, 3] }).nodes });
+    const raw = new ChartColumns();
+    fillStackedColumns(
+      buffers,
+      'nodes',
+      ['agent|plan'],
+      'peakActiveCalls',
+      new ChartColumns(),
+      raw,
+      true,
+    );
+    // The node's own, then what is left of the keys' in flight once the node's calls are taken out.
+    expect(raw.columns.slice(1)).toEqual([
+      [2, 0, 3],
+      [60, 60, 0],
+    ]);
+  });
+
   it('stacks the last id at the bottom and keeps each series own values for the legend', () => {
     const buffers = new SeriesBuffers(3);
     buffers.upsert(nodes(1000, { 'agent|plan': [1, 2, 3], 'agent|tools': [10, 20, 30] }));

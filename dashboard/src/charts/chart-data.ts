@@ -62,17 +62,41 @@ export function fillStackedColumns(
   field: KeyField & NodeField,
   out: ChartColumns,
   raw: ChartColumns,
+  /**
+   * Nodes only: one more series at the bottom, the keys' calls no node accounts for (plain client
+   * calls outside any graph), so a fan-out beside a graph is not dropped from the chart.
+   */
+  outsideNodes = false,
 ): Columns {
-  const count = ids.length;
+  const count = ids.length + (outsideNodes ? 1 : 0);
   const length = buffers.capacity;
   const { xs, ys, columns } = out.ensure(length, count);
   const own = raw.ensure(length, count).ys;
   buffers.readSeconds(xs);
-  for (let index = 0; index < count; index++) {
+  for (let index = 0; index < ids.length; index++) {
     const series = buffers[kind].get(ids[index]!);
     const column = own[index]!;
     if (series === undefined) column.fill(null);
     else buffers.read(series.columns[field], column);
+  }
+  if (outsideNodes) {
+    const outside = own[ids.length]!;
+    outside.fill(null);
+    const scratch = new Array<number | null>(length);
+    for (const series of buffers.keys.values()) {
+      buffers.read(series.columns[field], scratch);
+      for (let second = 0; second < length; second++) {
+        const value = scratch[second];
+        if (value !== null && value !== undefined) outside[second] = (outside[second] ?? 0) + value;
+      }
+    }
+    for (let second = 0; second < length; second++) {
+      const keysTotal = outside[second];
+      if (keysTotal === null || keysTotal === undefined) continue;
+      let inNodes = 0;
+      for (let index = 0; index < ids.length; index++) inNodes += own[index]![second] ?? 0;
+      outside[second] = Math.max(0, keysTotal - inNodes);
+    }
   }
   // The last id is the bottom of the stack, the first id its top.
   for (let second = 0; second < length; second++) {

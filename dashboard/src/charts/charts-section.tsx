@@ -149,6 +149,9 @@ export function ChartsSection() {
   );
 }
 
+/** The stacked chart's bottom series when there are nodes: calls made outside any graph node. */
+export const OUTSIDE_NODES = 'outside any graph node';
+
 function useStackedSpec(
   kind: 'keys' | 'nodes',
   ids: readonly string[],
@@ -158,6 +161,7 @@ function useStackedSpec(
     const out = new ChartColumns();
     const raw = new ChartColumns();
     const labels = ids.map((id) => id.split('|').join(byNode ? ' / ' : ' · '));
+    if (byNode) labels.push(OUTSIDE_NODES);
     return {
       shape: `stacked|${kind}|${ids.join('\n')}`,
       options: (width, theme) =>
@@ -170,7 +174,8 @@ function useStackedSpec(
           labels,
           raw: () => raw.columns,
         }),
-      fill: (buffers) => fillStackedColumns(buffers, kind, ids, 'peakActiveCalls', out, raw),
+      fill: (buffers) =>
+        fillStackedColumns(buffers, kind, ids, 'peakActiveCalls', out, raw, byNode),
     };
   }, [kind, ids, byNode]);
 }
