@@ -6,7 +6,7 @@ import { Collector } from '../src/collector.js';
 import { defaultRules } from '../src/config/index.js';
 import { openStore } from '../src/storage/index.js';
 import { fakeClock, OPENAI_KEY, point, replicaExport, sum } from '../src/view/test-helpers.js';
-import { json, resources } from './helpers.js';
+import { json, rampAgainstCeiling, resources } from './helpers.js';
 
 const open = resources();
 afterEach(() => open.close());
@@ -18,6 +18,7 @@ const limited = { ...OPENAI_KEY, 'headroom.outcome': 'rate_limited' };
 describe('alerts', () => {
   it('a ramp: the utilization warning fires before the first 429, and resolves after the ramp ends', () => {
     const clock = fakeClock();
+    const started = clock.now();
     const store = openStore(open.directory());
     open.add(() => store.close());
     for (const rule of defaultRules(clock.now())) store.putRule(rule);
@@ -30,36 +31,22 @@ describe('alerts', () => {
       updatedAt: clock.now(),
     });
     const collector = new Collector({ now: clock.now, store });
-    // The provider as the mock enforces it: at most rpm/60 in any second, and rpm in any 60 s.
-    const admitted: number[] = [];
-    let first429: number | undefined;
     let firstFiring: number | undefined;
     let lastResolved: number | undefined;
-    for (let second = 0; second < 200; second++) {
-      // One more request per second every 6 s up to 12/s, then back to zero at second 100.
-      const offered = second < 100 ? Math.min(12, Math.floor(second / 6)) : 0;
-      const lastMinute = admitted.slice(-59).reduce((total, value) => total + value, 0);
-      const accepted = Math.min(offered, RPM / 60, Math.max(0, RPM - lastMinute));
-      admitted.push(accepted);
-      if (accepted < offered && first429 === undefined) first429 = second;
-      collector.view.ingestMetrics(
-        replicaExport('replica', [
-          sum(
-            'headroom.requests',
-            [point(ok, accepted, clock.now()), point(limited, offered - accepted, clock.now())],
-            'delta',
-          ),
-          sum('headroom.calls', [point(ok, offered, clock.now())], 'delta'),
-        ]),
-      );
-      for (const transition of collector.evaluate()) {
-        if (transition.ruleId === 'default-utilization-warning' && transition.state === 'firing')
-          firstFiring ??= second;
-        if (transition.ruleId === 'default-utilization-warning' && transition.state === 'resolved')
-          lastResolved = second;
-      }
-      clock.advance(1000);
-    }
+    // One more request per second every 6 s up to 12/s, then back to zero at second 100.
+    const first429At = rampAgainstCeiling(collector, clock, {
+      rpm: RPM,
+      seconds: 200,
+      offered: (second) => (second < 100 ? Math.min(12, Math.floor(second / 6)) : 0),
+      each: (second, transitions) => {
+        for (const transition of transitions) {
+          if (transition.ruleId !== 'default-utilization-warning') continue;
+          if (transition.state === 'firing') firstFiring ??= second;
+          if (transition.state === 'resolved') lastResolved = second;
+        }
+      },
+    });
+    const first429 = (first429At! - started) / 1000;
     expect(first429).toBe(66);
     expect(firstFiring).toBeDefined();
     expect(firstFiring!).toBeLessThan(first429!);

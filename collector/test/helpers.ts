@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { HeadroomOptions } from '@headroom/sdk';
 import { createTestTelemetry, type TestTelemetry } from '@headroom/sdk/testing';
 import { JsonMetricsSerializer, ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
+import type { Collector } from '../src/collector.js';
+import { OPENAI_KEY, point, replicaExport, sum } from '../src/view/test-helpers.js';
 
 /** Everything a test opens, closed in reverse order in `afterEach`. */
 export function resources() {
@@ -49,4 +51,51 @@ export function otlpBody(
 /** A response's JSON body, typed loosely: the tests assert on its shape. */
 export async function json(response: Response | Promise<Response>): Promise<any> {
   return (await response).json();
+}
+
+/**
+ * Feeds `collector` one second at a time, as the mock provider enforces a key's `rpm`: at most
+ * rpm/60 in any second and rpm in any 60 s; what is offered beyond is refused with a 429. Each
+ * second is ingested as the SDK would export it, then evaluated, then `each` runs, then the clock
+ * moves on. Returns the ms of the first refused request.
+ */
+export function rampAgainstCeiling(
+  collector: Collector,
+  clock: { now: () => number; advance: (ms: number) => void },
+  {
+    rpm,
+    seconds,
+    offered,
+    each = () => {},
+  }: {
+    rpm: number;
+    seconds: number;
+    offered: (second: number) => number;
+    each?: (second: number, transitions: ReturnType<Collector['evaluate']>) => void;
+  },
+): number | undefined {
+  const ok = { ...OPENAI_KEY, 'headroom.outcome': 'ok' };
+  const limited = { ...OPENAI_KEY, 'headroom.outcome': 'rate_limited' };
+  const admitted: number[] = [];
+  let first429: number | undefined;
+  for (let second = 0; second < seconds; second++) {
+    const wanted = offered(second);
+    const lastMinute = admitted.slice(-59).reduce((total, value) => total + value, 0);
+    const accepted = Math.min(wanted, rpm / 60, Math.max(0, rpm - lastMinute));
+    admitted.push(accepted);
+    if (accepted < wanted) first429 ??= clock.now();
+    collector.view.ingestMetrics(
+      replicaExport('replica', [
+        sum(
+          'headroom.requests',
+          [point(ok, accepted, clock.now()), point(limited, wanted - accepted, clock.now())],
+          'delta',
+        ),
+        sum('headroom.calls', [point(ok, wanted, clock.now())], 'delta'),
+      ]),
+    );
+    each(second, collector.evaluate());
+    clock.advance(1000);
+  }
+  return first429;
 }

@@ -4,15 +4,13 @@ import { Collector } from '../src/collector.js';
 import { defaultRules } from '../src/config/index.js';
 import { openStore } from '../src/storage/index.js';
 import type { Incident } from '../src/storage/types.js';
-import { fakeClock, OPENAI_KEY, point, replicaExport, sum } from '../src/view/test-helpers.js';
-import { json, resources } from './helpers.js';
+import { fakeClock } from '../src/view/test-helpers.js';
+import { json, rampAgainstCeiling, resources } from './helpers.js';
 
 const open = resources();
 afterEach(() => open.close());
 
 const RPM = 600;
-const ok = { ...OPENAI_KEY, 'headroom.outcome': 'ok' };
-const limited = { ...OPENAI_KEY, 'headroom.outcome': 'rate_limited' };
 const SUBJECT = 'key=prod|provider=openai|model=gpt-4o-mini';
 
 describe('incidents', () => {
@@ -30,30 +28,16 @@ describe('incidents', () => {
       updatedAt: clock.now(),
     });
     const collector = new Collector({ now: clock.now, store });
-    // The provider as the mock enforces it: at most rpm/60 in any second, and rpm in any 60 s.
-    const admitted: number[] = [];
-    let first429: number | undefined;
     let openedAt: number | undefined;
-    for (let second = 0; second < 240; second++) {
-      const offered = second < 100 ? Math.min(14, Math.floor(second / 6)) : 0;
-      const lastMinute = admitted.slice(-59).reduce((total, value) => total + value, 0);
-      const accepted = Math.min(offered, RPM / 60, Math.max(0, RPM - lastMinute));
-      admitted.push(accepted);
-      if (accepted < offered) first429 ??= clock.now();
-      collector.view.ingestMetrics(
-        replicaExport('replica', [
-          sum(
-            'headroom.requests',
-            [point(ok, accepted, clock.now()), point(limited, offered - accepted, clock.now())],
-            'delta',
-          ),
-          sum('headroom.calls', [point(ok, offered, clock.now())], 'delta'),
-        ]),
-      );
-      collector.evaluate();
-      if (collector.openIncidents().length > 0) openedAt ??= clock.now();
-      clock.advance(1000);
-    }
+    // One more request a second every 6 s up to 14/s, then nothing from second 100.
+    const first429 = rampAgainstCeiling(collector, clock, {
+      rpm: RPM,
+      seconds: 240,
+      offered: (second) => (second < 100 ? Math.min(14, Math.floor(second / 6)) : 0),
+      each: () => {
+        if (collector.openIncidents().length > 0) openedAt ??= clock.now();
+      },
+    });
     expect(collector.openIncidents()).toEqual([]);
     const [incident] = collector.recentIncidents();
     expect(collector.recentIncidents()).toHaveLength(1);
