@@ -101,7 +101,11 @@ function holdUntilEnd(
   signal: AbortSignal | undefined,
 ): Response {
   const reader = response.body!.getReader();
-  const release = () => ticket.release(response.headers);
+  // Taken off the signal once used: a signal that outlives the request keeps no listener of it.
+  const release = () => {
+    signal?.removeEventListener('abort', release);
+    ticket.release(response.headers);
+  };
   // A reader that stops early (a `break`) aborts the request rather than cancel the body.
   signal?.addEventListener('abort', release, { once: true });
   const body = new ReadableStream<Uint8Array>({
