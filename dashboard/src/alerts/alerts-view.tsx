@@ -1,5 +1,5 @@
 import type { ActiveAlert, AlertsResponse, AlertTransition, Rule } from '@headroom/contract/wire';
-import { memo, useEffect, useState } from 'react';
+import { memo, useEffect, useId, useMemo, useState } from 'react';
 import { requestJson } from '../api/client';
 import { formatDateTime, formatSeries } from '../format/format';
 import { formatAlertReading } from './alert-value';
@@ -11,7 +11,7 @@ export interface AlertsSource {
 }
 
 const defaultSource: AlertsSource = {
-  alerts: () => requestJson<AlertsResponse>('api/alerts?limit=50'),
+  alerts: () => requestJson<AlertsResponse>('api/alerts?limit=200'),
   rules: () => requestJson<Rule[]>('api/rules'),
 };
 
@@ -32,6 +32,12 @@ export function AlertsView({
   const [rules, setRules] = useState<ReadonlyMap<string, Rule>>(new Map());
   const [error, setError] = useState<string | undefined>(undefined);
   const [refreshes, setRefreshes] = useState(0);
+  const [filter, setFilter] = useState<HistoryFilter>(NO_FILTER);
+  const filterId = useId();
+  const shown = useMemo(
+    () => (history === undefined ? undefined : filterHistory(history, rules, filter)),
+    [history, rules, filter],
+  );
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: the signature and the refresh count are the triggers
   useEffect(() => {
@@ -79,15 +85,90 @@ export function AlertsView({
           Could not load the alert history: {error}
         </p>
       )}
-      {history === undefined ? (
+      {history !== undefined && history.length > 0 && (
+        <fieldset className="history-filter" data-testid="history-filter">
+          <legend>Filter the history</legend>
+          <label htmlFor={`${filterId}-text`}>Rule, key, node or incident</label>
+          <input
+            id={`${filterId}-text`}
+            name="text"
+            type="search"
+            value={filter.text}
+            onChange={(event) => setFilter({ ...filter, text: event.target.value })}
+          />
+          <label htmlFor={`${filterId}-state`}>State</label>
+          <select
+            id={`${filterId}-state`}
+            name="state"
+            value={filter.state}
+            onChange={(event) =>
+              setFilter({ ...filter, state: event.target.value as HistoryFilter['state'] })
+            }
+          >
+            <option value="">any</option>
+            <option value="pending">pending</option>
+            <option value="firing">firing</option>
+            <option value="resolved">resolved</option>
+          </select>
+          <label htmlFor={`${filterId}-severity`}>Severity</label>
+          <select
+            id={`${filterId}-severity`}
+            name="severity"
+            value={filter.severity}
+            onChange={(event) =>
+              setFilter({ ...filter, severity: event.target.value as HistoryFilter['severity'] })
+            }
+          >
+            <option value="">any</option>
+            <option value="warning">warning</option>
+            <option value="critical">critical</option>
+          </select>
+        </fieldset>
+      )}
+      {history === undefined || shown === undefined ? (
         <p>Loading…</p>
       ) : history.length === 0 ? (
         <p>No alert has fired yet.</p>
+      ) : shown.length === 0 ? (
+        <p data-testid="history-none-match">No transition matches the filter.</p>
       ) : (
-        <HistoryTable history={history} rules={rules} />
+        <HistoryTable history={shown} rules={rules} />
       )}
     </>
   );
+}
+
+interface HistoryFilter {
+  /** Matched, case aside, against the rule's name and id, the series in words and the incident id. */
+  text: string;
+  state: '' | AlertTransition['state'];
+  severity: '' | AlertTransition['severity'];
+}
+
+const NO_FILTER: HistoryFilter = { text: '', state: '', severity: '' };
+
+export function filterHistory(
+  history: readonly AlertTransition[],
+  rules: ReadonlyMap<string, Rule>,
+  { text, state, severity }: HistoryFilter,
+): readonly AlertTransition[] {
+  const needle = text.trim().toLowerCase();
+  if (needle === '' && state === '' && severity === '') return history;
+  return history.filter((transition) => {
+    if (state !== '' && transition.state !== state) return false;
+    if (severity !== '' && transition.severity !== severity) return false;
+    if (needle === '') return true;
+    const haystack = [
+      rules.get(transition.ruleId)?.name ?? '',
+      transition.ruleId,
+      transition.series,
+      formatSeries(transition.series),
+      transition.incidentId ?? '',
+    ]
+      .join('\n')
+      .toLowerCase();
+    return haystack.includes(needle);
+  });
 }
 
 /** Diagnoses are shown open while there are this few active alerts, folded past it. */
@@ -166,7 +247,11 @@ const HistoryTable = memo(function HistoryTable({
           const rule = rules.get(transition.ruleId);
           const diagnosis = asDiagnosis(transition.diagnosis);
           return (
-            <tr key={transition.sequence} data-testid="alert-transition">
+            <tr
+              key={transition.sequence}
+              data-testid="alert-transition"
+              data-sequence={transition.sequence}
+            >
               <td>{formatDateTime(transition.at)}</td>
               <td>
                 <span className={`tag tag-${transition.state}`}>{transition.state}</span>

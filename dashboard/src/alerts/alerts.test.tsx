@@ -1,6 +1,6 @@
 import '../test/setup';
-import type { Diagnosis, Rule } from '@headroom/contract/wire';
-import { render, screen, waitFor, within } from '@testing-library/react';
+import type { AlertTransition, Diagnosis, Rule } from '@headroom/contract/wire';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { alert } from '../test/fixtures';
 import { AlertBanner } from './alert-banner';
@@ -134,6 +134,64 @@ describe('AlertsView', () => {
     expect(screen.getByTestId('no-active-alerts').textContent).toBe(
       'No alert is pending or firing.',
     );
+  });
+
+  it('filters the history by text (rule, key, node or incident), state and severity', async () => {
+    const transition = (fields: Partial<AlertTransition>): AlertTransition => ({
+      sequence: 1,
+      ruleId: 'default-utilization-critical',
+      series: 'key=prod|provider=openai|model=gpt-4o-mini|dimension=rpm',
+      state: 'firing',
+      severity: 'critical',
+      value: 0.97,
+      threshold: 0.95,
+      at: Date.now(),
+      ...fields,
+    });
+    const history = [
+      transition({ sequence: 3, state: 'resolved', incidentId: 'inc-abc' }),
+      transition({ sequence: 2, incidentId: 'inc-abc' }),
+      transition({
+        sequence: 1,
+        ruleId: 'loop',
+        series: 'graph=agent|node=model',
+        severity: 'warning',
+      }),
+    ];
+    render(
+      <AlertsView
+        active={[]}
+        source={{ alerts: async () => ({ active: [], history }), rules: async () => rules }}
+      />,
+    );
+    await screen.findAllByTestId('alert-transition');
+    const filter = screen.getByTestId('history-filter');
+    const rows = () =>
+      screen.queryAllByTestId('alert-transition').map((row) => Number(row.dataset.sequence));
+    expect(rows()).toEqual([3, 2, 1]);
+    fireEvent.change(within(filter).getByLabelText('Rule, key, node or incident'), {
+      target: { value: 'INC-ABC' },
+    });
+    expect(rows()).toEqual([3, 2]);
+    fireEvent.change(within(filter).getByLabelText('State'), { target: { value: 'firing' } });
+    expect(rows()).toEqual([2]);
+    fireEvent.change(within(filter).getByLabelText('Rule, key, node or incident'), {
+      target: { value: 'no such key' },
+    });
+    expect(screen.getByTestId('history-none-match').textContent).toBe(
+      'No transition matches the filter.',
+    );
+    fireEvent.change(within(filter).getByLabelText('Rule, key, node or incident'), {
+      target: { value: '' },
+    });
+    fireEvent.change(within(filter).getByLabelText('State'), { target: { value: '' } });
+    fireEvent.change(within(filter).getByLabelText('Severity'), { target: { value: 'warning' } });
+    expect(rows()).toEqual([1]);
+    fireEvent.change(within(filter).getByLabelText('Severity'), { target: { value: '' } });
+    fireEvent.change(within(filter).getByLabelText('Rule, key, node or incident'), {
+      target: { value: 'agent · model' },
+    });
+    expect(rows()).toEqual([1]);
   });
 
   it('says so when the history cannot be loaded', async () => {
