@@ -46,6 +46,7 @@ export class IncidentNotices {
   ): IncidentNotice[] {
     const notices: IncidentNotice[] = [];
     const live = new Set(webhooks.map((webhook) => webhook.id));
+    const current = new Set(open.map((incident) => incident.id));
     for (const id of this.#told.keys()) if (!live.has(id)) this.#told.delete(id);
     for (const webhook of webhooks) {
       let told = this.#told.get(webhook.id);
@@ -95,7 +96,6 @@ export class IncidentNotices {
       }
       // Incidents neither open nor just resolved (resolved while this webhook was off): forgotten.
       if (told !== undefined) {
-        const current = new Set(open.map((incident) => incident.id));
         for (const id of told.keys()) if (!current.has(id)) told.delete(id);
         if (told.size === 0) this.#told.delete(webhook.id);
       }

@@ -3,7 +3,6 @@ import type { Severity } from '../../storage/types.js';
 import type { KeyView, Snapshot } from '../../view/snapshot.js';
 import { type Assessment, assess, diagnosisOf } from '../diagnosis/diagnose.js';
 import { formatPercent } from '../format.js';
-import { keySeries } from '../series-id.js';
 import type { ActiveAlert, Evaluation } from '../types.js';
 
 type IncidentCause = Cause | 'none';
@@ -118,15 +117,17 @@ export class IncidentTracker {
 
     for (const [subject, alerts] of bySubject) {
       let tracked = this.#open.get(subject);
+      if (tracked === undefined && !alerts.some((alert) => alert.state === 'firing')) continue;
+      // The subject's evidence now, once for opening and following it.
+      const assessment = assess(snapshot, subject);
       if (tracked === undefined) {
-        if (!alerts.some((alert) => alert.state === 'firing')) continue;
-        tracked = this.#openIncident(subject, alerts, snapshot, now, update);
+        tracked = this.#openIncident(subject, alerts, assessment, now, update);
         this.#open.set(subject, tracked);
         changed.add(tracked);
       } else if (tracked.restoredAt !== undefined) {
         delete tracked.restoredAt;
       }
-      if (this.#follow(tracked, alerts, snapshot, now, update)) changed.add(tracked);
+      if (this.#follow(tracked, alerts, assessment, now, update)) changed.add(tracked);
       const { id, diagnosis } = tracked.incident;
       for (const alert of alerts) {
         if (alert.state !== 'firing') continue;
@@ -167,11 +168,10 @@ export class IncidentTracker {
   #openIncident(
     subject: string,
     alerts: readonly ActiveAlert[],
-    snapshot: Snapshot,
+    assessment: Assessment,
     now: number,
     update: IncidentUpdate,
   ): Tracked {
-    const assessment = assess(snapshot, subject);
     const cause = assessment.findings[0]?.cause ?? 'none';
     const firstWarningAt = Math.min(...alerts.map((alert) => alert.since));
     const severity = highest(alerts.filter((alert) => alert.state === 'firing'));
@@ -222,7 +222,7 @@ export class IncidentTracker {
   #follow(
     tracked: Tracked,
     alerts: readonly ActiveAlert[],
-    snapshot: Snapshot,
+    assessment: Assessment,
     now: number,
     update: IncidentUpdate,
   ): boolean {
@@ -282,10 +282,10 @@ export class IncidentTracker {
       update.events.push({ incident, event });
     }
 
-    const key = snapshot.keys.find((candidate) => keySeries(candidate) === incident.subject);
+    // A key's incident: the key the assessment found for its subject.
+    const key = assessment.suspects?.key;
     if (key !== undefined && this.#watchKey(incident, key, now)) changed = true;
 
-    const assessment = assess(snapshot, incident.subject);
     decay(tracked, now);
     addEvidence(tracked.evidence, assessment);
     const challenger = this.#challenger(tracked, assessment);
