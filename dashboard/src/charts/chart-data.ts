@@ -21,6 +21,14 @@ export class ChartColumns {
     }
     return this;
   }
+
+  #spare: Array<number | null> = [];
+
+  /** One more column of `length` for working values, reused from paint to paint. */
+  spare(length: number): Array<number | null> {
+    if (this.#spare.length !== length) this.#spare = new Array<number | null>(length).fill(null);
+    return this.#spare;
+  }
 }
 
 /**
@@ -82,7 +90,7 @@ export function fillStackedColumns(
   if (outsideNodes) {
     const outside = own[ids.length]!;
     outside.fill(null);
-    const scratch = new Array<number | null>(length);
+    const scratch = raw.spare(length);
     for (const series of buffers.keys.values()) {
       buffers.read(series.columns[field], scratch);
       for (let second = 0; second < length; second++) {
