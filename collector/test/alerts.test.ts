@@ -6,7 +6,7 @@ import { Collector } from '../src/collector.js';
 import { defaultRules } from '../src/config/index.js';
 import { openStore } from '../src/storage/index.js';
 import { fakeClock, OPENAI_KEY, point, replicaExport, sum } from '../src/view/test-helpers.js';
-import { json, rampAgainstCeiling, resources } from './helpers.js';
+import { json, rampAgainstCeiling, resources, storeWithCeiling } from './helpers.js';
 
 const open = resources();
 afterEach(() => open.close());
@@ -19,17 +19,8 @@ describe('alerts', () => {
   it('a ramp: the utilization warning fires before the first 429, and resolves after the ramp ends', () => {
     const clock = fakeClock();
     const started = clock.now();
-    const store = openStore(open.directory());
+    const store = storeWithCeiling(open.directory(), clock.now(), RPM);
     open.add(() => store.close());
-    for (const rule of defaultRules(clock.now())) store.putRule(rule);
-    store.putCeiling({
-      id: 'c',
-      key: 'prod',
-      provider: 'openai',
-      model: 'gpt-4o-mini',
-      rpm: RPM,
-      updatedAt: clock.now(),
-    });
     const collector = new Collector({ now: clock.now, store });
     let firstFiring: number | undefined;
     let lastResolved: number | undefined;

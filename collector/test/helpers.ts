@@ -5,6 +5,8 @@ import type { HeadroomOptions } from '@headroom/sdk';
 import { createTestTelemetry, type TestTelemetry } from '@headroom/sdk/testing';
 import { JsonMetricsSerializer, ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
 import type { Collector } from '../src/collector.js';
+import { defaultRules } from '../src/config/index.js';
+import { openStore, type Store } from '../src/storage/index.js';
 import { OPENAI_KEY, point, replicaExport, sum } from '../src/view/test-helpers.js';
 
 /** Everything a test opens, closed in reverse order in `afterEach`. */
@@ -98,4 +100,19 @@ export function rampAgainstCeiling(
     clock.advance(1000);
   }
   return first429;
+}
+
+/** A store in `directory` with the default rules and an rpm ceiling on prod/openai/gpt-4o-mini. */
+export function storeWithCeiling(directory: string, now: number, rpm: number): Store {
+  const store = openStore(directory);
+  for (const rule of defaultRules(now)) store.putRule(rule);
+  store.putCeiling({
+    id: 'c',
+    key: 'prod',
+    provider: 'openai',
+    model: 'gpt-4o-mini',
+    rpm,
+    updatedAt: now,
+  });
+  return store;
 }

@@ -1,11 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { Collector } from '../src/collector.js';
-import { defaultRules } from '../src/config/index.js';
 import { openStore } from '../src/storage/index.js';
 import type { Incident } from '../src/storage/types.js';
 import { fakeClock } from '../src/view/test-helpers.js';
-import { json, rampAgainstCeiling, resources } from './helpers.js';
+import { json, rampAgainstCeiling, resources, storeWithCeiling } from './helpers.js';
 
 const open = resources();
 afterEach(() => open.close());
@@ -17,16 +16,7 @@ describe('incidents', () => {
   it('a ramp past the ceiling with the default rules: one incident, every alert in it, kept across a restart', async () => {
     const clock = fakeClock();
     const directory = open.directory();
-    const store = openStore(directory);
-    for (const rule of defaultRules(clock.now())) store.putRule(rule);
-    store.putCeiling({
-      id: 'c',
-      key: 'prod',
-      provider: 'openai',
-      model: 'gpt-4o-mini',
-      rpm: RPM,
-      updatedAt: clock.now(),
-    });
+    const store = storeWithCeiling(directory, clock.now(), RPM);
     const collector = new Collector({ now: clock.now, store });
     let openedAt: number | undefined;
     // One more request a second every 6 s up to 14/s, then nothing from second 100.
