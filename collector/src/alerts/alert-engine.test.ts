@@ -110,7 +110,20 @@ describe('AlertEngine', () => {
     // 120 of 600 RPM (20 %), but 30 requests in one second against 10 a second.
     const spiky = snapshotOf({
       keys: [
-        keyView({ requestsPerMinute: 120, peakRequestsPerSecond: 30, ceilings: { rpm: 600 } }),
+        keyView({
+          requestsPerMinute: 120,
+          peakRequestsPerSecond: 30,
+          // Batches of 30 every 15 s, back to back.
+          bursts: {
+            count: 4,
+            size: 30,
+            periodSeconds: 15,
+            dutyCycle: 1,
+            backToBack: 1,
+            regular: true,
+          },
+          ceilings: { rpm: 600 },
+        }),
       ],
     });
     const { transitions, active } = engine.evaluate(

@@ -38,6 +38,7 @@ export function keyView({ ceilings = {}, utilization, ...fields }: KeyInput = {}
     activeCalls: 0,
     activeAtProvider: fields.activeCalls ?? 0,
     peakActiveCalls: 0,
+    bursts: null,
     totals: { requests: 0, rateLimited: 0, calls: 0, inputTokens: 0, outputTokens: 0 },
     replicas: [],
     ...fields,

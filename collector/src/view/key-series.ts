@@ -8,6 +8,9 @@ import { SecondRing } from './second-ring.js';
  */
 export const REPLICA_TTL_SECONDS = 60;
 
+/** Seconds of call starts kept per key: the window, and room for the ring's chunks. */
+const STARTS_SECONDS = 128;
+
 /** A level or peak one stream last reported, and the second it did. */
 export interface Reported {
   value: number;
@@ -97,6 +100,13 @@ export class KeySeries {
   /** Fleet-wide peak in flight in each second: the sum of the replicas' peaks. */
   readonly peakActive = new SecondRing();
   /**
+   * Logical calls started in each second: the calls that ended in it plus the rise of the
+   * in-flight levels reported in it (see `callBursts`). Over the last two minutes only.
+   */
+  readonly started = new SecondRing(STARTS_SECONDS);
+  /** Seconds in which any replica's in-flight level reached the key: 1 each. */
+  readonly exports = new SecondRing(STARTS_SECONDS);
+  /**
    * The replicas on the key, by instance. Cap: `limits.replicasPerKey`; a replica gone past the
    * TTL makes room for a new one, and the prune evicts those past it.
    */
@@ -145,6 +155,7 @@ export class KeySeries {
 
   addCalls(second: number, amount: number): void {
     this.calls.add(second, amount);
+    this.started.add(second, amount);
     this.totals.calls += amount;
   }
 

@@ -1,4 +1,5 @@
 import type {
+  CallBursts,
   CeilingValue,
   Dimension,
   GuardView,
@@ -8,6 +9,7 @@ import type {
   Snapshot,
   UtilizationDimension,
 } from '@headroom/contract';
+import { burstThreshold, callBursts } from './call-bursts.js';
 import { type KeySeries, liveSum } from './key-series.js';
 import type { View } from './view.js';
 import { WINDOW_SECONDS } from './window.js';
@@ -80,6 +82,19 @@ export function snapshot(view: View, configured: CeilingResolver = () => ({})): 
   };
 }
 
+/** The key's bursts of call starts over the window (see `callBursts`). */
+function keyBursts(series: KeySeries, second: number, rpm: number | undefined): CallBursts | null {
+  const exported = series.exports.slice(second, WINDOW_SECONDS).map((value) => value > 0);
+  if (!exported.includes(true)) return null;
+  const starts = series.started.slice(second, WINDOW_SECONDS).map((value) => Math.max(0, value));
+  return callBursts(
+    starts,
+    series.peakActive.slice(second, WINDOW_SECONDS),
+    exported,
+    burstThreshold(rpm),
+  );
+}
+
 function keyView(series: KeySeries, second: number, configured: CeilingResolver): KeyView {
   const requestsPerMinute = series.requests.sum(second, WINDOW_SECONDS);
   const inputTokensPerMinute = series.inputTokens.sum(second, WINDOW_SECONDS);
@@ -122,6 +137,7 @@ function keyView(series: KeySeries, second: number, configured: CeilingResolver)
     activeCalls,
     activeAtProvider,
     peakActiveCalls: Math.max(activeCalls, series.peakActive.peak(second, WINDOW_SECONDS)),
+    bursts: keyBursts(series, second, ceilings.rpm?.value),
     totals: { ...series.totals },
     replicas: series
       .liveReplicas(second)

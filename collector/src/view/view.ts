@@ -258,13 +258,16 @@ export class View {
       case METRIC_CALLS_ACTIVE:
         for (const point of metric.points as NumberPoint[]) {
           const series = this.#keySeries(point.attributes, second);
-          const share = series && this.#share(series, instance, service, second);
+          if (series === undefined) continue;
+          const share = this.#share(series, instance, service, second);
           if (share === undefined) continue;
           const id = streamKey(point.attributes);
-          share.active.set(id, {
-            value: level(metric, share.active.get(id)?.value, point.value),
-            seenAt: second,
-          });
+          const before = share.active.get(id)?.value ?? 0;
+          const value = level(metric, before, point.value);
+          share.active.set(id, { value, seenAt: second });
+          // Calls started = calls ended + the rise in flight, both reported in this second.
+          series.started.add(second, value - before);
+          series.exports.max(second, 1);
         }
         return;
       case METRIC_CALLS_ACTIVE_MAX:

@@ -46,6 +46,32 @@ export interface GuardView {
   averageWaitSeconds: number | null;
 }
 
+/**
+ * The bursts of logical calls a key started over the window: runs of at most 3 seconds that
+ * each start at least the quota's per-second share (rpm/60, from 3 to 10; 10 with no rpm
+ * ceiling). Batches are a regular train of them.
+ */
+export interface CallBursts {
+  count: number;
+  /** Median calls started per burst. */
+  size: number;
+  /** Median seconds from one burst's start to the next; null with fewer than two. */
+  periodSeconds: number | null;
+  /** Share of the seconds from the first burst to the last with calls in flight. */
+  dutyCycle: number;
+  /**
+   * Share of the gaps from one burst to the next with no second seen idle (nothing in flight):
+   * 1 when each burst goes out as soon as the one before is done (batches in a loop), 0 when
+   * every burst is a piece of work of its own with idle time between.
+   */
+  backToBack: number;
+  /**
+   * At least 3 bursts, three quarters of them of similar sizes (±30 %) at similar intervals
+   * (±50 %), and no sustained run.
+   */
+  regular: boolean;
+}
+
 /** One key × provider × model, summed over all replicas. */
 export interface KeyView {
   key: string;
@@ -74,6 +100,11 @@ export interface KeyView {
    */
   activeAtProvider: number;
   peakActiveCalls: number;
+  /**
+   * The bursts of calls started in the window, fleet-wide; null when the exports are too sparse
+   * to tell seconds apart (less than 80 % of the seconds carry one).
+   */
+  bursts: CallBursts | null;
   /** Counts since the collector first saw the key: requests are HTTP attempts, 429s included. */
   totals: KeyTotals;
   replicas: ReplicaView[];

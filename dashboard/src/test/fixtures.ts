@@ -20,6 +20,7 @@ export function keyView(overrides: Partial<KeyView> = {}): KeyView {
     activeCalls: 7,
     activeAtProvider: 7,
     peakActiveCalls: 18,
+    bursts: null,
     totals: {
       requests: 4_200,
       rateLimited: 30,

@@ -1,60 +1,82 @@
+import { burstThreshold } from '../../view/call-bursts.js';
 import type { KeyView } from '../../view/snapshot.js';
-import { formatNumber } from '../format.js';
-import { nodeBurstTrigger } from './fan-out.js';
+import { formatNumber, formatPercent } from '../format.js';
 import type { Finding, Fix, Suspects } from './types.js';
 
-/** The busiest second against the minute's average per second that makes a spike. */
-export const BATCH_FACTOR = 5;
-/** Fewer requests than this in one second is not a batch, whatever the average. */
-const MIN_BATCH = 5;
+/**
+ * Share of the gaps between bursts that must be back to back (no idle second) for the bursts to
+ * be one job's batches, each sent as the one before is done (`for (…) await Promise.all(batch)`).
+ * Bursts with idle seconds between are separate pieces of work fanning out (per request, per round).
+ */
+export const BATCH_BACK_TO_BACK = 0.75;
+
+/** Whether the key's call starts are batches: a regular train of bursts, back to back. */
+export function isBatchTrain(key: KeyView): boolean {
+  const bursts = key.bursts;
+  return bursts?.regular === true && bursts.backToBack >= BATCH_BACK_TO_BACK;
+}
 
 /**
- * Batches too large: requests arrive in spikes the window's average hides, and no graph node
- * bursts (a node burst is a fan-out, and its fix is a different one).
+ * Batches too large: the key's calls start in bursts of about the same size at a steady period,
+ * each burst more than one second of the quota holds, and the next batch goes out as soon as the
+ * last is done. Scored on the batch against the quota's per-second share.
  */
-export function batchTooLarge({ key, nodes }: Suspects): Finding | undefined {
-  if (key === undefined) return undefined;
-  // Over the seconds the key has been seen: a key 10 s old has not had a quiet minute.
-  const average = key.requestsPerMinute / key.observedSeconds;
-  const peak = key.peakRequestsPerSecond;
-  if (average <= 0 || peak < MIN_BATCH || peak < BATCH_FACTOR * average) return undefined;
-  const trigger = nodeBurstTrigger(key);
-  if (nodes.some((node) => node.burstSize >= trigger)) return undefined;
-  const rpm = key.ceilings.rpm?.value;
+export function batchTooLarge({ key }: Suspects): Finding | undefined {
+  if (key === undefined || !isBatchTrain(key)) return undefined;
+  const bursts = key.bursts!;
+  const threshold = burstThreshold(key.ceilings.rpm?.value);
+  const fits = fittingBatch(key);
+  const period = bursts.periodSeconds!;
   return {
     cause: 'batch_too_large',
     title: 'Batch too large',
-    score: peak / (BATCH_FACTOR * average),
+    score: bursts.size / threshold,
     summary:
-      `${peak} requests in the busiest second against ${formatNumber(average)} per second on average ` +
-      `(${formatNumber(peak / average)}×)${rpm === undefined ? '' : `; the quota allows ${formatNumber(rpm / 60)} per second`}.`,
+      `${bursts.count} batches of about ${bursts.size} calls, one every ${formatNumber(period)} s, ` +
+      `${formatPercent(bursts.backToBack)} of them as soon as the one before was done` +
+      (fits === undefined ? '.' : `; one second of the quota holds a batch of ${fits}.`),
     evidence: {
-      busiestSecond: peak,
-      averagePerSecond: Math.round(average * 100) / 100,
-      ...(rpm !== undefined && { perSecondShare: Math.round((rpm / 60) * 100) / 100 }),
+      batches: bursts.count,
+      batchSize: bursts.size,
+      periodSeconds: period,
+      dutyCycle: bursts.dutyCycle,
+      backToBack: bursts.backToBack,
+      ...(fits !== undefined && { batchSizeThatFits: fits }),
+      busiestSecond: key.peakRequestsPerSecond,
     },
-    fix: fix(key),
+    fix: fix(fits),
   };
 }
 
-function fix(key: KeyView): Fix {
+/**
+ * The batch one second of the quota holds: rpm/60 requests, and tpm/60 tokens at the key's
+ * tokens per call. Undefined with neither ceiling.
+ */
+function fittingBatch(key: KeyView): number | undefined {
   const rpm = key.ceilings.rpm?.value;
-  const size = rpm === undefined ? undefined : Math.max(1, Math.floor(rpm / 60));
+  const tpm = key.ceilings.tpm?.value;
+  const tokensPerCall = key.callsPerMinute > 0 ? key.tokensPerMinute / key.callsPerMinute : 0;
+  const limits: number[] = [];
+  if (rpm !== undefined) limits.push(rpm / 60);
+  if (tpm !== undefined && tokensPerCall > 0) limits.push(tpm / 60 / tokensPerCall);
+  if (limits.length === 0) return undefined;
+  return Math.max(1, Math.floor(Math.min(...limits)));
+}
+
+function fix(size: number | undefined): Fix {
   return {
     text:
       `Size batches from the quota and pace them: providers enforce rpm/60 in short windows, ` +
       `so send ${size === undefined ? 'rpm/60' : size} requests a second rather than the whole batch at once, ` +
       `or let Headroom's guard pace any batch to the quota (guard: true on the client).`,
     snippet: [
-      `const rpm = ${rpm ?? 500}; // the key's requests-per-minute ceiling`,
-      `const seconds = 1; // providers quantize the minute to short windows: pace by the second`,
-      `const batchSize = Math.max(1, Math.floor((rpm / 60) * seconds));`,
+      `const batchSize = ${size ?? 'Math.max(1, Math.floor(rpm / 60))'}; // what one second of the key's quota holds`,
       ``,
       `for (let start = 0; start < items.length; start += batchSize) {`,
       `  const began = Date.now();`,
       `  await Promise.all(items.slice(start, start + batchSize).map((item) => model.invoke(item)));`,
-      `  // Wait out the rest of the slot so the next batch starts on the quota's pace.`,
-      `  await new Promise((resolve) => setTimeout(resolve, Math.max(0, seconds * 1000 - (Date.now() - began))));`,
+      `  // Wait out the rest of the second so the next batch starts on the quota's pace.`,
+      `  await new Promise((resolve) => setTimeout(resolve, Math.max(0, 1000 - (Date.now() - began))));`,
       `}`,
     ].join('\n'),
   };

@@ -1,3 +1,4 @@
+import type { CallBursts } from '@headroom/contract';
 import { describe, expect, it } from 'vitest';
 import { graphView, keyView, nodeView, replicas, snapshotOf } from '../test-helpers.js';
 import { diagnose } from './diagnose.js';
@@ -232,75 +233,68 @@ describe('diagnose', () => {
   });
 
   describe('batch_too_large', () => {
-    it('wins on 40 requests in one second against 2 a second, with no node burst', () => {
-      const snapshot = snapshotOf({
-        keys: [
-          keyView({
-            ...steady,
-            requestsPerMinute: 120,
-            callsPerMinute: 120,
-            peakRequestsPerSecond: 40,
-            ceilings: { rpm: 600 },
-          }),
-        ],
+    const train = {
+      count: 6,
+      size: 50,
+      periodSeconds: 2,
+      dutyCycle: 1,
+      backToBack: 1,
+      regular: true,
+    };
+    const batches = (fields: Parameters<typeof keyView>[0] = {}) =>
+      keyView({
+        ...steady,
+        requestsPerMinute: 900,
+        callsPerMinute: 300,
+        retryAmplification: 3,
+        tokensPerMinute: 36_000,
+        peakRequestsPerSecond: 60,
+        peakActiveCalls: 50,
+        bursts: train,
+        ceilings: { rpm: 600, tpm: 60_000 },
+        ...fields,
       });
-      const diagnosis = diagnose(snapshot, `${KEY}|dimension=burst`);
+
+    it('wins on a regular train of 50-call batches sent back to back, over the in-flight fan-out', () => {
+      const diagnosis = diagnose(snapshotOf({ keys: [batches()] }), RPM);
       expect(diagnosis).toMatchObject({
         cause: 'batch_too_large',
         summary:
-          '40 requests in the busiest second against 2 per second on average (20×); the quota allows 10 per second.',
-        evidence: { busiestSecond: 40, averagePerSecond: 2, perSecondShare: 10 },
+          '6 batches of about 50 calls, one every 2 s, 100% of them as soon as the one before was done; one second of the quota holds a batch of 8.',
+        // 600 RPM is 10 a second; 60,000 TPM at 120 tokens a call is 8 calls a second.
+        evidence: {
+          batches: 6,
+          batchSize: 50,
+          periodSeconds: 2,
+          dutyCycle: 1,
+          backToBack: 1,
+          batchSizeThatFits: 8,
+          busiestSecond: 60,
+        },
+        // 50 in flight would be a fan-out's evidence; here it is the batch's.
+        alternatives: ['stacked_retries'],
       });
-      expect(diagnosis.fix.snippet).toContain('const rpm = 600;');
-      expect(diagnosis.fix.snippet).toContain('Math.floor((rpm / 60) * seconds)');
+      expect(diagnosis.fix.snippet).toContain('const batchSize = 8;');
     });
 
-    it('does not fit when a node bursts (fan-out), under 5× the average, or under 5 requests', () => {
-      const key = (fields: Parameters<typeof keyView>[0]) =>
-        keyView({ ...steady, ceilings: { rpm: 600 }, ...fields });
-      const withNode = snapshotOf({
-        keys: [key({ requestsPerMinute: 120, peakRequestsPerSecond: 40 })],
-        nodes: [nodeView({ burstSize: 12, callsPerMinute: 100 })],
-      });
-      expect(diagnose(withNode, RPM).cause).toBe('fan_out');
+    it('is a fan-out when the bursts have idle seconds between, are irregular, or are one', () => {
+      const cause = (bursts: CallBursts | null) =>
+        diagnose(snapshotOf({ keys: [batches({ bursts })] }), RPM).cause;
+      // Rounds of a fan-out with a pause between: idle before each next one.
+      expect(cause({ ...train, dutyCycle: 0.75, backToBack: 0 })).toBe('fan_out');
+      expect(cause({ ...train, regular: false })).toBe('fan_out');
       expect(
-        diagnose(
-          snapshotOf({ keys: [key({ requestsPerMinute: 120, peakRequestsPerSecond: 9 })] }),
-          RPM,
-        ).cause,
-      ).toBe('none');
-      expect(
-        diagnose(
-          snapshotOf({ keys: [key({ requestsPerMinute: 6, peakRequestsPerSecond: 4 })] }),
-          RPM,
-        ).cause,
-      ).toBe('none');
-    });
-
-    it('averages a key younger than the window over the seconds it has been seen', () => {
-      // 120 requests in the key's first 10 s is 12 a second, not 2: a busiest second of 40 is
-      // no spike at that pace, though it would be over a quiet minute.
-      const young = (observedSeconds: number) =>
-        diagnose(
-          snapshotOf({
-            keys: [
-              keyView({
-                ...steady,
-                requestsPerMinute: 120,
-                callsPerMinute: 120,
-                peakRequestsPerSecond: 40,
-                observedSeconds,
-                ceilings: { rpm: 600 },
-              }),
-            ],
-          }),
-          RPM,
-        );
-      expect(young(10).cause).toBe('none');
-      expect(young(60)).toMatchObject({
-        cause: 'batch_too_large',
-        evidence: { averagePerSecond: 2 },
-      });
+        cause({
+          count: 1,
+          size: 60,
+          periodSeconds: null,
+          dutyCycle: 0,
+          backToBack: 0,
+          regular: false,
+        }),
+      ).toBe('fan_out');
+      // Exports too sparse to tell seconds apart: no batch evidence.
+      expect(cause(null)).toBe('fan_out');
     });
   });
 

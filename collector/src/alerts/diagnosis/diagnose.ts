@@ -26,15 +26,17 @@ const FINDERS: Array<(suspects: Suspects) => Finding | undefined> = [
  * wins, ties go to the order above, and every other cause still in is an alternative, strongest
  * first. With none in, the cause is `none`. The triggers:
  *
- * - fan_out: a node's burst (calls started in one second) ≥ rpm/60 clamped to 3..10 (10 with no
+ * - fan_out (unless the key shows batches): a node's burst (calls started in one second) ≥ rpm/60 clamped to 3..10 (10 with no
  *   rpm ceiling); a node's executions side by side ≥ 10; the key's peak in flight ≥ 10, or the
  *   concurrency ceiling if lower.
  * - stacked_retries: HTTP attempts per logical call > 1.5.
  * - graph_loop: a node's executions in one run > 10; a graph's steps in one run ≥ 0.8 × its
  *   recursion limit.
- * - batch_too_large: the busiest second ≥ 5 × the window's average per second (over the
- *   seconds the key has been seen, up to 60), and ≥ 5 requests, with no node at the fan-out
- *   burst trigger.
+ * - batch_too_large: the key's call starts are a regular train of bursts (at least 3 bursts of
+ *   ±30 % the same size at ±50 % the same period, each at least the fan-out burst trigger, no
+ *   sustained run) with calls in flight ≥ 80 % of the time from the first to the last: each
+ *   batch goes out as the last is done. Scored on the batch size against the burst trigger; a
+ *   fan-out is not scored on the same evidence.
  * - shared_key: ≥ 2 replicas, together ≥ 0.8 × the rpm or tpm ceiling, or their busiest second
  *   ≥ 0.8 × rpm/60, while the busiest replica alone is under 0.8 × the same.
  *

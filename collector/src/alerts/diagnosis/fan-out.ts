@@ -1,21 +1,19 @@
+import { burstThreshold, MAX_BURST_THRESHOLD } from '../../view/call-bursts.js';
 import type { KeyView } from '../../view/snapshot.js';
 import { formatNumber } from '../format.js';
+import { isBatchTrain } from './batch-too-large.js';
 import { strongest } from './strongest.js';
 import type { Finding, Fix, Suspects } from './types.js';
 
 /** Calls in flight at once (or node executions side by side) that no sequential code produces. */
-export const FAN_OUT_IN_FLIGHT = 10;
-/** One or two calls in the same second are ordinary, whatever the quota. */
-const MIN_NODE_BURST = 3;
+export const FAN_OUT_IN_FLIGHT = MAX_BURST_THRESHOLD;
 
 /**
  * Calls one node starts within one second that count as a fan-out: the quota's per-second share
  * (rpm/60, what the provider refuses past), but between 3 and 10.
  */
 export function nodeBurstTrigger(key: KeyView | undefined): number {
-  const rpm = key?.ceilings.rpm?.value;
-  if (rpm === undefined) return FAN_OUT_IN_FLIGHT;
-  return Math.min(FAN_OUT_IN_FLIGHT, Math.max(MIN_NODE_BURST, rpm / 60));
+  return burstThreshold(key?.ceilings.rpm?.value);
 }
 
 type Candidate = Pick<Finding, 'score' | 'summary' | 'evidence'>;
@@ -26,6 +24,9 @@ type Candidate = Pick<Finding, 'score' | 'summary' | 'evidence'>;
  * the key's peak in flight against 10 (or its concurrency ceiling if lower).
  */
 export function fanOut({ key, nodes }: Suspects): Finding | undefined {
+  // Bursts that come back as a regular train, each as the last is done, are batches: the same
+  // calls in flight are their evidence, not a fan-out's.
+  if (key !== undefined && isBatchTrain(key)) return undefined;
   const candidates: Candidate[] = [];
   const burstTrigger = nodeBurstTrigger(key);
   for (const node of nodes) {
