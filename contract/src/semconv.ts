@@ -38,6 +38,8 @@ export const ATTR_HEADROOM_GRAPH_RECURSION_LIMIT = 'headroom.graph.recursion_lim
 export const ATTR_HEADROOM_OUTCOME = 'headroom.outcome';
 export const ATTR_HEADROOM_ATTEMPTS = 'headroom.attempts';
 export const ATTR_HEADROOM_RATELIMIT_DIMENSION = 'headroom.ratelimit.dimension';
+/** Which layer retried: `client`, `framework` or `app` (see `METRIC_RETRIES`). */
+export const ATTR_HEADROOM_RETRY_LAYER = 'headroom.retry.layer';
 
 export const METRIC_GEN_AI_CLIENT_OPERATION_DURATION = 'gen_ai.client.operation.duration';
 export const METRIC_GEN_AI_CLIENT_TOKEN_USAGE = 'gen_ai.client.token.usage';
@@ -63,6 +65,14 @@ export const METRIC_KEY_CALLS_ACTIVE_MAX = 'headroom.key.calls.active.max';
 export const METRIC_CALLS = 'headroom.calls';
 export const METRIC_REQUESTS = 'headroom.requests';
 export const METRIC_TOKENS = 'headroom.tokens';
+/**
+ * Retries seen, by `headroom.retry.layer`: `client`, an HTTP attempt resent by the client inside
+ * one request (openai's and Anthropic's `maxRetries`, or the guard); `framework`, the client's
+ * request made again inside one logical call (LangChain's `maxRetries`); `app`, a logical call the
+ * app started again, identical to one that failed within the minute or that is still in flight
+ * after a second or more (an app retry, or one that gave up waiting and left its attempt running).
+ */
+export const METRIC_RETRIES = 'headroom.retries';
 export const METRIC_RATELIMIT_LIMIT = 'headroom.ratelimit.limit';
 export const METRIC_RATELIMIT_REMAINING = 'headroom.ratelimit.remaining';
 export const METRIC_NODE_EXECUTIONS = 'headroom.graph.node.executions';
@@ -87,6 +97,10 @@ export const TOKEN_BUCKETS = [
 ] as const;
 /** Steps and executions per run: a loop shows up as a long tail, so the buckets are dense near 25. */
 export const STEP_BUCKETS = [1, 2, 3, 5, 8, 10, 15, 20, 25, 30, 40, 50, 75, 100, 250] as const;
+
+export type RetryLayer = 'client' | 'framework' | 'app';
+/** In the order `CallSeries.retries` counts them. */
+export const RETRY_LAYERS: readonly RetryLayer[] = ['client', 'framework', 'app'];
 
 export type Outcome = 'ok' | 'rate_limited' | 'error';
 export const OUTCOMES: readonly Outcome[] = ['ok', 'rate_limited', 'error'];

@@ -110,6 +110,10 @@ describe('ChatOpenAI (@langchain/openai)', () => {
       [{ ...series, 'headroom.outcome': 'rate_limited' }, 1],
     ]);
     expect(points('headroom.tokens')).toEqual([]);
+    // Each retry is LangChain asking its client again: the framework layer.
+    expect(points('headroom.retries')).toEqual([
+      [{ ...series, 'headroom.retry.layer': 'framework' }, 2],
+    ]);
     const truth = await stats(mock);
     expect(truth.keys[KEY]).toMatchObject({ requests: 3, rateLimited: 3, admitted: 0 });
     expect(telemetry.sum('headroom.requests')).toBe(truth.totals.requests);

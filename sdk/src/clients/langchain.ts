@@ -101,7 +101,7 @@ export function instrumentChatModel(
       if (call !== undefined && mine.has(call)) call.abandon();
     }
   };
-  const start = (scope: Scope | undefined): CallState => {
+  const start = (scope: Scope | undefined, messages: unknown): CallState => {
     const lane = {
       provider: provider(),
       model: String(
@@ -114,6 +114,7 @@ export function instrumentChatModel(
       scope,
     );
     mine.add(call);
+    call.noteRequest(messages);
     // The request is the underlying client's: its first attempt's body gives the estimate.
     try {
       if (guard !== undefined) attachGuard(call, guard, telemetry, lane, retries);
@@ -134,7 +135,7 @@ export function instrumentChatModel(
           if (passThrough(scope)) return generate.apply(this, args);
           let call: CallState;
           try {
-            call = start(scope);
+            call = start(scope, args[0]);
           } catch (error) {
             reportFault('start call', error);
             return generate.apply(this, args);
@@ -161,7 +162,7 @@ export function instrumentChatModel(
           let call: CallState | undefined;
           if (!passThrough(scope)) {
             try {
-              call = start(scope);
+              call = start(scope, args[0]);
             } catch (error) {
               reportFault('start call', error);
             }

@@ -58,6 +58,8 @@ export function wrapCreate(
           },
           scope,
         );
+        call.invoke();
+        call.noteRequest(body);
         if (info.guard !== undefined) {
           attachGuard(
             call,
@@ -84,6 +86,8 @@ export function wrapCreate(
         }
       }
     }
+    // Inside another call, this request is one more of the outer call's (LangChain retrying).
+    outer?.invoke();
     const owner = (call ?? outer)!;
     args[1] = withCall(args[1], owner, owner.guard === undefined);
     let promise: any;

@@ -5,7 +5,8 @@ import type { CallEndEvent } from '../types.js';
 import { classifyError, outcomeOfStatus } from './classify.js';
 import { reportFault } from './fault.js';
 import type { AttemptRecord, CallRecord, CallResult, CoreHost } from './lifecycle.js';
-import { type CallSeries, OUTCOME_INDEX } from './series.js';
+import type { Tracked } from './repeat-tracker.js';
+import { type CallSeries, OUTCOME_INDEX, RETRY_INDEX } from './series.js';
 
 export type { CallResult } from './lifecycle.js';
 
@@ -14,12 +15,19 @@ export type { CallResult } from './lifecycle.js';
  * `end` or `fail`; the in-flight count goes back down whatever happens. Its counts are kept here,
  * whatever a sampler decides about its span: the lifecycle's adapter makes the span.
  */
-export class CallState implements CallRecord {
+export class CallState implements CallRecord, Tracked {
   /** The call's span, set by the lifecycle adapter when the call starts. */
   span!: Span;
   readonly context: Context;
   readonly startTime = performance.now();
   attempts = 0;
+  /** Requests the client made for this call: more than one when a framework (LangChain) retried. */
+  invocations = 0;
+  #invocationAttempts = 0;
+  /** The app's request, for telling its retries (see `RepeatTracker`); dropped once hashed. */
+  request: unknown = undefined;
+  print: string | undefined = undefined;
+  #tracked = false;
   readonly result: CallResult = {};
   /** Set when the call's client is guarded: its attempts wait for admission. */
   guard: GuardedCall | undefined;
@@ -63,7 +71,29 @@ export class CallState implements CallRecord {
       this.result.outputTokens = (this.result.outputTokens ?? 0) + output;
   }
 
+  /**
+   * The app's request for this call: counted as an app-level retry when it repeats one that
+   * failed or is still in flight on the series. Call once, right after the call starts.
+   */
+  noteRequest(request: unknown): void {
+    if (this.#tracked || this.#ended) return;
+    this.#tracked = true;
+    this.request = request;
+    if (this.series.repeats.start(this, this.startTime)) this.series.retries[RETRY_INDEX.app]!++;
+  }
+
+  /** The client is asked for this call's response (again, when a framework retries it). */
+  invoke(): void {
+    this.invocations++;
+    this.#invocationAttempts = 0;
+  }
+
   startAttempt(method: string): Attempt {
+    // A resend inside one request is the client's retry; the first attempt of a request made
+    // again is the framework's.
+    if (this.#invocationAttempts > 0) this.series.retries[RETRY_INDEX.client]!++;
+    else if (this.invocations > 1) this.series.retries[RETRY_INDEX.framework]!++;
+    this.#invocationAttempts++;
     return new Attempt(this, method, this.attempts++);
   }
 
@@ -92,6 +122,7 @@ export class CallState implements CallRecord {
     this.#ended = true;
     this.series.active.decrement();
     this.series.limit.active.decrement();
+    if (this.#tracked) this.series.repeats.end(this, false, performance.now());
     this.telemetry.lifecycle.callAbandon(this);
   }
 
@@ -107,6 +138,7 @@ export class CallState implements CallRecord {
       this.guard!.lane.correct(charge, result.inputTokens, result.outputTokens);
     series.active.decrement();
     series.limit.active.decrement();
+    if (this.#tracked) series.repeats.end(this, outcome !== 'ok', performance.now());
     series.calls[index]!++;
     // A client whose HTTP layer we could not see (a plain `trackCall`) still made one request.
     // A call the guard refused sent none.

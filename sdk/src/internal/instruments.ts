@@ -56,6 +56,11 @@ export const INSTRUMENTS: Record<string, InstrumentDescription> = {
     description: 'HTTP attempts sent to the provider, retries included, by outcome',
   },
   [semconv.METRIC_TOKENS]: { unit: '{token}', description: 'Tokens consumed, by token type' },
+  [semconv.METRIC_RETRIES]: {
+    unit: '{retry}',
+    description:
+      'Retries seen, by `headroom.retry.layer`: the client resending, a framework asking the client again, the app repeating a call',
+  },
   [semconv.METRIC_RATELIMIT_LIMIT]: {
     unit: '1',
     description:

@@ -25,6 +25,7 @@ export function registerObservableMetrics(
   const calls = create(meter.createObservableCounter, semconv.METRIC_CALLS);
   const requests = create(meter.createObservableCounter, semconv.METRIC_REQUESTS);
   const tokens = create(meter.createObservableCounter, semconv.METRIC_TOKENS);
+  const retries = create(meter.createObservableCounter, semconv.METRIC_RETRIES);
   const limit = create(meter.createObservableGauge, semconv.METRIC_RATELIMIT_LIMIT);
   const remaining = create(meter.createObservableGauge, semconv.METRIC_RATELIMIT_REMAINING);
   const nodeExecutions = create(meter.createObservableCounter, semconv.METRIC_NODE_EXECUTIONS);
@@ -42,6 +43,7 @@ export function registerObservableMetrics(
     calls,
     requests,
     tokens,
+    retries,
     limit,
     remaining,
     nodeExecutions,
@@ -77,6 +79,16 @@ export function registerObservableMetrics(
         if (series.calls[index]! > 0) result.observe(calls, series.calls[index]!, attributes);
         if (series.requests[index]! > 0)
           result.observe(requests, series.requests[index]!, attributes);
+      }
+      if (series.retries[0]! > 0 || series.retries[1]! > 0 || series.retries[2]! > 0) {
+        series.retryAttributes ??= semconv.RETRY_LAYERS.map((layer) => ({
+          ...series.attributes,
+          [semconv.ATTR_HEADROOM_RETRY_LAYER]: layer,
+        }));
+        for (let index = 0; index < 3; index++) {
+          if (series.retries[index]! > 0)
+            result.observe(retries, series.retries[index]!, series.retryAttributes[index]!);
+        }
       }
       if (series.inputTokens > 0)
         result.observe(tokens, series.inputTokens, series.inputTokenAttributes);

@@ -7,6 +7,7 @@ import { reportFault } from './fault.js';
 import { ActiveGauge, type Recorder } from './histogram.js';
 import { errorName } from './mark-failed.js';
 import type { RateLimitReading } from './rate-limit-headers.js';
+import { RepeatTracker } from './repeat-tracker.js';
 
 /** How a histogram of the store comes to exist: bound to its attributes once, recorded often. */
 export type HistogramFactory = (name: string, attributes: Attributes) => Recorder;
@@ -23,6 +24,8 @@ export interface CallSeriesKey {
 }
 
 export const OUTCOME_INDEX: Record<Outcome, number> = { ok: 0, rate_limited: 1, error: 2 };
+/** `CallSeries.retries` by layer, in `RETRY_LAYERS` order. */
+export const RETRY_INDEX: Record<semconv.RetryLayer, number> = { client: 0, framework: 1, app: 2 };
 
 /** What the guard counts on one lane, read at export (see `Lane`). */
 export interface GuardStats {
@@ -55,6 +58,12 @@ export class CallSeries {
   readonly calls = [0, 0, 0];
   /** HTTP attempts ended, by `OUTCOME_INDEX`. */
   readonly requests = [0, 0, 0];
+  /** Retries seen, by `RETRY_INDEX`. */
+  readonly retries = [0, 0, 0];
+  /** The `headroom.retries` attributes per layer, built at the first export with a retry. */
+  retryAttributes: Attributes[] | undefined;
+  /** Tells the app's own retries (identical calls again). */
+  readonly repeats = new RepeatTracker();
   inputTokens = 0;
   outputTokens = 0;
   readonly outcomeAttributes: Attributes[];
