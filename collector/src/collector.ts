@@ -203,13 +203,42 @@ export class Collector {
     const currentMinute = Math.floor(this.view.second() / 60);
     const from =
       this.#lastRollupMinute === undefined ? currentMinute - 1 : this.#lastRollupMinute + 1;
+    const rows = this.minuteRows(from, currentMinute - 1);
+    this.#lastRollupMinute = currentMinute - 1;
+    if (rows.length > 0) this.store?.addRollups(rows);
+    return rows;
+  }
+
+  /** The last minute `rollup()` wrote (epoch minutes); undefined before its first run. */
+  get lastRollupMinute(): number | undefined {
+    return this.#lastRollupMinute;
+  }
+
+  /**
+   * The rollup rows of the minutes `fromMinute` to `toMinute` (epoch minutes, both ended), from
+   * the live view: the minutes it still holds (the last hour), nothing of older ones. A row for
+   * each key × provider × model with anything in the minute: requests, calls, or calls in flight.
+   */
+  minuteRows(fromMinute: number, toMinute: number): Rollup[] {
     const rows: Rollup[] = [];
-    for (let minute = Math.max(from, currentMinute - 59); minute < currentMinute; minute++) {
+    const oldest = Math.floor(this.view.second() / 60) - 59;
+    for (let minute = Math.max(fromMinute, oldest); minute <= toMinute; minute++) {
       const last = minute * 60 + 59;
       for (const series of this.view.keys.values()) {
         const requests = series.requests.sum(last, 60);
         const calls = series.calls.sum(last, 60);
-        if (requests === 0 && calls === 0) continue;
+        const peakActive = Math.round(series.peakActive.peak(last, 60));
+        const guard = series.guard;
+        const peakGuardWaiting = guard && Math.round(guard.waiting.peak(last, 60));
+        const peakActiveAtProvider = guard && Math.round(guard.atProvider.peak(last, 60));
+        if (
+          requests === 0 &&
+          calls === 0 &&
+          peakActive === 0 &&
+          !peakGuardWaiting &&
+          !peakActiveAtProvider
+        )
+          continue;
         rows.push({
           minute: minute * 60_000,
           key: series.key,
@@ -220,15 +249,17 @@ export class Collector {
           calls: Math.round(calls),
           inputTokens: Math.round(series.inputTokens.sum(last, 60)),
           outputTokens: Math.round(series.outputTokens.sum(last, 60)),
-          peakActive: Math.round(series.peakActive.peak(last, 60)),
+          peakActive,
           replicas: [...series.replicas.values()].filter(
             (share) => share.requests.sum(last, 60) > 0,
           ).length,
+          ...(guard !== undefined && {
+            peakGuardWaiting: peakGuardWaiting!,
+            peakActiveAtProvider: peakActiveAtProvider!,
+          }),
         });
       }
     }
-    this.#lastRollupMinute = currentMinute - 1;
-    if (rows.length > 0) this.store?.addRollups(rows);
     return rows;
   }
 

@@ -7,7 +7,9 @@ import { MAX_HISTORY_MINUTES, rollupHistory } from '../view/rollup-history.js';
 /**
  * `GET /api/history?seconds=300` (or `from`/`to` in epoch seconds): chart-ready history at 1 s
  * resolution for up to the last hour. `?minutes=1440`: 1-minute resolution from the rollups on
- * disk, up to 7 days.
+ * disk, up to 7 days, ending with the last minute that ended; the minutes not rolled up yet (the
+ * rollup runs once a minute, not on the minute) come from the live view, so the last minute is
+ * there as soon as it ends.
  */
 export function historyRoute(collector: Collector) {
   return function historyHandler(c: Context) {
@@ -33,10 +35,21 @@ export function historyRoute(collector: Collector) {
       }
       const toMinute = Math.floor(now / 60) - 1;
       const fromMinute = toMinute - minutes + 1;
-      const rows =
-        collector.store?.queryRollups({ from: fromMinute * 60_000, to: (toMinute + 1) * 60_000 }) ??
-        [];
-      return c.json(rollupHistory(rows, fromMinute, toMinute));
+      const { store, lastRollupMinute } = collector;
+      // On disk: the minutes rolled up, or, before the first rollup, those before this process.
+      const viewFrom =
+        store === undefined
+          ? fromMinute
+          : lastRollupMinute === undefined
+            ? Math.floor(collector.view.startedAt / 60_000)
+            : lastRollupMinute + 1;
+      const stored =
+        store?.queryRollups({
+          from: fromMinute * 60_000,
+          to: Math.min(viewFrom, toMinute + 1) * 60_000,
+        }) ?? [];
+      const live = collector.minuteRows(Math.max(fromMinute, viewFrom), toMinute);
+      return c.json(rollupHistory([...stored, ...live], fromMinute, toMinute));
     }
     const seconds = number('seconds');
     if (seconds !== undefined && (seconds < 1 || seconds > MAX_HISTORY_SECONDS)) {

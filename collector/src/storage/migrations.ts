@@ -89,6 +89,12 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE webhooks ADD COLUMN send_updates INTEGER CHECK (send_updates IN (0, 1));
   ALTER TABLE webhooks ADD COLUMN send_resolved INTEGER CHECK (send_resolved IN (0, 1));
   `,
+  // 3: the guard's levels in each minute's rollup; NULL where no guard is on the key (and in
+  // every row written before).
+  `
+  ALTER TABLE rollups ADD COLUMN peak_guard_waiting INTEGER;
+  ALTER TABLE rollups ADD COLUMN peak_active_at_provider INTEGER;
+  `,
 ];
 
 /** The schema version this build writes. */

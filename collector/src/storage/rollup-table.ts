@@ -14,6 +14,8 @@ interface RollupRow {
   output_tokens: number;
   peak_active: number;
   replicas: number;
+  peak_guard_waiting: number | null;
+  peak_active_at_provider: number | null;
 }
 
 interface RollupFilter {
@@ -37,6 +39,10 @@ function toRollup(row: RollupRow): Rollup {
     outputTokens: row.output_tokens,
     peakActive: row.peak_active,
     replicas: row.replicas,
+    ...(row.peak_guard_waiting !== null && { peakGuardWaiting: row.peak_guard_waiting }),
+    ...(row.peak_active_at_provider !== null && {
+      peakActiveAtProvider: row.peak_active_at_provider,
+    }),
   };
 }
 
@@ -53,6 +59,8 @@ function toRow(rollup: Rollup): RollupRow {
     output_tokens: rollup.outputTokens,
     peak_active: rollup.peakActive,
     replicas: rollup.replicas,
+    peak_guard_waiting: rollup.peakGuardWaiting ?? null,
+    peak_active_at_provider: rollup.peakActiveAtProvider ?? null,
   };
 }
 
@@ -61,13 +69,17 @@ export function prepareRollupTable(
 ): Pick<Store, 'addRollups' | 'queryRollups' | 'pruneRollups'> {
   const upsert = database.prepare<RollupRow>(`
     INSERT INTO rollups (minute, key, provider, model, requests, rate_limited, calls,
-      input_tokens, output_tokens, peak_active, replicas)
+      input_tokens, output_tokens, peak_active, replicas, peak_guard_waiting,
+      peak_active_at_provider)
     VALUES (@minute, @key, @provider, @model, @requests, @rate_limited, @calls,
-      @input_tokens, @output_tokens, @peak_active, @replicas)
+      @input_tokens, @output_tokens, @peak_active, @replicas, @peak_guard_waiting,
+      @peak_active_at_provider)
     ON CONFLICT (minute, key, provider, model) DO UPDATE SET
       requests = excluded.requests, rate_limited = excluded.rate_limited, calls = excluded.calls,
       input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,
-      peak_active = excluded.peak_active, replicas = excluded.replicas`);
+      peak_active = excluded.peak_active, replicas = excluded.replicas,
+      peak_guard_waiting = excluded.peak_guard_waiting,
+      peak_active_at_provider = excluded.peak_active_at_provider`);
   const query = database.prepare<RollupFilter, RollupRow>(`
     SELECT * FROM rollups
     WHERE minute >= @from AND minute < @to

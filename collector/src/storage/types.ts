@@ -23,6 +23,11 @@ export interface Rollup {
   calls: number;
   inputTokens: number;
   outputTokens: number;
+  /** Most calls in flight at once in the minute, those waiting in a guard included. */
   peakActive: number;
   replicas: number;
+  /** Keys a guard is on: the most calls waiting in the guards at once in the minute. */
+  peakGuardWaiting?: number;
+  /** Keys a guard is on: the most calls at the provider at once in the minute. */
+  peakActiveAtProvider?: number;
 }

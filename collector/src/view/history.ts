@@ -60,6 +60,10 @@ export function history(view: View, fromSecond: number, toSecond: number): Histo
       rateLimitedPerMinute: sliding(series.rateLimited),
       retriesPerMinute: requests.map((value, index) => Math.max(0, value - calls[index]!)),
       peakActiveCalls: series.peakActive.slice(to, length),
+      ...(series.guard !== undefined && {
+        guardWaiting: series.guard.waiting.slice(to, length),
+        activeAtProvider: series.guard.atProvider.slice(to, length),
+      }),
     };
   }
   for (const series of view.nodes.values()) {

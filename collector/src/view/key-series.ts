@@ -86,6 +86,13 @@ export class GuardSeries {
   readonly rejected = new SecondRing();
   readonly waitSeconds = new SecondRing();
   readonly waits = new SecondRing();
+  /**
+   * Calls waiting in the guards, summed over the live replicas, as it stood after each export
+   * of the second (the most, when several came): the snapshot's `guard.waiting` second by second.
+   */
+  readonly waiting = new SecondRing();
+  /** The snapshot's `activeAtProvider` after each export of the second, the most: in flight less waiting. */
+  readonly atProvider = new SecondRing();
 }
 
 /** One key × provider × model, summed over replicas, second by second for the last hour. */
@@ -141,6 +148,24 @@ export class KeySeries {
   guardSeries(): GuardSeries {
     this.guard ??= new GuardSeries();
     return this.guard;
+  }
+
+  /**
+   * After a replica's export reached the key: the guard's levels second by second, as the
+   * snapshot computes them (in flight and waiting are both levels at the replicas' exports, so
+   * the difference is exact, where a peak less a level is not).
+   */
+  recordGuardLevels(second: number): void {
+    const guard = this.guard;
+    if (guard === undefined) return;
+    let waiting = 0;
+    let active = 0;
+    for (const share of this.liveReplicas(second)) {
+      waiting += share.guardWaiting ?? 0;
+      active += share.activeNow(second);
+    }
+    guard.waiting.max(second, waiting);
+    guard.atProvider.max(second, Math.max(0, active - waiting));
   }
 
   /** HTTP attempts that ended in `second`; `rateLimited` when they were 429s. */

@@ -6,7 +6,9 @@ export const MAX_HISTORY_MINUTES = 7 * 24 * 60;
 
 /**
  * History at 1-minute resolution from the rollups, in the same columnar shape as the 1-second
- * history (x in epoch seconds, one column per series; minutes without traffic are zeros).
+ * history (x in epoch seconds, one column per series; minutes without traffic are zeros). A key
+ * with a guard in any minute of the range has the guard's columns; its minutes without one read
+ * zero waiting and, at the provider, every call in flight.
  */
 export function rollupHistory(
   rows: readonly Rollup[],
@@ -45,6 +47,16 @@ export function rollupHistory(
     series.rateLimitedPerMinute[index] = row.rateLimited;
     series.retriesPerMinute[index] = Math.max(0, row.requests - row.calls);
     series.peakActiveCalls[index] = row.peakActive;
+    if (row.peakGuardWaiting !== undefined || row.peakActiveAtProvider !== undefined) {
+      if (series.guardWaiting === undefined) {
+        series.guardWaiting = zeros();
+        series.activeAtProvider = [...series.peakActiveCalls];
+      }
+      series.guardWaiting[index] = row.peakGuardWaiting ?? 0;
+      series.activeAtProvider![index] = row.peakActiveAtProvider ?? row.peakActive;
+    } else if (series.activeAtProvider !== undefined) {
+      series.activeAtProvider[index] = row.peakActive;
+    }
   }
   return result;
 }

@@ -130,6 +130,8 @@ export class View {
   #resource: Attributes = {};
   /** What spans counted for replicas whose metrics have not come yet, to take back when they do. */
   readonly #spanLedger = new SpanLedger();
+  /** The key series one replica's export reached, for their guard levels once it is read. */
+  readonly #touched = new Set<KeySeriesType>();
   /** Bumped on every change, so the live stream knows when to send. */
   version = 0;
   points = 0;
@@ -189,6 +191,9 @@ export class View {
       this.#resource = resourceMetrics.resource;
       for (const metric of metrics)
         this.#ingestMetric(metric, known, instance, service, second, now);
+      // In flight and waiting of one export are read together: the guard's levels now.
+      for (const series of this.#touched) series.recordGuardLevels(second);
+      this.#touched.clear();
     }
     this.version++;
   }
@@ -559,6 +564,7 @@ export class View {
       }
     }
     this.#spanLedger.expire(second);
+    this.#touched.clear();
     this.version++;
   }
 
@@ -588,6 +594,7 @@ export class View {
     second: number,
   ): ReplicaShare | undefined {
     const share = series.replica(instance, service, second);
+    this.#touched.add(series);
     if (share === undefined)
       this.#dropped.replicasPerKey.add(
         `${series.key}\u0000${series.provider}\u0000${series.model}\u0000${instance}`,

@@ -1,7 +1,7 @@
 import type { History } from '@headroom/contract/wire';
 import { describe, expect, it } from 'vitest';
 import { SeriesBuffers } from '../live/series-buffers';
-import { keyHistory } from '../test/fixtures';
+import { guardedHistory, keyHistory } from '../test/fixtures';
 import { ChartColumns, fillKeyColumns, fillStackedColumns } from './chart-data';
 import { seriesColor, stackedChartOptions } from './chart-options';
 import { chartTheme } from './theme';
@@ -148,5 +148,59 @@ describe('stacked chart colours', () => {
     expect(after['agent/plan']).toBe(before['agent/plan']);
     expect(new Set(Object.values(before)).size).toBeGreaterThan(1);
     expect(seriesColor(theme, 'prod · openai')).toBe(before['prod · openai']);
+  });
+});
+
+describe('fillStackedColumns with a guarded key', () => {
+  it('stacks the guarded key at the provider and draws its calls waiting in the guard unstacked', () => {
+    const buffers = new SeriesBuffers(2);
+    buffers.upsert(keyHistory(1000, [1, 1]));
+    buffers.upsert(
+      guardedHistory([1000, 1001], { peak: [55, 20], waiting: [50, 15], atProvider: [5, 5] }),
+    );
+    const ids = buffers.ids('keys');
+    expect(ids).toEqual(['guarded|openai|gpt-4o-mini', ID]);
+    const out = new ChartColumns();
+    const raw = new ChartColumns();
+    const columns = fillStackedColumns(buffers, 'keys', ids, 'peakActiveCalls', out, raw, false, [
+      'guarded|openai|gpt-4o-mini',
+    ]);
+    // 55 started, 50 waiting: 5 in flight at the provider over prod's 1, and 50 waiting.
+    expect(columns).toEqual([
+      [1000, 1001],
+      [6, 6],
+      [1, 1],
+      [50, 15],
+    ]);
+    expect(raw.ys).toEqual([
+      [5, 5],
+      [1, 1],
+    ]);
+  });
+
+  it('the waiting line has the key’s colour and a dash of its own; the stack keeps its colours', () => {
+    const theme = chartTheme(null);
+    const options = stackedChartOptions({
+      title: 't',
+      width: 400,
+      theme,
+      labels: ['guarded · openai · gpt-4o-mini'],
+      lines: [
+        {
+          label: 'waiting in guard · guarded · openai · gpt-4o-mini',
+          colorOf: 'guarded · openai · gpt-4o-mini',
+        },
+      ],
+      raw: () => [],
+      resolution: 60,
+    });
+    const [, stacked, waiting] = options.series;
+    expect(stacked!.stroke).toBe(seriesColor(theme, 'guarded · openai · gpt-4o-mini'));
+    expect(waiting).toMatchObject({
+      label: 'waiting in guard · guarded · openai · gpt-4o-mini',
+      stroke: stacked!.stroke,
+      dash: [3, 3],
+    });
+    expect(waiting!.fill).toBe(undefined);
   });
 });

@@ -62,6 +62,10 @@ export function fillKeyColumns(
  * the chart paints the tallest first and each lower one over it, so column `k` holds the top edge
  * of series `k`, its own value plus those of every series after it. `raw` keeps each series' own
  * values, for the legend. Null where no series has a value that second.
+ *
+ * Stacked by key, a key a guard is on counts its calls at the provider (`activeAtProvider`), not
+ * `field`: those waiting in the guard are not in flight at the provider. `waiting` names the keys
+ * whose `guardWaiting` follows the stack, one column each, unstacked.
  */
 export function fillStackedColumns(
   buffers: SeriesBuffers,
@@ -75,17 +79,24 @@ export function fillStackedColumns(
    * calls outside any graph), so a fan-out beside a graph is not dropped from the chart.
    */
   outsideNodes = false,
+  waiting: readonly string[] = [],
 ): Columns {
   const count = ids.length + (outsideNodes ? 1 : 0);
   const length = buffers.capacity;
-  const { xs, ys, columns } = out.ensure(length, count);
+  const { xs, ys, columns } = out.ensure(length, count + waiting.length);
   const own = raw.ensure(length, count).ys;
   buffers.readSeconds(xs);
   for (let index = 0; index < ids.length; index++) {
-    const series = buffers[kind].get(ids[index]!);
     const column = own[index]!;
-    if (series === undefined) column.fill(null);
-    else buffers.read(series.columns[field], column);
+    if (kind === 'keys') {
+      const series = buffers.keys.get(ids[index]!);
+      if (series === undefined) column.fill(null);
+      else buffers.read(series.columns[series.guarded ? 'activeAtProvider' : field], column);
+    } else {
+      const series = buffers.nodes.get(ids[index]!);
+      if (series === undefined) column.fill(null);
+      else buffers.read(series.columns[field], column);
+    }
   }
   if (outsideNodes) {
     const outside = own[ids.length]!;
@@ -114,6 +125,13 @@ export function fillStackedColumns(
       if (value !== null) total = (total ?? 0) + value;
       ys[index]![second] = total;
     }
+  }
+  // The waiting lines are drawn as they are: their data and their legend are the same column.
+  for (let index = 0; index < waiting.length; index++) {
+    const series = buffers.keys.get(waiting[index]!);
+    const column = ys[count + index]!;
+    if (series === undefined) column.fill(null);
+    else buffers.read(series.columns.guardWaiting, column);
   }
   return columns;
 }

@@ -1,5 +1,11 @@
 import type uPlot from 'uplot';
-import { formatNumber } from '../format/format';
+import {
+  formatDateMinute,
+  formatDateTime,
+  formatNumber,
+  formatTick,
+  formatTimeZone,
+} from '../format/format';
 import type { ChartTheme } from './theme';
 
 /** Every live chart moves its cursor with the others. */
@@ -15,12 +21,18 @@ export interface LineSpec {
 const numberValue = (_chart: uPlot, value: number | null) =>
   value === null ? '—' : formatNumber(value);
 
-function base(width: number, theme: ChartTheme, title: string): uPlot.Options {
+/**
+ * What every chart shares. The x axis reads ISO-like times on a 24-hour clock, labelled with the
+ * browser's zone; the cursor's time in the legend is the full date and zone, to the second on
+ * the live ranges and to the minute on the minute ranges (`resolution` 60).
+ */
+function base(width: number, theme: ChartTheme, title: string, resolution: number): uPlot.Options {
   const axis = {
     stroke: theme.text,
     grid: { stroke: theme.grid, width: 1 },
     ticks: { stroke: theme.grid, width: 1 },
   };
+  const when = resolution >= 60 ? formatDateMinute : formatDateTime;
   return {
     title,
     width,
@@ -32,10 +44,21 @@ function base(width: number, theme: ChartTheme, title: string): uPlot.Options {
       y: { range: (_chart, _min, max) => [0, max > 0 ? max * 1.05 : 1] },
     },
     axes: [
-      axis,
+      {
+        ...axis,
+        label: formatTimeZone(Date.now()),
+        labelSize: 16,
+        labelFont: '11px system-ui, sans-serif',
+        values: (chart, ticks, _axis, _space, increment) => {
+          const span = (chart.scales.x?.max ?? 0) - (chart.scales.x?.min ?? 0);
+          return ticks.map((tick) => formatTick(tick * 1000, increment, span));
+        },
+      },
       { ...axis, size: 56, values: (_chart, ticks) => ticks.map((tick) => formatNumber(tick)) },
     ],
-    series: [{}],
+    series: [
+      { label: 'time', value: (_chart, value) => (value === null ? '—' : when(value * 1000)) },
+    ],
   };
 }
 
@@ -51,16 +74,19 @@ export function keyChartOptions({
   lines,
   ceilingLabel,
   ceiling,
+  resolution = 1,
 }: {
   title: string;
   width: number;
   theme: ChartTheme;
+  /** Seconds per point. */
+  resolution?: number;
   lines: readonly LineSpec[];
   /** Absent: the chart has no ceiling series. */
   ceilingLabel?: string;
   ceiling: () => number | undefined;
 }): uPlot.Options {
-  const options = base(width, theme, title);
+  const options = base(width, theme, title, resolution);
   for (const line of lines)
     options.series.push({
       label: line.label,
@@ -101,6 +127,8 @@ export function keyChartOptions({
 /**
  * Series stacked by drawing: the data holds each series' top edge, the tallest is drawn first
  * and the rest over it, with opaque fills. The legend shows each series' own value from `raw`.
+ * `lines` come after the stack, drawn over it unstacked and dashed (the calls waiting in a
+ * guard), each in the colour of the series it belongs to (`colorOf`, the key's name).
  */
 export function stackedChartOptions({
   title,
@@ -108,14 +136,19 @@ export function stackedChartOptions({
   theme,
   labels,
   raw,
+  lines = [],
+  resolution = 1,
 }: {
   title: string;
   width: number;
   theme: ChartTheme;
   labels: readonly string[];
   raw: () => ReadonlyArray<ReadonlyArray<number | null>>;
+  lines?: ReadonlyArray<{ label: string; colorOf: string }>;
+  /** Seconds per point. */
+  resolution?: number;
 }): uPlot.Options {
-  const options = base(width, theme, title);
+  const options = base(width, theme, title, resolution);
   labels.forEach((label) => {
     const color = seriesColor(theme, label);
     options.series.push({
@@ -131,8 +164,20 @@ export function stackedChartOptions({
       },
     });
   });
+  for (const line of lines)
+    options.series.push({
+      label: line.label,
+      stroke: seriesColor(theme, line.colorOf),
+      width: 2,
+      dash: WAITING_DASH,
+      value: numberValue,
+      points: { show: false },
+    });
   return options;
 }
+
+/** The dash of a "waiting in a guard" line: shorter than the ceiling's, so the two read apart. */
+export const WAITING_DASH = [3, 3];
 
 /**
  * The colour of a series (a key, a node) from its name, not its place in the legend: the same

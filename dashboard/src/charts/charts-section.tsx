@@ -1,17 +1,11 @@
 import type { CeilingValue, KeyView } from '@headroom/contract/wire';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import { RANGES, type RangeSeconds } from '../live/live-store';
-import type { KeyField } from '../live/series-buffers';
+import { RANGE_LABEL, RANGES } from '../live/ranges';
+import type { KeyField, SeriesBuffers } from '../live/series-buffers';
 import { useLiveState, useLiveStore } from '../live/use-live';
 import { ChartColumns, fillKeyColumns, fillStackedColumns } from './chart-data';
 import { keyChartOptions, stackedChartOptions } from './chart-options';
 import { type ChartSpec, LiveChart } from './live-chart';
-
-const RANGE_LABEL: Readonly<Record<RangeSeconds, string>> = {
-  300: '5 min',
-  900: '15 min',
-  3600: '1 h',
-};
 
 const keyId = (view: Pick<KeyView, 'key' | 'provider' | 'model'>) =>
   `${view.key}|${view.provider}|${view.model}`;
@@ -35,12 +29,14 @@ function busiest(keys: readonly KeyView[]): string | undefined {
 }
 
 /**
- * Live charts: calls in flight stacked by node, one key's RPM and TPM against its ceiling with
- * the warning band, and its 429s and retries. A shared cursor; 5 min, 15 min or 1 h.
+ * Live charts: calls in flight stacked by node (or by key, at the provider, with the calls
+ * waiting in a guard dashed), one key's RPM and TPM against its ceiling with the warning band,
+ * and its 429s and retries. A shared cursor; 5 min, 15 min or 1 h at 1 s, 6 h, 24 h or 7 d at
+ * 1 min from the collector's rollups.
  */
 export function ChartsSection() {
   const store = useLiveStore();
-  const { snapshot, range, rangeLoading, rangeError } = useLiveState();
+  const { snapshot, range, rangeLoading, rangeError, resolution } = useLiveState();
   const id = useId();
   const keys = snapshot?.keys ?? [];
   const keyIds = store.buffers.ids('keys');
@@ -59,13 +55,21 @@ export function ChartsSection() {
 
   const byNode = nodeIds.length > 0;
   const stackIds = byNode ? nodeIds : keyIds;
-  const inFlight = useStackedSpec(byNode ? 'nodes' : 'keys', stackIds, byNode);
+  const waitingIds = useMemo(() => guardedIds(store.buffers, keyIds), [store.buffers, keyIds]);
+  const inFlight = useStackedSpec(
+    byNode ? 'nodes' : 'keys',
+    stackIds,
+    byNode,
+    waitingIds,
+    resolution,
+  );
   const rpm = useKeySpec(
     'Requests per minute',
     selected,
     ['requestsPerMinute'],
     'RPM',
     view?.ceilings.rpm,
+    resolution,
   );
   const tpm = useKeySpec(
     'Tokens per minute',
@@ -73,6 +77,7 @@ export function ChartsSection() {
     ['tokensPerMinute'],
     'TPM',
     view?.ceilings.tpm,
+    resolution,
   );
   const errors = useKeySpec(
     '429s and retries per minute',
@@ -80,6 +85,7 @@ export function ChartsSection() {
     ['rateLimitedPerMinute', 'retriesPerMinute'],
     undefined,
     undefined,
+    resolution,
   );
 
   return (
@@ -124,7 +130,9 @@ export function ChartsSection() {
         <LiveChart
           spec={inFlight}
           label={
-            byNode ? 'Calls in flight, stacked by graph node' : 'Calls in flight, stacked by key'
+            byNode
+              ? 'Calls in flight, stacked by graph node; calls waiting in a guard, dashed, by key'
+              : 'Calls in flight at the provider, stacked by key; calls waiting in a guard, dashed'
           }
         />
         <LiveChart
@@ -152,32 +160,51 @@ export function ChartsSection() {
 /** The stacked chart's bottom series when there are nodes: calls made outside any graph node. */
 export const OUTSIDE_NODES = 'outside any graph node';
 
+/** The keys a guard is on, among `ids`: each gets a dashed "waiting in guard" line. */
+function guardedIds(buffers: SeriesBuffers, ids: readonly string[]): readonly string[] {
+  return ids.filter((id) => buffers.keys.get(id)?.guarded === true);
+}
+
+/** The label of a key's "waiting in guard" line; its colour is the key's. */
+export const waitingLabel = (keyLabel: string) => `waiting in guard · ${keyLabel}`;
+
+const keyLabel = (id: string) => id.split('|').join(' · ');
+
 function useStackedSpec(
   kind: 'keys' | 'nodes',
   ids: readonly string[],
   byNode: boolean,
+  waiting: readonly string[],
+  resolution: number,
 ): ChartSpec {
   return useMemo(() => {
     const out = new ChartColumns();
     const raw = new ChartColumns();
-    const labels = ids.map((id) => id.split('|').join(byNode ? ' / ' : ' · '));
+    const labels = ids.map((id) => (byNode ? id.split('|').join(' / ') : keyLabel(id)));
     if (byNode) labels.push(OUTSIDE_NODES);
+    const lines = waiting.map((id) => ({
+      label: waitingLabel(keyLabel(id)),
+      colorOf: keyLabel(id),
+    }));
+    const per = resolution >= 60 ? 'peak per minute' : 'peak per second';
     return {
-      shape: `stacked|${kind}|${ids.join('\n')}`,
+      shape: `stacked|${kind}|${resolution}|${ids.join('\n')}|${waiting.join('\n')}`,
       options: (width, theme) =>
         stackedChartOptions({
           title: byNode
-            ? 'Calls in flight by graph node (peak per second)'
-            : 'Calls in flight by key (peak per second)',
+            ? `Calls in flight by graph node (${per}, waiting in a guard included)`
+            : `Calls in flight at the provider by key (${per})`,
           width,
           theme,
           labels,
+          lines,
+          resolution,
           raw: () => raw.columns,
         }),
       fill: (buffers) =>
-        fillStackedColumns(buffers, kind, ids, 'peakActiveCalls', out, raw, byNode),
+        fillStackedColumns(buffers, kind, ids, 'peakActiveCalls', out, raw, byNode, waiting),
     };
-  }, [kind, ids, byNode]);
+  }, [kind, ids, byNode, waiting, resolution]);
 }
 
 function useKeySpec(
@@ -186,6 +213,7 @@ function useKeySpec(
   fields: readonly KeyField[],
   dimension: 'RPM' | 'TPM' | undefined,
   ceiling: CeilingValue | undefined,
+  resolution: number,
 ): ChartSpec {
   const value = ceiling?.value;
   const source = ceiling?.source;
@@ -203,12 +231,13 @@ function useKeySpec(
     const withKey =
       selected === undefined ? title : `${title} · ${selected.split('|').join(' · ')}`;
     return {
-      shape: `key|${fieldList}|${selected}|${ceilingLabel}`,
+      shape: `key|${resolution}|${fieldList}|${selected}|${ceilingLabel}`,
       options: (width, theme) =>
         keyChartOptions({
           title: withKey,
           width,
           theme,
+          resolution,
           lines: fields.map((field, index) => ({
             label: LINE_LABEL[field],
             color: theme.series[index === 0 ? 0 : 4]!,
@@ -218,7 +247,7 @@ function useKeySpec(
         }),
       fill: (buffers) => fillKeyColumns(buffers, selected, fields, value, out),
     };
-  }, [title, selected, fieldList, dimension, value, source]);
+  }, [title, selected, fieldList, dimension, value, source, resolution]);
 }
 
 const LINE_LABEL: Readonly<Record<KeyField, string>> = {
@@ -227,4 +256,6 @@ const LINE_LABEL: Readonly<Record<KeyField, string>> = {
   rateLimitedPerMinute: '429s / min',
   retriesPerMinute: 'retries / min',
   peakActiveCalls: 'in flight (peak)',
+  guardWaiting: 'waiting in guard',
+  activeAtProvider: 'at the provider',
 };

@@ -7,6 +7,13 @@ import type { Columns } from './chart-data';
 import { CHART_HEIGHT } from './chart-options';
 import { type ChartTheme, chartTheme } from './theme';
 
+/**
+ * Where a chart's figure element holds its uPlot instance, for the browser tests to read the data
+ * drawn (`element[Symbol.for('headroom.chart')].data`); a registered symbol, so a test's page
+ * script can name it without importing anything.
+ */
+export const CHART = Symbol.for('headroom.chart');
+
 export interface ChartSpec {
   /** Changes only when the options change shape (series added, removed or relabelled). */
   shape: string;
@@ -44,6 +51,7 @@ export const LiveChart = memo(function LiveChart({
       element,
     );
     chartRef.current = chart;
+    (element as HTMLElement & { [CHART]?: uPlot })[CHART] = chart;
     const shape = latest.current.shape;
     const stopPainting = store.onPaint((buffers, dataChanged) => {
       // A frame between a render with a new shape and this effect's rerun: wait for the new chart.
@@ -63,6 +71,7 @@ export const LiveChart = memo(function LiveChart({
       observer.disconnect();
       chart.destroy();
       chartRef.current = undefined;
+      delete (element as HTMLElement & { [CHART]?: uPlot })[CHART];
     };
   }, [spec.shape, store]);
 

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { formatSeries, headroomPercent, headroomPhrase, headroomText, levelOf } from './format';
+import {
+  formatDateMinute,
+  formatSeries,
+  formatTick,
+  formatTimeZone,
+  headroomPercent,
+  headroomPhrase,
+  headroomText,
+  levelOf,
+} from './format';
 
 describe('headroom', () => {
   it('rounds what is left down, in thousandths, so 1 − 0.84 is 16', () => {
@@ -31,5 +40,23 @@ describe('headroom', () => {
     expect(formatSeries('key=prod|provider=openai|model=gpt-4o-mini|dimension=rpm')).toBe(
       'prod · openai · gpt-4o-mini · rpm',
     );
+  });
+});
+
+describe('time axis and minute points', () => {
+  const at = Date.UTC(2026, 11, 2, 16, 31, 5);
+
+  it('a minute point reads ISO-like with the zone, without seconds', () => {
+    expect(formatDateMinute(at, 'UTC')).toBe('2026-12-02 16:31 UTC');
+    expect(formatDateMinute(at, 'Asia/Tokyo')).toBe('2026-12-03 01:31 GMT+9');
+    expect(formatTimeZone(at, 'UTC')).toBe('UTC');
+  });
+
+  it('ticks are as precise as they are apart, with the date once the axis spans days', () => {
+    expect(formatTick(at, 10, 300, 'UTC')).toBe('16:31:05');
+    expect(formatTick(at, 600, 21_600, 'UTC')).toBe('16:31');
+    expect(formatTick(at, 3600 * 12, 604_800, 'UTC')).toBe('12-02 16:31');
+    expect(formatTick(at, 86_400, 604_800, 'UTC')).toBe('12-02');
+    expect(formatTick(Date.UTC(2026, 11, 2, 0, 0), 3600, 86_400, 'UTC')).toBe('00:00');
   });
 });

@@ -93,17 +93,52 @@ const ISO_LIKE: Intl.DateTimeFormatOptions = {
 };
 const isoLike = new Intl.DateTimeFormat('en-CA', ISO_LIKE);
 
+type DateParts = Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second' | 'zone', string>;
+
+function dateParts(milliseconds: number, timeZone?: string): DateParts {
+  const format =
+    timeZone === undefined ? isoLike : new Intl.DateTimeFormat('en-CA', { ...ISO_LIKE, timeZone });
+  const parts: Record<string, string> = {};
+  for (const part of format.formatToParts(new Date(milliseconds))) parts[part.type] = part.value;
+  return { ...(parts as Omit<DateParts, 'zone'>), zone: parts.timeZoneName ?? '' };
+}
+
 /**
  * `2026-12-02 16:31:05 UTC`: year first, 24-hour clock, and the time zone, the same in every
  * locale (ms since the epoch, shown in the browser's zone). `timeZone` is for tests.
  */
 export function formatDateTime(milliseconds: number, timeZone?: string): string {
-  const format =
-    timeZone === undefined ? isoLike : new Intl.DateTimeFormat('en-CA', { ...ISO_LIKE, timeZone });
-  const parts = Object.fromEntries(
-    format.formatToParts(new Date(milliseconds)).map((part) => [part.type, part.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second} ${parts.timeZoneName}`;
+  const { year, month, day, hour, minute, second, zone } = dateParts(milliseconds, timeZone);
+  return `${year}-${month}-${day} ${hour}:${minute}:${second} ${zone}`;
+}
+
+/** `2026-12-02 16:31 UTC`: `formatDateTime` for a minute (a point of the minute ranges). */
+export function formatDateMinute(milliseconds: number, timeZone?: string): string {
+  const { year, month, day, hour, minute, zone } = dateParts(milliseconds, timeZone);
+  return `${year}-${month}-${day} ${hour}:${minute} ${zone}`;
+}
+
+/** The zone the page shows times in, as `formatDateTime` names it: `UTC`, `GMT+1`. */
+export function formatTimeZone(milliseconds: number, timeZone?: string): string {
+  return dateParts(milliseconds, timeZone).zone;
+}
+
+/**
+ * A time axis tick, ISO-like on a 24-hour clock, as precise as the ticks are apart (`increment`)
+ * and with the date once the axis spans more than a day (`span`), both in seconds: `16:31:05`,
+ * `16:31`, `12-02 16:00`, `12-02`. The zone is the axis label's (`formatTimeZone`).
+ */
+export function formatTick(
+  milliseconds: number,
+  increment: number,
+  span: number,
+  timeZone?: string,
+): string {
+  const { month, day, hour, minute, second } = dateParts(milliseconds, timeZone);
+  if (increment >= 86_400) return `${month}-${day}`;
+  if (span > 86_400) return `${month}-${day} ${hour}:${minute}`;
+  if (increment < 60) return `${hour}:${minute}:${second}`;
+  return `${hour}:${minute}`;
 }
 
 /** `attemptsPerCall` → `attempts per call`: evidence names as people read them. */

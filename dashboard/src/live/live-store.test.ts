@@ -187,4 +187,113 @@ describe('LiveStore', () => {
     expect(store.getState().snapshot?.keys).toHaveLength(1);
     store.stop();
   });
+
+  it('a minute range loads ?minutes= at 1-minute points, ignores the frames, and refetches just after each minute', async () => {
+    vi.useFakeTimers();
+    // 09:00:30 on the wall clock: the refetch is due 2 s after 09:01.
+    let wall = Date.UTC(2026, 10, 26, 9, 0, 30);
+    const minute = Date.UTC(2026, 10, 26, 8, 59) / 1000;
+    const answers = [
+      minuteHistory([minute - 60, minute], [4, 5]),
+      minuteHistory([minute, minute + 60], [5, 6]),
+    ];
+    const fetchHistory = vi.fn((_range: number) => Promise.resolve(answers.shift()!));
+    const { store, source, paint } = setup({ fetchHistory, wallClock: () => wall });
+    source().send(frame(keyHistory(1000, [1, 2])));
+    await store.setRange(604_800);
+    paint();
+    expect(fetchHistory).toHaveBeenCalledWith(604_800);
+    expect(store.getState()).toMatchObject({
+      range: 604_800,
+      resolution: 60,
+      rangeLoading: false,
+      rangeError: undefined,
+    });
+    expect(store.buffers).toMatchObject({ capacity: 10_080, step: 60, latest: minute });
+    expect(column(store)).toEqual([4, 5]);
+    // A live frame's seconds are not minutes: the minute range does not take it.
+    source().send(frame(keyHistory(minute + 1, [99])));
+    paint();
+    expect(column(store)).toEqual([4, 5]);
+    expect(store.getState().snapshot?.keys).toHaveLength(1);
+    wall += 31_000;
+    await vi.advanceTimersByTimeAsync(31_000);
+    expect(fetchHistory).toHaveBeenCalledTimes(1);
+    wall += 1_000;
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(fetchHistory).toHaveBeenCalledTimes(2);
+    paint();
+    // Swapped whole: the minute before the new answer is gone, as a reload would show it.
+    expect(column(store)).toEqual([5, 6]);
+    expect(store.buffers.latest).toBe(minute + 60);
+    store.stop();
+  });
+
+  it('a failed refetch keeps the minutes shown and says so; the next one clears it', async () => {
+    // The fake timers move Date.now, the store's default wall clock, with them.
+    vi.useFakeTimers({ now: Date.UTC(2026, 10, 26, 9, 0, 58) });
+    const minute = Date.UTC(2026, 10, 26, 8, 59) / 1000;
+    const answers: Array<() => Promise<History>> = [
+      () => Promise.resolve(minuteHistory([minute], [3])),
+      () => Promise.reject(new Error('503 Service Unavailable')),
+      () => Promise.resolve(minuteHistory([minute + 60], [4])),
+    ];
+    const { store, paint } = setup({ fetchHistory: () => answers.shift()!() });
+    await store.setRange(21_600);
+    expect(store.buffers.capacity).toBe(360);
+    await vi.advanceTimersByTimeAsync(4_000);
+    paint();
+    expect(store.getState().rangeError).toBe(
+      'Could not refresh 6 h of history: 503 Service Unavailable',
+    );
+    expect(column(store)).toEqual([3]);
+    await vi.advanceTimersByTimeAsync(59_000);
+    expect(answers).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(answers).toHaveLength(0);
+    paint();
+    expect(store.getState().rangeError).toBe(undefined);
+    expect(column(store)).toEqual([4]);
+    store.stop();
+  });
+
+  it('back to a live range: 1 s history, frames upserted again, no more refetches of the minutes', async () => {
+    vi.useFakeTimers();
+    const fetchHistory = vi.fn((range: number) =>
+      Promise.resolve(range === 86_400 ? minuteHistory([60_000], [9]) : keyHistory(2000, [1, 2])),
+    );
+    const { store, source, paint } = setup({ fetchHistory, wallClock: () => 0 });
+    await store.setRange(86_400);
+    paint();
+    expect(store.getState()).toMatchObject({ range: 86_400, resolution: 60 });
+    await store.setRange(300);
+    paint();
+    expect(store.getState()).toMatchObject({ range: 300, resolution: 1, rangeLoading: false });
+    expect(store.buffers).toMatchObject({ capacity: 300, step: 1 });
+    source().send(frame(keyHistory(2001, [2, 3])));
+    expect(column(store)).toEqual([1, 2, 3]);
+    await vi.advanceTimersByTimeAsync(180_000);
+    expect(fetchHistory.mock.calls.map(([range]) => range)).toEqual([86_400, 300]);
+    store.stop();
+  });
+
+  it('a minute range that fails to load says which, in words', async () => {
+    const { store, paint } = setup({
+      fetchHistory: () => Promise.reject(new Error('The collector did not answer')),
+    });
+    await store.setRange(86_400);
+    paint();
+    expect(store.getState()).toMatchObject({
+      rangeLoading: false,
+      rangeError: 'Could not load 24 h of history: The collector did not answer',
+    });
+    store.stop();
+  });
 });
+
+/** `?minutes=` history: requests at each minute's first second. */
+function minuteHistory(seconds: number[], requests: number[]): History {
+  const history = keyHistory(0, requests);
+  history.seconds = seconds;
+  return history;
+}

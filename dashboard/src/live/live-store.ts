@@ -1,11 +1,17 @@
 import type { ActiveAlert, History, Incident, LiveFrame, Snapshot } from '@headroom/contract/wire';
 import { requestJson } from '../api/client';
 import { type FrameMetrics, pageFrameMetrics, recordPaint } from './frame-metrics';
+import {
+  historyPath,
+  RANGE_LABEL,
+  RANGES,
+  type RangeSeconds,
+  resolutionOf,
+  untilMinuteRefresh,
+} from './ranges';
 import { SeriesBuffers } from './series-buffers';
 
-/** The chart ranges the page offers, in seconds. */
-export const RANGES = [300, 900, 3600] as const;
-export type RangeSeconds = (typeof RANGES)[number];
+export { RANGES, type RangeSeconds } from './ranges';
 
 /** `connecting` until the first frame; `retrying` while the stream is down; `live` while frames flow. */
 export type Connection = 'connecting' | 'live' | 'retrying';
@@ -22,6 +28,8 @@ export interface LiveState {
   rangeLoading: boolean;
   /** Why the last history fetch failed, if it did. */
   rangeError: string | undefined;
+  /** Seconds per point of the range: 1 (live), or 60 (from the collector's rollups). */
+  resolution: 1 | 60;
 }
 
 /** The part of the browser's EventSource the store uses; tests pass a double. */
@@ -36,9 +44,11 @@ export interface EventSourceLike {
 export interface LiveStoreOptions {
   url?: string;
   createEventSource?: (url: string) => EventSourceLike;
-  fetchHistory?: (seconds: RangeSeconds) => Promise<History>;
+  fetchHistory?: (range: RangeSeconds) => Promise<History>;
   requestFrame?: (callback: () => void) => void;
   now?: () => number;
+  /** Epoch ms: when a minute range refetches (just after each minute ends). */
+  wallClock?: () => number;
   metrics?: FrameMetrics;
   /** No frame for this long (the collector sends a heartbeat every 5 s): reconnect. */
   staleMs?: number;
@@ -65,6 +75,8 @@ export class LiveStore {
   #lastFrameAt = 0;
   #watchdog: ReturnType<typeof setInterval> | undefined;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  // A minute range's next refetch.
+  #refreshTimer: ReturnType<typeof setTimeout> | undefined;
   #stopped = true;
   // Frames that arrive while a range's history is fetched are upserted after it, in order.
   #rangeQueue: History[] | undefined;
@@ -82,9 +94,10 @@ export class LiveStore {
   readonly #painters = new Set<PaintListener>();
   readonly #url: string;
   readonly #createEventSource: (url: string) => EventSourceLike;
-  readonly #fetchHistory: (seconds: RangeSeconds) => Promise<History>;
+  readonly #fetchHistory: (range: RangeSeconds) => Promise<History>;
   readonly #requestFrame: (callback: () => void) => void;
   readonly #now: () => number;
+  readonly #wallClock: () => number;
   readonly #metrics: FrameMetrics;
   readonly #staleMs: number;
   readonly #retryMs: number;
@@ -92,9 +105,10 @@ export class LiveStore {
   constructor({
     url = 'api/live',
     createEventSource = (target) => new EventSource(target),
-    fetchHistory = (seconds) => requestJson<History>(`api/history?seconds=${seconds}`),
+    fetchHistory = (range) => requestJson<History>(historyPath(range)),
     requestFrame = (callback) => requestAnimationFrame(callback),
     now = () => performance.now(),
+    wallClock = Date.now,
     metrics = pageFrameMetrics(),
     staleMs = 15_000,
     retryMs = 2_000,
@@ -104,6 +118,7 @@ export class LiveStore {
     this.#fetchHistory = fetchHistory;
     this.#requestFrame = requestFrame;
     this.#now = now;
+    this.#wallClock = wallClock;
     this.#metrics = metrics;
     this.#staleMs = staleMs;
     this.#retryMs = retryMs;
@@ -116,6 +131,7 @@ export class LiveStore {
       range: RANGES[0],
       rangeLoading: false,
       rangeError: undefined,
+      resolution: 1,
     };
     this.#next = { ...this.#state };
   }
@@ -143,6 +159,7 @@ export class LiveStore {
     this.#stopped = false;
     this.#open();
     this.#watchdog = setInterval(() => this.#checkStale(), Math.min(5_000, this.#staleMs));
+    if (resolutionOf(this.#next.range) !== 1 && !this.#next.rangeLoading) this.#scheduleRefresh();
   }
 
   stop(): void {
@@ -151,32 +168,77 @@ export class LiveStore {
     this.#source = undefined;
     clearInterval(this.#watchdog);
     clearTimeout(this.#retryTimer);
+    clearTimeout(this.#refreshTimer);
   }
 
-  /** Replaces the buffers with the collector's history of `seconds`, then goes on upserting. */
-  async setRange(seconds: RangeSeconds): Promise<void> {
-    if (seconds === this.#state.range && this.#rangeQueue === undefined) return;
+  /**
+   * Replaces the buffers with the collector's history of `range`. A live range (up to 1 h, 1 s
+   * points) then goes on upserting the frames; a minute range (1-minute rollups) ignores them,
+   * since a frame's seconds are not minutes, and refetches itself just after each minute ends.
+   */
+  async setRange(range: RangeSeconds): Promise<void> {
+    if (range === this.#state.range && range === this.#next.range && !this.#next.rangeLoading)
+      return;
     const request = ++this.#rangeRequest;
-    this.#buffers = new SeriesBuffers(seconds);
-    this.#rangeQueue = [];
-    this.#next.range = seconds;
+    clearTimeout(this.#refreshTimer);
+    const resolution = resolutionOf(range);
+    this.#buffers = new SeriesBuffers(range / resolution, resolution);
+    this.#rangeQueue = resolution === 1 ? [] : undefined;
+    this.#next.range = range;
+    this.#next.resolution = resolution;
     this.#next.rangeLoading = true;
     this.#next.rangeError = undefined;
     this.#schedule(true);
     let rangeError: string | undefined;
     let history: History | undefined;
     try {
-      history = await this.#fetchHistory(seconds);
+      history = await this.#fetchHistory(range);
     } catch (error) {
-      rangeError = `Could not load ${seconds >= 3600 ? `${seconds / 3600} h` : `${seconds / 60} min`} of history: ${(error as Error).message}`;
+      rangeError = `Could not load ${RANGE_LABEL[range]} of history: ${(error as Error).message}`;
     }
     if (request !== this.#rangeRequest) return;
     if (history !== undefined) this.#buffers.upsert(history);
-    for (const queued of this.#rangeQueue) this.#buffers.upsert(queued);
+    for (const queued of this.#rangeQueue ?? []) this.#buffers.upsert(queued);
     this.#rangeQueue = undefined;
     this.#next.rangeLoading = false;
     this.#next.rangeError = rangeError;
     this.#schedule(true);
+    if (resolution !== 1) this.#scheduleRefresh();
+  }
+
+  #scheduleRefresh(): void {
+    clearTimeout(this.#refreshTimer);
+    if (this.#stopped) return;
+    this.#refreshTimer = setTimeout(
+      () => void this.#refresh(),
+      untilMinuteRefresh(this.#wallClock()),
+    );
+  }
+
+  /**
+   * A minute range, refetched whole and swapped in when it arrives: the same answer a reload
+   * would get, so the chart never differs from the collector (a minute's zeros, a key gone).
+   * A failed refetch keeps what is shown and says so until the next one succeeds.
+   */
+  async #refresh(): Promise<void> {
+    const request = this.#rangeRequest;
+    const range = this.#next.range;
+    let history: History | undefined;
+    let rangeError: string | undefined;
+    try {
+      history = await this.#fetchHistory(range);
+    } catch (error) {
+      rangeError = `Could not refresh ${RANGE_LABEL[range]} of history: ${(error as Error).message}`;
+    }
+    if (request !== this.#rangeRequest || this.#stopped) return;
+    if (history !== undefined) {
+      const buffers = new SeriesBuffers(this.#buffers.capacity, this.#buffers.step);
+      buffers.upsert(history);
+      this.#buffers = buffers;
+    }
+    this.#next.rangeError = rangeError;
+    this.#schedule(true);
+    this.#scheduleRefresh();
   }
 
   #open(): void {
@@ -226,14 +288,15 @@ export class LiveStore {
     this.#lastFrameAt = receivedAt;
     if (event.lastEventId) this.#lastEventId = event.lastEventId;
     if (this.#rangeQueue !== undefined) this.#rangeQueue.push(frame.history);
-    else this.#buffers.upsert(frame.history);
+    else if (this.#buffers.step === 1) this.#buffers.upsert(frame.history);
     if (this.#unpainted < this.#receivedAt.length) this.#receivedAt[this.#unpainted] = receivedAt;
     this.#unpainted++;
     this.#next.connection = 'live';
     this.#next.snapshot = frame.snapshot;
     this.#next.alerts = frame.alerts ?? NO_ALERTS;
     this.#next.incidents = frame.incidents ?? NO_INCIDENTS;
-    this.#schedule(true);
+    // A minute range's charts do not change with a frame, only the rest of the page does.
+    this.#schedule(this.#buffers.step === 1);
   }
 
   #retrying(): void {

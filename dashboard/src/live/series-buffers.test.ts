@@ -1,6 +1,6 @@
 import type { History } from '@headroom/contract/wire';
 import { describe, expect, it } from 'vitest';
-import { keyHistory } from '../test/fixtures';
+import { guardedHistory, keyHistory } from '../test/fixtures';
 import { SeriesBuffers } from './series-buffers';
 
 const ID = 'prod|openai|gpt-4o-mini';
@@ -120,5 +120,54 @@ describe('SeriesBuffers', () => {
     expect(() => new SeriesBuffers(0)).toThrow(
       'Expected `capacity` to be an integer from 1 up, got 0',
     );
+  });
+});
+
+describe('SeriesBuffers at 1-minute resolution', () => {
+  it('holds one slot per minute, x at each minute’s first second, null where no minute came', () => {
+    const buffers = new SeriesBuffers(4, 60);
+    const history = keyHistory(0, [7, 8]);
+    history.seconds = [6000, 6120];
+    buffers.upsert(history);
+    expect(buffers.start).toBe(6120 - 3 * 60);
+    expect(window(buffers)).toEqual({
+      seconds: [5940, 6000, 6060, 6120],
+      values: [null, 7, null, 8],
+    });
+    expect(buffers.valueAt(buffers.keys.get(ID)!.columns.requestsPerMinute, 6120)).toBe(8);
+    expect(buffers.valueAt(buffers.keys.get(ID)!.columns.requestsPerMinute, 6060)).toBe(null);
+  });
+
+  it('slides by whole minutes: the oldest minute’s slot takes the newest', () => {
+    const buffers = new SeriesBuffers(2, 60);
+    const history = keyHistory(0, [1, 2, 3]);
+    history.seconds = [60, 120, 180];
+    buffers.upsert(history);
+    expect(window(buffers)).toEqual({ seconds: [120, 180], values: [2, 3] });
+  });
+});
+
+describe('SeriesBuffers of a guarded key', () => {
+  it('keeps the guard’s columns and marks the key guarded, a new shape; other keys read NaN there', () => {
+    const buffers = new SeriesBuffers(3);
+    buffers.upsert(keyHistory(1000, [1, 2]));
+    const shape = buffers.shape;
+    buffers.upsert(
+      guardedHistory([1000, 1001], { peak: [55, 40], waiting: [50, 35], atProvider: [5, 5] }),
+    );
+    expect(buffers.shape).toBeGreaterThan(shape);
+    const guarded = buffers.keys.get('guarded|openai|gpt-4o-mini')!;
+    expect(guarded.guarded).toBe(true);
+    expect(buffers.keys.get(ID)!.guarded).toBe(false);
+    const out = new Array<number | null>(3);
+    buffers.read(guarded.columns.guardWaiting, out);
+    expect(out).toEqual([null, 50, 35]);
+    buffers.read(guarded.columns.activeAtProvider, out);
+    expect(out).toEqual([null, 5, 5]);
+    buffers.read(buffers.keys.get(ID)!.columns.guardWaiting, out);
+    expect(out).toEqual([null, null, null]);
+    const again = buffers.shape;
+    buffers.upsert(guardedHistory([1002], { peak: [1], waiting: [0], atProvider: [1] }));
+    expect(buffers.shape).toBe(again);
   });
 });

@@ -6,6 +6,8 @@ export const KEY_FIELDS = [
   'rateLimitedPerMinute',
   'retriesPerMinute',
   'peakActiveCalls',
+  'guardWaiting',
+  'activeAtProvider',
 ] as const;
 export const NODE_FIELDS = ['executionsPerSecond', 'peakActiveCalls'] as const;
 
@@ -20,17 +22,23 @@ export interface SeriesColumns<F extends string> {
   columns: Record<F, Float64Array>;
   /** The last second this series had a value: series silent for a whole range are dropped. */
   lastSecond: number;
+  /** A guard is on the key: the collector sends its `guardWaiting` and `activeAtProvider`. */
+  guarded: boolean;
 }
 
 /**
- * Per-series ring buffers of the last `capacity` seconds, upserted by second. The slot of a
- * second is `second % capacity`, so an upsert is a write and trimming to the range is implicit:
- * a slot holds a second only while `slotSecond[slot]` says so. Live frames repeat the previous
- * frame's last second with its final value; writing it again replaces it. Nothing here sums,
- * averages or resamples: the collector's columns are stored as they came.
+ * Per-series ring buffers of the last `capacity` points, `step` seconds apart (1, or 60 for the
+ * minute ranges), upserted by second. The slot of a second is `second / step % capacity`, so an
+ * upsert is a write and trimming to the range is implicit: a slot holds a second only while
+ * `slotSecond[slot]` says so. Live frames repeat the previous frame's last second with its final
+ * value; writing it again replaces it. Nothing here sums, averages or resamples: the collector's
+ * columns are stored as they came.
  */
 export class SeriesBuffers {
+  /** Points in the range (slots per column). */
   readonly capacity: number;
+  /** Seconds from one point to the next. */
+  readonly step: number;
   /** The newest second held; -Infinity before any. */
   latest = Number.NEGATIVE_INFINITY;
   readonly keys = new Map<string, SeriesColumns<KeyField>>();
@@ -40,10 +48,13 @@ export class SeriesBuffers {
   /** Bumped when the set of series changes, so charts know to rebuild their options. */
   shape = 0;
 
-  constructor(capacity: number) {
+  constructor(capacity: number, step = 1) {
     if (!Number.isInteger(capacity) || capacity < 1)
       throw new RangeError(`Expected \`capacity\` to be an integer from 1 up, got ${capacity}`);
+    if (!Number.isInteger(step) || step < 1)
+      throw new RangeError(`Expected \`step\` to be an integer from 1 up, got ${step}`);
     this.capacity = capacity;
+    this.step = step;
     this.#slotSecond = new Float64Array(capacity).fill(-1);
   }
 
@@ -63,7 +74,11 @@ export class SeriesBuffers {
 
   /** The first second of the window the buffers cover now. */
   get start(): number {
-    return this.latest - this.capacity + 1;
+    return this.latest - (this.capacity - 1) * this.step;
+  }
+
+  #slot(second: number): number {
+    return Math.floor(second / this.step) % this.capacity;
   }
 
   upsert(history: History): void {
@@ -75,12 +90,19 @@ export class SeriesBuffers {
     const oldest = this.start;
     const keyIds = Object.keys(history.keys);
     const nodeIds = Object.keys(history.nodes);
-    for (const id of keyIds) this.#ensure(this.keys, id, history.keys[id]!, KEY_FIELDS);
+    for (const id of keyIds) {
+      this.#ensure(this.keys, id, history.keys[id]!, KEY_FIELDS);
+      const series = this.keys.get(id)!;
+      if (!series.guarded && history.keys[id]!.guardWaiting !== undefined) {
+        series.guarded = true;
+        this.shape++;
+      }
+    }
     for (const id of nodeIds) this.#ensure(this.nodes, id, history.nodes[id]!, NODE_FIELDS);
     for (let index = 0; index < count; index++) {
       const second = seconds[index]!;
       if (second < oldest) continue;
-      const slot = second % this.capacity;
+      const slot = this.#slot(second);
       if (this.#slotSecond[slot] !== second) {
         // A second the ring has not held: whatever the slot had is older than the window.
         this.#slotSecond[slot] = second;
@@ -92,7 +114,7 @@ export class SeriesBuffers {
         const values = history.keys[id]!;
         for (let field = 0; field < KEY_FIELDS.length; field++) {
           const name = KEY_FIELDS[field]!;
-          series.columns[name][slot] = values[name][index] ?? Number.NaN;
+          series.columns[name][slot] = values[name]?.[index] ?? Number.NaN;
         }
         if (second > series.lastSecond) series.lastSecond = second;
       }
@@ -113,7 +135,7 @@ export class SeriesBuffers {
   /** The value of one series at one second, or null when the ring has none. */
   valueAt(column: Float64Array, second: number): number | null {
     if (second < this.start || second > this.latest) return null;
-    const slot = second % this.capacity;
+    const slot = this.#slot(second);
     if (this.#slotSecond[slot] !== second) return null;
     const value = column[slot]!;
     return Number.isNaN(value) ? null : value;
@@ -121,24 +143,24 @@ export class SeriesBuffers {
 
   /**
    * Writes the window in time order into `out` (length `capacity`): `out[i]` is the second
-   * `start + i`, null where there is no value. `out` is reused from paint to paint.
+   * `start + i * step`, null where there is no value. `out` is reused from paint to paint.
    */
   read(column: Float64Array, out: Array<number | null>): void {
-    const { capacity } = this;
+    const { capacity, step } = this;
     const start = this.start;
     const slotSecond = this.#slotSecond;
     for (let index = 0; index < capacity; index++) {
-      const second = start + index;
-      const slot = second % capacity;
+      const second = start + index * step;
+      const slot = this.#slot(second);
       const value = column[slot]!;
       out[index] = slotSecond[slot] === second && !Number.isNaN(value) ? value : null;
     }
   }
 
-  /** The x axis: `out[i] = start + i`. */
+  /** The x axis: `out[i] = start + i * step`. */
   readSeconds(out: number[] | Float64Array): void {
     const start = this.start;
-    for (let index = 0; index < this.capacity; index++) out[index] = start + index;
+    for (let index = 0; index < this.capacity; index++) out[index] = start + index * this.step;
   }
 
   #ensure<F extends string>(
@@ -153,7 +175,13 @@ export class SeriesBuffers {
     const text: Record<string, string> = {};
     for (const [name, value] of Object.entries(labels))
       if (typeof value === 'string') text[name] = value;
-    map.set(id, { id, labels: text, columns, lastSecond: Number.NEGATIVE_INFINITY });
+    map.set(id, {
+      id,
+      labels: text,
+      columns,
+      lastSecond: Number.NEGATIVE_INFINITY,
+      guarded: false,
+    });
     this.shape++;
   }
 

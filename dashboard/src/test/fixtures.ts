@@ -127,6 +127,21 @@ export function keyHistory(
   };
 }
 
+/** A guarded key's history: calls in flight, waiting in the guard, and at the provider. */
+export function guardedHistory(
+  seconds: number[],
+  columns: { peak: number[]; waiting: number[]; atProvider: number[] },
+  id = 'guarded|openai|gpt-4o-mini',
+): History {
+  const history = keyHistory(seconds[0]!, columns.peak, id);
+  history.seconds = seconds;
+  const key = history.keys[id]!;
+  key.peakActiveCalls = columns.peak;
+  key.guardWaiting = columns.waiting;
+  key.activeAtProvider = columns.atProvider;
+  return history;
+}
+
 /** A stand-in for the browser's EventSource: the test opens, fails and feeds it. */
 export class FakeEventSource implements EventSourceLike {
   static readonly instances: FakeEventSource[] = [];
