@@ -1,4 +1,4 @@
-import type { KeyTotals } from '@headroom/contract';
+import type { KeyTotals, RetryLayer } from '@headroom/contract';
 import { RecencyTable } from './recency-table.js';
 import { SecondRing } from './second-ring.js';
 
@@ -104,6 +104,8 @@ export class KeySeries {
   readonly calls = new SecondRing();
   readonly inputTokens = new SecondRing();
   readonly outputTokens = new SecondRing();
+  /** `headroom.retries` by layer, made when a replica first reports one. */
+  retries: Record<RetryLayer, SecondRing> | undefined;
   /** Fleet-wide peak in flight in each second: the sum of the replicas' peaks. */
   readonly peakActive = new SecondRing();
   /**
@@ -182,6 +184,15 @@ export class KeySeries {
     this.calls.add(second, amount);
     this.started.add(second, amount);
     this.totals.calls += amount;
+  }
+
+  addRetries(second: number, amount: number, layer: RetryLayer): void {
+    this.retries ??= {
+      client: new SecondRing(STARTS_SECONDS),
+      framework: new SecondRing(STARTS_SECONDS),
+      app: new SecondRing(STARTS_SECONDS),
+    };
+    this.retries[layer].add(second, amount);
   }
 
   addTokens(second: number, amount: number, output: boolean): void {

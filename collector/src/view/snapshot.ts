@@ -138,6 +138,13 @@ function keyView(series: KeySeries, second: number, configured: CeilingResolver)
     activeAtProvider,
     peakActiveCalls: Math.max(activeCalls, series.peakActive.peak(second, WINDOW_SECONDS)),
     bursts: keyBursts(series, second, ceilings.rpm?.value),
+    callsStartedPerMinute: Math.max(0, series.started.sum(second, WINDOW_SECONDS)),
+    peakCallsStartedPerSecond: Math.max(0, series.started.peak(second, WINDOW_SECONDS)),
+    retriesPerMinute: {
+      client: series.retries?.client.sum(second, WINDOW_SECONDS) ?? 0,
+      framework: series.retries?.framework.sum(second, WINDOW_SECONDS) ?? 0,
+      app: series.retries?.app.sum(second, WINDOW_SECONDS) ?? 0,
+    },
     totals: { ...series.totals },
     replicas: series
       .liveReplicas(second)

@@ -12,6 +12,7 @@ import {
   ATTR_HEADROOM_GRAPH_RECURSION_LIMIT,
   ATTR_HEADROOM_OUTCOME,
   ATTR_HEADROOM_RATELIMIT_DIMENSION,
+  ATTR_HEADROOM_RETRY_LAYER,
   ATTR_SERVICE_INSTANCE_ID,
   ATTR_SERVICE_NAME,
   METRIC_CALLS,
@@ -34,6 +35,7 @@ import {
   METRIC_NODE_EXECUTIONS_PER_RUN,
   METRIC_RATELIMIT_LIMIT,
   METRIC_REQUESTS,
+  METRIC_RETRIES,
   METRIC_RUN_STEPS,
   METRIC_TOKENS,
   type Outcome,
@@ -249,6 +251,17 @@ export class View {
           if (amount === 0) continue;
           series.addCalls(second, amount);
           node?.addCalls(second, amount, series);
+        }
+        return;
+      case METRIC_RETRIES:
+        for (const point of metric.points as NumberPoint[]) {
+          const layer = point.attributes[ATTR_HEADROOM_RETRY_LAYER];
+          if (layer !== 'client' && layer !== 'framework' && layer !== 'app') continue;
+          const series = this.#keySeries(point.attributes, second);
+          if (series === undefined) continue;
+          const amount = increment(point, series);
+          if (amount === 0) continue;
+          series.addRetries(second, amount, layer);
         }
         return;
       case METRIC_TOKENS:

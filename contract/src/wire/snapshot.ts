@@ -47,6 +47,18 @@ export interface GuardView {
 }
 
 /**
+ * Retries seen over the window, per minute, by the layer that made them (`headroom.retries`):
+ * the client resending inside one request, a framework (LangChain) asking its client again, the
+ * app starting an identical call again. Zeros when no replica reports them (an app instrumented
+ * without Headroom's SDK shows only the attempts per call).
+ */
+export interface RetryLayers {
+  client: number;
+  framework: number;
+  app: number;
+}
+
+/**
  * The bursts of logical calls a key started over the window: runs of at most 3 seconds that
  * each start at least the quota's per-second share (rpm/60, from 3 to 10; 10 with no rpm
  * ceiling). Batches are a regular train of them.
@@ -105,6 +117,11 @@ export interface KeyView {
    * to tell seconds apart (less than 80 % of the seconds carry one).
    */
   bursts: CallBursts | null;
+  /** Logical calls started over the window: those ended plus the rise in flight. */
+  callsStartedPerMinute: number;
+  /** The most logical calls started in one second over the window. */
+  peakCallsStartedPerSecond: number;
+  retriesPerMinute: RetryLayers;
   /** Counts since the collector first saw the key: requests are HTTP attempts, 429s included. */
   totals: KeyTotals;
   replicas: ReplicaView[];

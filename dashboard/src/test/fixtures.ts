@@ -21,6 +21,9 @@ export function keyView(overrides: Partial<KeyView> = {}): KeyView {
     activeAtProvider: 7,
     peakActiveCalls: 18,
     bursts: null,
+    callsStartedPerMinute: 336,
+    peakCallsStartedPerSecond: 12,
+    retriesPerMinute: { client: 84, framework: 0, app: 0 },
     totals: {
       requests: 4_200,
       rateLimited: 30,

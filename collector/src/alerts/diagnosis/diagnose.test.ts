@@ -143,16 +143,78 @@ describe('diagnose', () => {
         cause: 'stacked_retries',
         title: 'Stacked retries',
         summary:
-          '2.4 HTTP attempts per logical call (540 requests for 225 calls a minute), 37 429s per minute.',
+          '2.4 HTTP attempts per call the app asked for (540 requests for 225 calls a minute), 37 429s per minute (7% of the requests).',
         evidence: {
           attemptsPerCall: 2.4,
           requestsPerMinute: 540,
           callsPerMinute: 225,
           rateLimitedPerMinute: 37,
+          rateLimitedShare: 0.07,
+          retryLayers: 0,
         },
         alternatives: [],
       });
       expect(diagnosis.fix.snippet).toContain('new OpenAI({ maxRetries: 0 })');
+    });
+
+    it('an app that gives up waiting and asks again: stacked retries, though its calls pile up in flight', () => {
+      // 30 questions a minute asked, each asked again once while the first still runs; the
+      // client resends once too. 10 started in the first second, 40 in flight at peak.
+      const snapshot = snapshotOf({
+        keys: [
+          keyView({
+            ...steady,
+            requestsPerMinute: 90,
+            callsPerMinute: 30,
+            callsStartedPerMinute: 60,
+            retriesPerMinute: { client: 30, framework: 0, app: 30 },
+            retryAmplification: 3,
+            rateLimitedPerMinute: 50,
+            peakActiveCalls: 40,
+            peakCallsStartedPerSecond: 10,
+            ceilings: { rpm: 60, concurrency: 5 },
+          }),
+        ],
+      });
+      const diagnosis = diagnose(snapshot, RPM);
+      // Retries 3 / 1.5 = 2; fan-out: 10 started at once / 3, less the half that are repeats = 1.67.
+      expect(diagnosis).toMatchObject({
+        cause: 'stacked_retries',
+        summary:
+          '3 HTTP attempts per call the app asked for (90 requests for 30 calls a minute), 50 429s per minute (56% of the requests). ' +
+          '2 retry layers seen: the client resent 30, the app repeated 30 calls.',
+        evidence: {
+          attemptsPerCall: 3,
+          callsPerMinute: 30,
+          retryLayers: 2,
+          clientRetriesPerMinute: 30,
+          frameworkRetriesPerMinute: 0,
+          appRepeatsPerMinute: 30,
+        },
+        alternatives: ['fan_out'],
+      });
+    });
+
+    it('calls kept in flight by their retries are no fan-out: in flight is judged per attempt', () => {
+      const key = (peakCallsStartedPerSecond: number) =>
+        keyView({
+          ...steady,
+          retryAmplification: 4,
+          retriesPerMinute: { client: 0, framework: 300, app: 0 },
+          peakActiveCalls: 30,
+          peakCallsStartedPerSecond,
+          ceilings: { rpm: 600, concurrency: 10 },
+        });
+      // 30 in flight / 10, per attempt of 4 = 0.75: not past the trigger.
+      const spread = diagnose(snapshotOf({ keys: [key(2)] }), RPM);
+      expect(spread).toMatchObject({ cause: 'stacked_retries', alternatives: [] });
+      // The same, started 30 at once: that is a fan-out (30 / 10 = 3 against 4 / 1.5 = 2.67).
+      const atOnce = diagnose(snapshotOf({ keys: [key(30)] }), RPM);
+      expect(atOnce).toMatchObject({
+        cause: 'fan_out',
+        summary: '30 model calls started within one second (fan-out from 10).',
+        alternatives: ['stacked_retries'],
+      });
     });
 
     it('does not fit 1.5 attempts per call, or a window with no calls', () => {
@@ -250,6 +312,7 @@ describe('diagnose', () => {
         tokensPerMinute: 36_000,
         peakRequestsPerSecond: 60,
         peakActiveCalls: 50,
+        peakCallsStartedPerSecond: 50,
         bursts: train,
         ceilings: { rpm: 600, tpm: 60_000 },
         ...fields,
@@ -450,7 +513,8 @@ describe('diagnose', () => {
   });
 
   it('ranks by how far each signal is past its trigger; the others are alternatives, strongest first', () => {
-    // Retries 2.4 / 1.5 = 1.6; shared 560 / 480 = 1.17; fan-out 12 / 10 = 1.2.
+    // Retries 2.4 / 1.5 = 1.6; shared 560 / 480 = 1.17; fan-out 30 in flight / 10, per
+    // attempt of 2.4 = 1.25.
     const snapshot = snapshotOf({
       keys: [
         keyView({
@@ -458,7 +522,7 @@ describe('diagnose', () => {
           requestsPerMinute: 560,
           peakRequestsPerSecond: 9,
           retryAmplification: 2.4,
-          peakActiveCalls: 12,
+          peakActiveCalls: 30,
           replicas: replicas(190, 190, 180),
           ceilings: { rpm: 600 },
         }),

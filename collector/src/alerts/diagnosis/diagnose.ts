@@ -26,10 +26,14 @@ const FINDERS: Array<(suspects: Suspects) => Finding | undefined> = [
  * wins, ties go to the order above, and every other cause still in is an alternative, strongest
  * first. With none in, the cause is `none`. The triggers:
  *
- * - fan_out (unless the key shows batches): a node's burst (calls started in one second) ≥ rpm/60 clamped to 3..10 (10 with no
- *   rpm ceiling); a node's executions side by side ≥ 10; the key's peak in flight ≥ 10, or the
- *   concurrency ceiling if lower.
- * - stacked_retries: HTTP attempts per logical call > 1.5.
+ * - fan_out (unless the key shows batches): a node's or the key's burst (calls started in one
+ *   second) ≥ rpm/60 clamped to 3..10 (10 with no rpm ceiling); a node's executions side by
+ *   side ≥ 10; the key's peak in flight ≥ 10, or the concurrency ceiling if lower, per attempt
+ *   when the calls retry (attempts per call > 1.5: a retrying call stays in flight through its
+ *   backoffs). Every signal is discounted by the share of calls that repeat an identical one
+ *   (the app retrying), which inflate both bursts and in flight.
+ * - stacked_retries: HTTP attempts per call the app asked for > 1.5 (the logical calls started,
+ *   less the app's repeats of identical calls; `headroom.retries` says which layers retried).
  * - graph_loop: a node's executions in one run > 10; a graph's steps in one run ≥ 0.8 × its
  *   recursion limit.
  * - batch_too_large: the key's call starts are a regular train of bursts (at least 3 bursts of

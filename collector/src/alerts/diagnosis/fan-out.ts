@@ -1,7 +1,12 @@
 import { burstThreshold, MAX_BURST_THRESHOLD } from '../../view/call-bursts.js';
 import type { KeyView } from '../../view/snapshot.js';
-import { formatNumber } from '../format.js';
+import { formatNumber, formatPercent } from '../format.js';
 import { isBatchTrain } from './batch-too-large.js';
+import {
+  appRepeatShare,
+  attemptsPerAskedCall,
+  RETRY_AMPLIFICATION_TRIGGER,
+} from './stacked-retries.js';
 import { strongest } from './strongest.js';
 import type { Finding, Fix, Suspects } from './types.js';
 
@@ -15,6 +20,9 @@ export const FAN_OUT_IN_FLIGHT = MAX_BURST_THRESHOLD;
 export function nodeBurstTrigger(key: KeyView | undefined): number {
   return burstThreshold(key?.ceilings.rpm?.value);
 }
+
+/** How far above the mean calls started per second a second must be to count as a burst. */
+export const BURST_OVER_MEAN = 3;
 
 type Candidate = Pick<Finding, 'score' | 'summary' | 'evidence'>;
 
@@ -56,27 +64,64 @@ export function fanOut({ key, nodes }: Suspects): Finding | undefined {
     }
   }
   if (key !== undefined) {
+    // Many calls started in the same second, whatever node made them: the mark of a fan-out,
+    // which retries (spread over their backoffs) do not leave. A burst stands out of the rate:
+    // steady demand starting as many every second is demand, not a fan-out.
+    const meanPerSecond = key.callsStartedPerMinute / 60;
+    if (
+      key.peakCallsStartedPerSecond >= burstTrigger &&
+      key.peakCallsStartedPerSecond >= BURST_OVER_MEAN * meanPerSecond
+    ) {
+      candidates.push({
+        score: key.peakCallsStartedPerSecond / burstTrigger,
+        summary: `${key.peakCallsStartedPerSecond} model calls started within one second (fan-out from ${formatNumber(burstTrigger)})`,
+        evidence: {
+          callsStartedInOneSecond: key.peakCallsStartedPerSecond,
+          burstTrigger: round(burstTrigger),
+          peakActiveCalls: key.peakActiveCalls,
+        },
+      });
+    }
     const concurrency = key.ceilings.concurrency?.value;
     const trigger = Math.min(FAN_OUT_IN_FLIGHT, concurrency ?? FAN_OUT_IN_FLIGHT);
-    if (key.peakActiveCalls >= trigger) {
+    // A call that retries stays in flight through its attempts and backoffs: under stacked
+    // retries the calls in flight grow with the attempts per call, not with what the app sends
+    // at once, so they are judged per attempt.
+    const amplification = attemptsPerAskedCall(key) ?? 1;
+    const perAttempt = amplification > RETRY_AMPLIFICATION_TRIGGER ? amplification : 1;
+    if (key.peakActiveCalls >= trigger * perAttempt) {
       candidates.push({
-        score: key.peakActiveCalls / trigger,
+        score: key.peakActiveCalls / trigger / perAttempt,
         summary: `${key.peakActiveCalls} calls in flight at peak${concurrency === undefined ? '' : ` against a concurrency ceiling of ${concurrency}`}`,
         evidence: {
           peakActiveCalls: key.peakActiveCalls,
           activeCalls: key.activeCalls,
           ...(concurrency !== undefined && { concurrencyCeiling: concurrency }),
+          ...(perAttempt > 1 && { attemptsPerCall: perAttempt }),
         },
       });
     }
   }
-  const best = strongest(candidates);
+  // Calls that repeat an identical one still in flight or just failed are the app retrying:
+  // they inflate the calls in flight and the bursts, so only the rest count for a fan-out.
+  const repeats = key === undefined ? 0 : appRepeatShare(key);
+  const best = strongest(
+    repeats === 0
+      ? candidates
+      : candidates
+          .map((candidate) => ({ ...candidate, score: candidate.score * (1 - repeats) }))
+          .filter((candidate) => candidate.score >= 1),
+  );
   if (best === undefined) return undefined;
   return {
     cause: 'fan_out',
     title: 'Uncontrolled fan-out',
     ...best,
-    summary: `${best.summary}.`,
+    summary:
+      repeats === 0
+        ? `${best.summary}.`
+        : `${best.summary}, though ${formatPercent(repeats)} of the calls started repeat an identical one (the app retrying).`,
+    evidence: repeats === 0 ? best.evidence : { ...best.evidence, appRepeatShare: round(repeats) },
     fix: fix(key),
   };
 }

@@ -1,26 +1,78 @@
-import { formatNumber } from '../format.js';
+import type { KeyView } from '../../view/snapshot.js';
+import { formatNumber, formatPercent } from '../format.js';
 import type { Finding, Fix, Suspects } from './types.js';
 
 /** Attempts per call above which retry layers multiply: one layer rarely averages 1.5. */
 export const RETRY_AMPLIFICATION_TRIGGER = 1.5;
 
-/** Stacked retries: SDK + LangChain + node retry policy + the app's own loop, each retrying the others. */
+/** What each retry layer added over the window, in words, for the layers that retried. */
+const LAYER_WORDS = {
+  client: (count: number) => `the client resent ${count}`,
+  framework: (count: number) => `the framework (LangChain) asked its client again ${count} times`,
+  app: (count: number) => `the app repeated ${count} ${count === 1 ? 'call' : 'calls'}`,
+} as const;
+
+/**
+ * Attempts per call the app asked for: HTTP attempts over the logical calls started, less those
+ * that repeat an identical call (the app's own retries). Null with no call started.
+ */
+export function attemptsPerAskedCall(key: KeyView): number | null {
+  const repeats = key.retriesPerMinute.app;
+  const asked = key.callsStartedPerMinute - repeats;
+  // With no repeats every logical call is one the app asked for: attempts per logical call.
+  if (repeats === 0 || asked <= 0) return key.retryAmplification;
+  return Math.round((key.requestsPerMinute / asked) * 100) / 100;
+}
+
+/**
+ * Share of the key's logical calls that repeat an identical one (the app retrying, often
+ * leaving the first still in flight): in-flight counts and bursts are inflated by it.
+ */
+export function appRepeatShare(key: KeyView): number {
+  const started = key.callsStartedPerMinute;
+  if (started <= 0) return 0;
+  return Math.min(1, key.retriesPerMinute.app / started);
+}
+
+/**
+ * Stacked retries: SDK + LangChain + node retry policy + the app's own loop, each retrying the
+ * others. The amplification counts the app's repeats too: an app that gives up waiting and asks
+ * again makes a new logical call each time, which attempts per logical call alone never shows.
+ */
 export function stackedRetries({ key }: Suspects): Finding | undefined {
-  const amplification = key?.retryAmplification;
-  if (key === undefined || amplification === null || amplification === undefined) return undefined;
-  if (amplification <= RETRY_AMPLIFICATION_TRIGGER) return undefined;
+  if (key === undefined) return undefined;
+  const amplification = attemptsPerAskedCall(key);
+  if (amplification === null || amplification <= RETRY_AMPLIFICATION_TRIGGER) return undefined;
+  const retries = key.retriesPerMinute;
+  const layers = (['client', 'framework', 'app'] as const).filter((layer) => retries[layer] > 0);
+  const asked =
+    retries.app === 0 ? key.callsPerMinute : Math.max(0, key.callsStartedPerMinute - retries.app);
+  const share = key.requestsPerMinute > 0 ? key.rateLimitedPerMinute / key.requestsPerMinute : 0;
+  const seen =
+    layers.length === 0
+      ? ''
+      : ` ${layers.length} retry ${layers.length === 1 ? 'layer' : 'layers'} seen: ` +
+        `${layers.map((layer) => LAYER_WORDS[layer](retries[layer])).join(', ')}.`;
   return {
     cause: 'stacked_retries',
     title: 'Stacked retries',
     score: amplification / RETRY_AMPLIFICATION_TRIGGER,
     summary:
-      `${formatNumber(amplification)} HTTP attempts per logical call (${key.requestsPerMinute} requests for ` +
-      `${key.callsPerMinute} calls a minute), ${key.rateLimitedPerMinute} 429s per minute.`,
+      `${formatNumber(amplification)} HTTP attempts per call the app asked for ` +
+      `(${key.requestsPerMinute} requests for ${asked} calls a minute), ` +
+      `${key.rateLimitedPerMinute} 429s per minute (${formatPercent(share)} of the requests).${seen}`,
     evidence: {
       attemptsPerCall: amplification,
       requestsPerMinute: key.requestsPerMinute,
-      callsPerMinute: key.callsPerMinute,
+      callsPerMinute: asked,
       rateLimitedPerMinute: key.rateLimitedPerMinute,
+      rateLimitedShare: Math.round(share * 100) / 100,
+      retryLayers: layers.length,
+      ...(layers.length > 0 && {
+        clientRetriesPerMinute: retries.client,
+        frameworkRetriesPerMinute: retries.framework,
+        appRepeatsPerMinute: retries.app,
+      }),
     },
     fix: FIX,
   };
