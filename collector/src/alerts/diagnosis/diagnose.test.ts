@@ -215,6 +215,12 @@ describe('diagnose', () => {
         summary: '30 model calls started within one second (fan-out from 10).',
         alternatives: ['stacked_retries'],
       });
+      // Started together by several replicas, it is the fleet's second, not one site's burst.
+      const fleet = diagnose(
+        snapshotOf({ keys: [{ ...key(30), replicas: replicas(200, 200) }] }),
+        RPM,
+      );
+      expect(fleet.cause).toBe('stacked_retries');
     });
 
     it('does not fit 1.5 attempts per call, or a window with no calls', () => {

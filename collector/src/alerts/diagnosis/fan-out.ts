@@ -66,9 +66,11 @@ export function fanOut({ key, nodes }: Suspects): Finding | undefined {
   if (key !== undefined) {
     // Many calls started in the same second, whatever node made them: the mark of a fan-out,
     // which retries (spread over their backoffs) do not leave. A burst stands out of the rate:
-    // steady demand starting as many every second is demand, not a fan-out.
+    // steady demand starting as many every second is demand, not a fan-out. Summed over
+    // several replicas it is theirs together: the shared key's busiest second, not one site's.
     const meanPerSecond = key.callsStartedPerMinute / 60;
     if (
+      key.replicas.length <= 1 &&
       key.peakCallsStartedPerSecond >= burstTrigger &&
       key.peakCallsStartedPerSecond >= BURST_OVER_MEAN * meanPerSecond
     ) {
