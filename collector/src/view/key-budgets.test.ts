@@ -84,6 +84,7 @@ describe('key budgets', () => {
       'team-a': {
         id: 'organization=org-demo|provider=openai|model=gpt-4o-mini',
         source: 'organization',
+        organization: 'org-demo',
         keys: ['team-a', 'team-b'],
         requestsPerMinute: 550,
         tokensPerMinute: 11_000,
@@ -92,6 +93,8 @@ describe('key budgets', () => {
       'team-c': {
         id: 'organization=org-demo|project=proj-c|provider=openai|model=gpt-4o-mini',
         source: 'organization',
+        organization: 'org-demo',
+        project: 'proj-c',
         keys: ['team-c', 'team-d'],
         requestsPerMinute: 50,
         tokensPerMinute: 1000,

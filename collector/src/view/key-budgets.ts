@@ -114,6 +114,7 @@ function assign(
   const budget: KeyBudget = {
     id,
     source,
+    ...entries[0]!.series.account,
     keys: views.map((view) => view.key).sort(),
     requestsPerMinute: views.reduce((sum, view) => sum + view.requestsPerMinute, 0),
     tokensPerMinute: views.reduce((sum, view) => sum + view.tokensPerMinute, 0),

@@ -95,6 +95,9 @@ export interface KeyBudget {
   /** `organization=org-demo|project=proj-b|provider=openai|model=gpt-4o-mini`, or `remaining=key-a,key-b|provider=…|model=…`. */
   id: string;
   source: 'organization' | 'remaining';
+  /** The organization and project the keys named (`organization` budgets only). */
+  organization?: string;
+  project?: string;
   /** The key names on it (same provider and model), sorted. */
   keys: string[];
   /** Summed over its keys. */
