@@ -38,6 +38,14 @@ export const ATTR_HEADROOM_GRAPH_RECURSION_LIMIT = 'headroom.graph.recursion_lim
 export const ATTR_HEADROOM_OUTCOME = 'headroom.outcome';
 export const ATTR_HEADROOM_ATTEMPTS = 'headroom.attempts';
 export const ATTR_HEADROOM_RATELIMIT_DIMENSION = 'headroom.ratelimit.dimension';
+/**
+ * On the ratelimit gauges: the organization and project the provider charged (OpenAI's
+ * `openai-organization` / `openai-project` response headers). Limits are enforced per
+ * organization and project, so keys that report the same ones share one budget. Account
+ * identifiers, not secrets.
+ */
+export const ATTR_HEADROOM_RATELIMIT_ORGANIZATION = 'headroom.ratelimit.organization';
+export const ATTR_HEADROOM_RATELIMIT_PROJECT = 'headroom.ratelimit.project';
 /** Which layer retried: `client`, `framework` or `app` (see `METRIC_RETRIES`). */
 export const ATTR_HEADROOM_RETRY_LAYER = 'headroom.retry.layer';
 

@@ -89,6 +89,49 @@ describe('rate-limit gauges equal the headers the provider sent', () => {
     );
   });
 
+  it('openai: openai-organization and openai-project label the gauges of keys on one budget', async () => {
+    const mock = await open.mock({
+      organizations: { 'org-demo': { rpm: 600, tpm: 100_000 } },
+      keys: {
+        [KEY]: { organization: 'org-demo' },
+        [OTHER_KEY]: { organization: 'org-demo', project: 'proj-b' },
+      },
+    });
+    const telemetry = open.telemetry();
+    const client = (apiKey: string) =>
+      telemetry.headroom.instrument(
+        new OpenAI({ apiKey, baseURL: `${mock.url}/v1`, maxRetries: 0 }),
+      );
+    await client(KEY).chat.completions.create({ model: 'gpt-4o-mini', messages });
+    await client(OTHER_KEY).chat.completions.create({ model: 'gpt-4o-mini', messages });
+    await telemetry.collect();
+
+    const attributes = (key: string, dimension: string, project?: string) => ({
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.request.model': 'gpt-4o-mini',
+      'headroom.key': fingerprint(key),
+      'headroom.ratelimit.dimension': dimension,
+      'headroom.ratelimit.organization': 'org-demo',
+      ...(project === undefined ? {} : { 'headroom.ratelimit.project': project }),
+    });
+    // One budget: the second key's remaining already counts the first key's request.
+    expect(gauge(telemetry, 'headroom.ratelimit.remaining')).toEqual([
+      [attributes(KEY, 'requests'), 599],
+      [attributes(KEY, 'tokens'), 100_000 - 22],
+      [attributes(OTHER_KEY, 'requests', 'proj-b'), 598],
+      [attributes(OTHER_KEY, 'tokens', 'proj-b'), 100_000 - 2 * 22],
+    ]);
+    expect(gauge(telemetry, 'headroom.ratelimit.limit')).toEqual([
+      [attributes(KEY, 'requests'), 600],
+      [attributes(KEY, 'tokens'), 100_000],
+      [attributes(OTHER_KEY, 'requests', 'proj-b'), 600],
+      [attributes(OTHER_KEY, 'tokens', 'proj-b'), 100_000],
+    ]);
+    // Only the ratelimit gauges name the account; the model-call points do not.
+    const requests = telemetry.points('headroom.requests').map((point) => point.attributes);
+    expect(requests.some((point) => 'headroom.ratelimit.organization' in point)).toBe(false);
+  });
+
   it('openai: a 429 is a response too, and its headers are the latest', async () => {
     const mock = await open.mock({ keys: { [KEY]: { rpm: 600, tpm: 100_000 } } });
     const telemetry = open.telemetry();

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration, readRateLimitHeaders } from '../src/internal/rate-limit-headers.js';
+import {
+  parseDuration,
+  readAccountHeaders,
+  readRateLimitHeaders,
+} from '../src/internal/rate-limit-headers.js';
 
 describe('parseDuration (OpenAI reset format)', () => {
   it.each([
@@ -95,5 +99,21 @@ describe('readRateLimitHeaders', () => {
 
   it('reads nothing from a response without rate-limit headers', () => {
     expect(readRateLimitHeaders(new Headers({ 'content-type': 'application/json' }))).toEqual([]);
+  });
+});
+
+describe('readAccountHeaders', () => {
+  it('reads openai-organization and openai-project', () => {
+    const headers = new Headers({ 'openai-organization': 'org-demo', 'openai-project': 'proj_1' });
+    expect(readAccountHeaders(headers)).toEqual({ organization: 'org-demo', project: 'proj_1' });
+  });
+
+  it('leaves out what is missing, empty or too long to be an identifier', () => {
+    expect(readAccountHeaders(new Headers())).toEqual({});
+    expect(readAccountHeaders(new Headers({ 'openai-organization': 'user-abc' }))).toEqual({
+      organization: 'user-abc',
+    });
+    const headers = new Headers({ 'openai-organization': ' ', 'openai-project': 'p'.repeat(129) });
+    expect(readAccountHeaders(headers)).toEqual({});
   });
 });

@@ -42,6 +42,7 @@ export function keyView({ ceilings = {}, utilization, ...fields }: KeyInput = {}
     callsStartedPerMinute: fields.callsPerMinute ?? 0,
     peakCallsStartedPerSecond: 0,
     retriesPerMinute: { client: 0, framework: 0, app: 0 },
+    budget: null,
     totals: { requests: 0, rateLimited: 0, calls: 0, inputTokens: 0, outputTokens: 0 },
     replicas: [],
     ...fields,

@@ -79,6 +79,12 @@ export interface LearnedLimits {
   output_tokens?: number;
 }
 
+/** The organization and project the provider named on the key's ratelimit gauges (OpenAI). */
+export interface KeyAccount {
+  organization: string;
+  project?: string;
+}
+
 /** What the replicas' guards did on a key: attempts let go, after a wait, calls refused, waits. */
 export class GuardSeries {
   readonly admitted = new SecondRing();
@@ -121,6 +127,10 @@ export class KeySeries {
    */
   readonly replicas: RecencyTable<ReplicaShare>;
   readonly learned: LearnedLimits = {};
+  /** The latest `remaining` a provider reported for the key, by dimension, and when it came. */
+  readonly remaining: Partial<Record<keyof LearnedLimits, Reported>> = {};
+  /** Whose budget the latest limit reading was charged to; undefined when the provider named none. */
+  account: KeyAccount | undefined;
   /** The guard's figures, second by second, when any replica guards the key. */
   guard: GuardSeries | undefined;
   readonly totals: KeyTotals = {

@@ -10,6 +10,7 @@ import type {
   UtilizationDimension,
 } from '@headroom/contract';
 import { burstThreshold, callBursts } from './call-bursts.js';
+import { keyBudgets } from './key-budgets.js';
 import { type KeySeries, liveSum } from './key-series.js';
 import type { View } from './view.js';
 import { WINDOW_SECONDS } from './window.js';
@@ -41,10 +42,15 @@ export type CeilingResolver = (
 
 export function snapshot(view: View, configured: CeilingResolver = () => ({})): Snapshot {
   const second = view.second();
+  const keys = [...view.keys.values()].map((series) => ({
+    series,
+    view: keyView(series, second, configured),
+  }));
+  for (const [key, budget] of keyBudgets(keys, second)) key.budget = budget;
   return {
     time: view.now(),
     windowSeconds: WINDOW_SECONDS,
-    keys: [...view.keys.values()].map((series) => keyView(series, second, configured)).sort(byName),
+    keys: keys.map((key) => key.view).sort(byName),
     nodes: [...view.nodes.values()]
       .map((series): NodeView => {
         const active = liveSum(series.active.values(), second);
@@ -163,6 +169,7 @@ function keyView(series: KeySeries, second: number, configured: CeilingResolver)
     ceilings,
     utilization,
     ...(guard !== undefined && { guard }),
+    budget: null,
   };
 }
 

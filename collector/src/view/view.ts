@@ -12,6 +12,8 @@ import {
   ATTR_HEADROOM_GRAPH_RECURSION_LIMIT,
   ATTR_HEADROOM_OUTCOME,
   ATTR_HEADROOM_RATELIMIT_DIMENSION,
+  ATTR_HEADROOM_RATELIMIT_ORGANIZATION,
+  ATTR_HEADROOM_RATELIMIT_PROJECT,
   ATTR_HEADROOM_RETRY_LAYER,
   ATTR_SERVICE_INSTANCE_ID,
   ATTR_SERVICE_NAME,
@@ -34,6 +36,7 @@ import {
   METRIC_NODE_EXECUTIONS,
   METRIC_NODE_EXECUTIONS_PER_RUN,
   METRIC_RATELIMIT_LIMIT,
+  METRIC_RATELIMIT_REMAINING,
   METRIC_REQUESTS,
   METRIC_RETRIES,
   METRIC_RUN_STEPS,
@@ -53,6 +56,7 @@ import { DroppedIds } from './dropped-ids.js';
 import { EdgeTracker } from './edge-tracker.js';
 import { keyName } from './key-name.js';
 import {
+  type KeyAccount,
   KeySeries,
   type KeySeries as KeySeriesType,
   type LearnedLimits,
@@ -371,7 +375,23 @@ export class View {
           const dimension = point.attributes[ATTR_HEADROOM_RATELIMIT_DIMENSION];
           if (typeof dimension !== 'string' || !(dimension in LEARNABLE)) continue;
           const series = this.#keySeries(point.attributes, second);
-          if (series !== undefined) series.learned[dimension as keyof LearnedLimits] = point.value;
+          if (series === undefined) continue;
+          series.learned[dimension as keyof LearnedLimits] = point.value;
+          series.account = keyAccount(point.attributes);
+        }
+        return;
+      case METRIC_RATELIMIT_REMAINING:
+        // Read beside the limits to tell keys that draw on one budget (see `keyBudgets`).
+        for (const point of metric.points as NumberPoint[]) {
+          const dimension = point.attributes[ATTR_HEADROOM_RATELIMIT_DIMENSION];
+          if (typeof dimension !== 'string' || !(dimension in LEARNABLE)) continue;
+          if (!Number.isFinite(point.value) || point.value < 0) continue;
+          const series = this.#keySeries(point.attributes, second);
+          if (series === undefined) continue;
+          series.remaining[dimension as keyof LearnedLimits] = {
+            value: point.value,
+            seenAt: second,
+          };
         }
         return;
       case METRIC_NODE_EXECUTIONS:
@@ -698,6 +718,16 @@ export class View {
       streams: this.#counters.size,
     };
   }
+}
+
+/** `headroom.ratelimit.organization` and `.project` of a ratelimit point, when it has them. */
+function keyAccount(attributes: Attributes): KeyAccount | undefined {
+  const organization = attributes[ATTR_HEADROOM_RATELIMIT_ORGANIZATION];
+  if (typeof organization !== 'string' || organization === '') return undefined;
+  const project = attributes[ATTR_HEADROOM_RATELIMIT_PROJECT];
+  return typeof project === 'string' && project !== ''
+    ? { organization, project }
+    : { organization };
 }
 
 const LEARNABLE: Record<keyof LearnedLimits, true> = {

@@ -84,6 +84,27 @@ export interface CallBursts {
   regular: boolean;
 }
 
+/**
+ * Several key names that draw on one provider budget: OpenAI enforces limits per organization
+ * and project (and model), not per key. Known from the `openai-organization` / `openai-project`
+ * headers the keys reported (`organization`), or inferred when keys that report none have equal
+ * learned ceilings and each one's `limit − remaining` matches the requests of them all within
+ * 10 % and not its own (`remaining`).
+ */
+export interface KeyBudget {
+  /** `organization=org-demo|project=proj-b|provider=openai|model=gpt-4o-mini`, or `remaining=key-a,key-b|provider=…|model=…`. */
+  id: string;
+  source: 'organization' | 'remaining';
+  /** The organization and project the keys named (`organization` budgets only). */
+  organization?: string;
+  project?: string;
+  /** The key names on it (same provider and model), sorted. */
+  keys: string[];
+  /** Summed over its keys. */
+  requestsPerMinute: number;
+  tokensPerMinute: number;
+}
+
 /** One key × provider × model, summed over all replicas. */
 export interface KeyView {
   key: string;
@@ -130,6 +151,8 @@ export interface KeyView {
   utilization: Partial<Record<UtilizationDimension, number>>;
   /** What the replicas' guards did, when any replica guards the key (`guard` in the SDK). */
   guard?: GuardView;
+  /** The budget the key shares with other key names; null when it shares none the collector sees. */
+  budget: KeyBudget | null;
 }
 
 export type KeyRef = Pick<KeyView, 'key' | 'provider' | 'model'>;

@@ -24,6 +24,7 @@ export function keyView(overrides: Partial<KeyView> = {}): KeyView {
     callsStartedPerMinute: 336,
     peakCallsStartedPerSecond: 12,
     retriesPerMinute: { client: 84, framework: 0, app: 0 },
+    budget: null,
     totals: {
       requests: 4_200,
       rateLimited: 30,

@@ -45,6 +45,8 @@ export const anthropicDialect: Dialect = {
   readKey: (headers) => headers.get('x-api-key') || bearerToken(headers),
   requestId: (sequence) => `req_mock${paddedSequence(sequence, 20)}`,
   rateLimitHeaders: anthropicRateLimitHeaders,
+  // Organizations are an OpenAI notion here: the shared budget applies, but no header names it.
+  accountHeaders: () => ({}),
   missingKeyBody: anthropicMissingKeyBody,
   badRequestBody: anthropicBadRequestBody,
   rateLimitBody: anthropicRateLimitBody,

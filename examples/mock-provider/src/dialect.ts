@@ -1,5 +1,6 @@
 import type { TokenCount } from './count-tokens.js';
 import type { LimitSnapshot, Refusal } from './limit-types.js';
+import type { Account } from './options.js';
 import type { RequestProblem } from './parse-chat-request.js';
 
 /** One successful reply, rendered by each dialect in its provider's wire format. */
@@ -19,6 +20,8 @@ export interface Dialect {
   readKey(headers: Headers): string | undefined;
   requestId(sequence: number): string;
   rateLimitHeaders(snapshot: LimitSnapshot, now: number): Record<string, string>;
+  /** Headers naming the organization and project a key is charged to; none for a key on its own. */
+  accountHeaders(account: Account | undefined): Record<string, string>;
   missingKeyBody(): unknown;
   badRequestBody(problem: RequestProblem): unknown;
   rateLimitBody(refusal: Refusal, model: string, message?: string): unknown;

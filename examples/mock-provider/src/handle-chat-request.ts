@@ -25,7 +25,9 @@ export async function handleChatRequest(
   const parsed = parseChatRequest(await context.req.text(), dialect.name);
   const { stats } = state;
   const limiter = state.limiter(key);
+  const account = state.account(key);
   const now = state.now();
+  Object.assign(headers, dialect.accountHeaders(account));
   Object.assign(headers, dialect.rateLimitHeaders(limiter.snapshot(now), now));
   if (!parsed.ok) {
     stats.badRequest(key);
@@ -41,6 +43,7 @@ export async function handleChatRequest(
       cause: 'scripted',
       requested: scripted.limit === 'requests' ? 1 : usage.totalTokens,
       retryAfterMs: scripted.retryAfterMs ?? 0,
+      ...(account === undefined ? {} : { organization: account.organization }),
     };
     const body =
       scripted.status === 429
@@ -55,7 +58,8 @@ export async function handleChatRequest(
   const refusal = scripted === undefined ? limiter.check(usage.totalTokens, now) : undefined;
   if (refusal !== undefined) {
     stats.refused(key, model);
-    const body = dialect.rateLimitBody(refusal, model);
+    const organization = account === undefined ? {} : { organization: account.organization };
+    const body = dialect.rateLimitBody({ ...refusal, ...organization }, model);
     return jsonResponse(429, body, { ...headers, ...retryHeaders(refusal.retryAfterMs) });
   }
   const latencyMs = scripted?.latencyMs ?? state.latencyMs();

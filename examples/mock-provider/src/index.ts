@@ -17,6 +17,7 @@ export type {
 export { createMockProvider, createMockProviderApp } from './create-mock-provider.js';
 export { formatDuration } from './format-duration.js';
 export type {
+  KeyOptions,
   LatencyOptions,
   MockProviderOptions,
   RateLimits,

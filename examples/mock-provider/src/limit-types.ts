@@ -19,4 +19,6 @@ export interface Refusal {
   used?: number;
   requested: number;
   retryAfterMs: number;
+  /** The organization whose shared budget refused it; OpenAI names it in the 429 message. */
+  organization?: string;
 }

@@ -1,5 +1,5 @@
 import { KeyLimiter } from './key-limiter.js';
-import type { ResolvedOptions } from './options.js';
+import type { Account, ResolvedOptions } from './options.js';
 import { createRandom } from './random.js';
 import { ScriptQueue } from './script-queue.js';
 import { StatsRecorder } from './stats-recorder.js';
@@ -11,6 +11,8 @@ import { StatsRecorder } from './stats-recorder.js';
 export class MockProviderState {
   readonly options: ResolvedOptions;
   #limiters = new Map<string, KeyLimiter>();
+  /** One limiter per organization, shared by its keys: the budget is charged on their sum. */
+  #organizationLimiters = new Map<string, KeyLimiter>();
   #stats: StatsRecorder;
   #script = new ScriptQueue();
   #random: () => number;
@@ -34,11 +36,27 @@ export class MockProviderState {
     return this.options.now();
   }
 
+  /** The organization (and project) a key is charged to, or undefined for a key on its own. */
+  account(key: string): Account | undefined {
+    return this.options.accounts.get(key);
+  }
+
   limiter(key: string): KeyLimiter {
+    const organization = this.account(key)?.organization;
+    if (organization !== undefined) return this.#organizationLimiter(organization);
     let limiter = this.#limiters.get(key);
     if (limiter === undefined) {
       limiter = new KeyLimiter(this.options.keys.get(key) ?? this.options.defaultLimits);
       this.#limiters.set(key, limiter);
+    }
+    return limiter;
+  }
+
+  #organizationLimiter(organization: string): KeyLimiter {
+    let limiter = this.#organizationLimiters.get(organization);
+    if (limiter === undefined) {
+      limiter = new KeyLimiter(this.options.organizations.get(organization) ?? {});
+      this.#organizationLimiters.set(organization, limiter);
     }
     return limiter;
   }
@@ -57,6 +75,7 @@ export class MockProviderState {
 
   reset(): void {
     this.#limiters = new Map();
+    this.#organizationLimiters = new Map();
     this.#stats = new StatsRecorder(() => this.options.now());
     this.#script = new ScriptQueue();
     this.#random = createRandom(this.options.seed);

@@ -2,6 +2,7 @@ import { formatDuration } from './format-duration.js';
 import type { Refusal } from './limit-types.js';
 import type { RequestProblem } from './parse-chat-request.js';
 
+/** Named in 429 messages for keys that belong to no configured organization. */
 const ORGANIZATION = 'org-mock';
 const LIMITS_PAGE = 'Visit https://platform.openai.com/account/rate-limits to learn more.';
 
@@ -59,7 +60,7 @@ export function openaiRateLimitBody(refusal: Refusal, model: string, message?: s
 
 function rateLimitMessage(refusal: Refusal, model: string): string {
   const budget = refusal.kind === 'requests' ? 'requests per min (RPM)' : 'tokens per min (TPM)';
-  const where = `for ${model} in organization ${ORGANIZATION}`;
+  const where = `for ${model} in organization ${refusal.organization ?? ORGANIZATION}`;
   const retry = `Please try again in ${formatDuration(refusal.retryAfterMs)}. ${LIMITS_PAGE}`;
   switch (refusal.cause) {
     case 'too-large':

@@ -21,7 +21,34 @@ describe('options', () => {
       ],
       [
         { keys: { 'sk-a': { rmp: 3 } as object } },
-        'Unknown option `keys.sk-a.rmp`; expected rpm, tpm or concurrency',
+        'Unknown option `keys.sk-a.rmp`; expected rpm, tpm, concurrency, organization or project',
+      ],
+      [
+        { organizations: { 'org-a': { rpm: 0 } } },
+        'Expected `organizations.org-a.rpm` to be a positive integer, got 0',
+      ],
+      [
+        { keys: { 'sk-a': { organization: 'org-x' } } },
+        'Expected `keys.sk-a.organization` to name one of `organizations` (none), got "org-x"',
+      ],
+      [
+        { organizations: { 'org-a': {} }, keys: { 'sk-a': { organization: 'org-a', rpm: 5 } } },
+        'Expected `keys.sk-a` to have no limits of its own beside `organization`; set rpm on `organizations.org-a`',
+      ],
+      [
+        { keys: { 'sk-a': { project: 'proj-a' } } },
+        'Expected `keys.sk-a.project` to come with `keys.sk-a.organization`',
+      ],
+      [
+        {
+          organizations: { 'org-a': {} },
+          keys: { 'sk-a': { organization: 'org-a', project: 'p\n' } },
+        },
+        'Expected `keys.sk-a.project` to be a name of letters, digits, -, _ or ., got "p\\n"',
+      ],
+      [
+        { organizations: { 'org a': {} } },
+        'Expected `organizations.org a` to be a name of letters, digits, -, _ or ., got "org a"',
       ],
       [
         { latency: { fixedMs: -1 } },

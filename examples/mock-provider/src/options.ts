@@ -8,6 +8,18 @@ export interface RateLimits {
   concurrency?: number | null;
 }
 
+/** A key's own limits, or its place in an organization whose budget it shares with other keys. */
+export interface KeyOptions extends RateLimits {
+  /**
+   * Name in `organizations`: the key is then limited by that organization's budget, summed over
+   * all its keys, as OpenAI enforces limits per organization rather than per key. Such a key has
+   * no limits of its own.
+   */
+  organization?: string;
+  /** Sent as `openai-project`; the budget stays the organization's (project limits are not modelled). */
+  project?: string;
+}
+
 export interface LatencyOptions {
   /** Added to every admitted request. */
   fixedMs?: number;
@@ -17,7 +29,9 @@ export interface LatencyOptions {
 
 export interface MockProviderOptions {
   /** Limits per API key. A listed key gets exactly these limits, not merged with `defaultLimits`. */
-  keys?: Record<string, RateLimits>;
+  keys?: Record<string, KeyOptions>;
+  /** Budgets shared by every key whose `organization` names them, e.g. `{ 'org-demo': { rpm: 60 } }`. */
+  organizations?: Record<string, RateLimits>;
   /** Limits of every key not listed in `keys`. */
   defaultLimits?: RateLimits;
   latency?: LatencyOptions;
@@ -36,6 +50,9 @@ export interface StartMockProviderOptions extends MockProviderOptions {
 /** Options after validation, with every default filled in. */
 export interface ResolvedOptions {
   keys: ReadonlyMap<string, ResolvedLimits>;
+  organizations: ReadonlyMap<string, ResolvedLimits>;
+  /** Which organization (and project) each key belongs to; keys not listed here stand alone. */
+  accounts: ReadonlyMap<string, Account>;
   defaultLimits: ResolvedLimits;
   latency: Required<LatencyOptions>;
   seed: number;
@@ -46,4 +63,10 @@ export interface ResolvedLimits {
   rpm?: number;
   tpm?: number;
   concurrency?: number;
+}
+
+/** Where a key's usage is charged, as OpenAI reports it in `openai-organization` / `openai-project`. */
+export interface Account {
+  organization: string;
+  project?: string;
 }

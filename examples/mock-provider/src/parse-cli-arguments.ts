@@ -20,6 +20,8 @@ export const USAGE = `Usage: headroom-mock-provider [options]
   --jitter MS       extra uniform latency in [0, MS) (default 0)
   --seed N          seed of the jitter generator (default 1)
   --config FILE     JSON: { "keys": { "<key>": { "rpm", "tpm", "concurrency" } }, "defaultLimits": {...} }
+                    or keys sharing a budget: "organizations": { "<org>": { "rpm", "tpm" } } and
+                    "keys": { "<key>": { "organization": "<org>", "project": "<project>" } }
   --script LIST     global scripted statuses, e.g. 429,429,200
   -h, --help        show this help`;
 
@@ -63,6 +65,7 @@ export function parseCliArguments(argv: readonly string[]): CliConfig {
     port: values.port === undefined ? 4010 : port(values.port),
     host: values.host ?? '127.0.0.1',
     keys: config.keys as StartMockProviderOptions['keys'],
+    organizations: config.organizations as StartMockProviderOptions['organizations'],
     defaultLimits,
     latency: {
       fixedMs: assertNonNegativeNumber('--latency', number(values.latency ?? '0')),
@@ -97,11 +100,11 @@ function readConfig(path: string): Record<string, unknown> {
   }
   const object = assertPlainObject('--config', config);
   const unknown = Object.keys(object).find(
-    (field) => field !== 'keys' && field !== 'defaultLimits',
+    (field) => field !== 'keys' && field !== 'organizations' && field !== 'defaultLimits',
   );
   if (unknown !== undefined)
     throw new Error(
-      `Unknown field \`${unknown}\` in --config ${path}; expected keys, defaultLimits`,
+      `Unknown field \`${unknown}\` in --config ${path}; expected keys, organizations, defaultLimits`,
     );
   return object;
 }

@@ -5,19 +5,25 @@ import {
   assertPositiveInteger,
   describeValue,
 } from './assert-option.js';
-import type { MockProviderOptions, ResolvedLimits, ResolvedOptions } from './options.js';
+import type { Account, MockProviderOptions, ResolvedLimits, ResolvedOptions } from './options.js';
 
 const LIMIT_NAMES = ['rpm', 'tpm', 'concurrency'] as const;
+/** Organization and project names go out as header values, so only header-safe characters. */
+const ACCOUNT_NAME = /^[A-Za-z0-9_.-]+$/;
 const LATENCY_NAMES = ['fixedMs', 'jitterMs'] as const;
 
 /** Validates limits, naming the offending option by its full path (e.g. `keys.sk-a.rpm`). */
-export function resolveLimits(name: string, value: unknown): ResolvedLimits {
+export function resolveLimits(
+  name: string,
+  value: unknown,
+  expected = 'rpm, tpm or concurrency',
+): ResolvedLimits {
   if (value === undefined || value === null) return {};
   const limits = assertPlainObject(name, value);
   const resolved: ResolvedLimits = {};
   for (const [field, limit] of Object.entries(limits)) {
     if (!(LIMIT_NAMES as readonly string[]).includes(field)) {
-      throw new TypeError(`Unknown option \`${name}.${field}\`; expected rpm, tpm or concurrency`);
+      throw new TypeError(`Unknown option \`${name}.${field}\`; expected ${expected}`);
     }
     if (limit === undefined || limit === null) continue;
     resolved[field as (typeof LIMIT_NAMES)[number]] = assertPositiveInteger(
@@ -28,16 +34,72 @@ export function resolveLimits(name: string, value: unknown): ResolvedLimits {
   return resolved;
 }
 
+/**
+ * A key's limits and, when it belongs to an organization, its account. A key in an organization
+ * has no limits of its own: on OpenAI the organization's budget is what runs out.
+ */
+function resolveKey(
+  key: string,
+  value: unknown,
+  organizations: ReadonlyMap<string, ResolvedLimits>,
+): { limits: ResolvedLimits; account?: Account } {
+  const name = `keys.${key}`;
+  if (value === undefined || value === null) return { limits: {} };
+  const { organization, project, ...limits } = assertPlainObject(name, value);
+  const resolved = resolveLimits(name, limits, 'rpm, tpm, concurrency, organization or project');
+  if (organization === undefined) {
+    if (project !== undefined) {
+      throw new TypeError(`Expected \`${name}.project\` to come with \`${name}.organization\``);
+    }
+    return { limits: resolved };
+  }
+  const account: Account = { organization: accountName(`${name}.organization`, organization) };
+  if (!organizations.has(account.organization)) {
+    const known = [...organizations.keys()].join(', ') || 'none';
+    throw new TypeError(
+      `Expected \`${name}.organization\` to name one of \`organizations\` (${known}), got ${describeValue(organization)}`,
+    );
+  }
+  const own = Object.keys(resolved);
+  if (own.length > 0) {
+    throw new TypeError(
+      `Expected \`${name}\` to have no limits of its own beside \`organization\`; set ${own.join(', ')} on \`organizations.${account.organization}\``,
+    );
+  }
+  if (project !== undefined) account.project = accountName(`${name}.project`, project);
+  return { limits: resolved, account };
+}
+
+function accountName(name: string, value: unknown): string {
+  if (typeof value !== 'string' || !ACCOUNT_NAME.test(value)) {
+    throw new TypeError(
+      `Expected \`${name}\` to be a name of letters, digits, -, _ or ., got ${describeValue(value)}`,
+    );
+  }
+  return value;
+}
+
 export function resolveOptions({
   keys = {},
+  organizations = {},
   defaultLimits = {},
   latency = {},
   seed = 1,
   now = Date.now,
 }: MockProviderOptions = {}): ResolvedOptions {
+  const resolvedOrganizations = new Map<string, ResolvedLimits>();
+  for (const [organization, limits] of Object.entries(
+    assertPlainObject('organizations', organizations),
+  )) {
+    accountName(`organizations.${organization}`, organization);
+    resolvedOrganizations.set(organization, resolveLimits(`organizations.${organization}`, limits));
+  }
   const resolvedKeys = new Map<string, ResolvedLimits>();
-  for (const [key, limits] of Object.entries(assertPlainObject('keys', keys))) {
-    resolvedKeys.set(key, resolveLimits(`keys.${key}`, limits));
+  const accounts = new Map<string, Account>();
+  for (const [key, value] of Object.entries(assertPlainObject('keys', keys))) {
+    const { limits, account } = resolveKey(key, value, resolvedOrganizations);
+    resolvedKeys.set(key, limits);
+    if (account !== undefined) accounts.set(key, account);
   }
   const latencyObject = assertPlainObject('latency', latency);
   for (const field of Object.keys(latencyObject)) {
@@ -52,6 +114,8 @@ export function resolveOptions({
   }
   return {
     keys: resolvedKeys,
+    organizations: resolvedOrganizations,
+    accounts,
     defaultLimits: resolveLimits('defaultLimits', defaultLimits),
     latency: {
       fixedMs: assertNonNegativeNumber('latency.fixedMs', latencyObject.fixedMs ?? 0),

@@ -2,7 +2,7 @@ import type { Attributes, BatchObservableResult, Meter, Observable } from '@open
 import * as semconv from '../semconv.js';
 import * as experimental from './conventions.js';
 import { INSTRUMENTS } from './instruments.js';
-import { readRateLimitHeaders } from './rate-limit-headers.js';
+import { readAccountHeaders, readRateLimitHeaders } from './rate-limit-headers.js';
 import type { LimitSeries, SeriesStore } from './series.js';
 
 /**
@@ -139,12 +139,23 @@ export function registerObservableMetrics(
   return () => meter.removeBatchObservableCallback(callback, observables);
 }
 
-/** Parses the last headers once; a response without rate-limit headers keeps the previous reading. */
+/**
+ * Parses the last headers once; a response without rate-limit headers keeps the previous reading.
+ * The account (organization, project) comes from the same response as the readings it labels.
+ */
 function currentReadings(series: LimitSeries) {
   if (series.lastHeaders !== undefined) {
     const readings = readRateLimitHeaders(series.lastHeaders);
+    if (readings.length > 0) {
+      series.readings = readings;
+      const account = readAccountHeaders(series.lastHeaders);
+      const { organization, project } = series.account;
+      if (account.organization !== organization || account.project !== project) {
+        series.account = account;
+        series.dimensionAttributes.clear();
+      }
+    }
     series.lastHeaders = undefined;
-    if (readings.length > 0) series.readings = readings;
   }
   return series.readings;
 }
@@ -152,7 +163,11 @@ function currentReadings(series: LimitSeries) {
 function dimensionAttributes(series: LimitSeries, dimension: string): Attributes {
   let attributes = series.dimensionAttributes.get(dimension);
   if (attributes === undefined) {
+    const { organization, project } = series.account;
     attributes = { ...series.attributes, [semconv.ATTR_HEADROOM_RATELIMIT_DIMENSION]: dimension };
+    if (organization !== undefined)
+      attributes[semconv.ATTR_HEADROOM_RATELIMIT_ORGANIZATION] = organization;
+    if (project !== undefined) attributes[semconv.ATTR_HEADROOM_RATELIMIT_PROJECT] = project;
     series.dimensionAttributes.set(dimension, attributes);
   }
   return attributes;

@@ -14,6 +14,33 @@ interface HeaderSource {
 }
 
 /**
+ * Whose budget a response was charged to: OpenAI enforces limits per organization and project,
+ * not per key, and names both on every response. These are account identifiers, not secrets.
+ */
+export interface RateLimitAccount {
+  organization?: string;
+  project?: string;
+}
+
+/** Longer values are not identifiers; dropping them keeps a buggy proxy from bloating attributes. */
+const MAX_ACCOUNT_LENGTH = 128;
+
+/** `openai-organization` and `openai-project`, when the response has them. */
+export function readAccountHeaders(headers: HeaderSource): RateLimitAccount {
+  const account: RateLimitAccount = {};
+  const organization = accountValue(headers.get('openai-organization'));
+  if (organization !== undefined) account.organization = organization;
+  const project = accountValue(headers.get('openai-project'));
+  if (project !== undefined) account.project = project;
+  return account;
+}
+
+function accountValue(text: string | null): string | undefined {
+  const value = text?.trim();
+  return value && value.length <= MAX_ACCOUNT_LENGTH ? value : undefined;
+}
+
+/**
  * Reads the rate-limit headers of a provider response:
  * - OpenAI and Azure OpenAI: `x-ratelimit-{limit,remaining,reset}-{requests,tokens}`, resets as
  *   durations (`1s`, `6m0s`, `120ms`); Azure sends only the `remaining` ones.

@@ -6,7 +6,7 @@ import * as experimental from './conventions.js';
 import { reportFault } from './fault.js';
 import { ActiveGauge, type Recorder } from './histogram.js';
 import { errorName } from './mark-failed.js';
-import type { RateLimitReading } from './rate-limit-headers.js';
+import type { RateLimitAccount, RateLimitReading } from './rate-limit-headers.js';
 import { RepeatTracker } from './repeat-tracker.js';
 
 /** How a histogram of the store comes to exist: bound to its attributes once, recorded often. */
@@ -38,6 +38,9 @@ export class LimitSeries {
   /** Calls in flight on the key, over all its series: the replica's true peak per key. */
   readonly active: ActiveGauge;
   readings: RateLimitReading[] = [];
+  /** The organization and project of the response the readings came from. */
+  account: RateLimitAccount = {};
+  /** Gauge attributes per dimension, for the current `account`; rebuilt when it changes. */
   readonly dimensionAttributes = new Map<string, Attributes>();
   /** The guard's lane of this key, when a guarded client calls it: read at export. */
   guard: GuardStats | undefined;

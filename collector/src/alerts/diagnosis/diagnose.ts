@@ -42,7 +42,9 @@ const FINDERS: Array<(suspects: Suspects) => Finding | undefined> = [
  *   batch goes out as the last is done. Scored on the batch size against the burst trigger; a
  *   fan-out is not scored on the same evidence.
  * - shared_key: ≥ 2 replicas, together ≥ 0.8 × the rpm or tpm ceiling, or their busiest second
- *   ≥ 0.8 × rpm/60, while the busiest replica alone is under 0.8 × the same.
+ *   ≥ 0.8 × rpm/60, while the busiest replica alone is under 0.8 × the same; or ≥ 2 key names
+ *   on one budget (`KeyView.budget`), together ≥ 0.8 × the rpm or tpm ceiling while the
+ *   busiest key alone is under it.
  *
  * Pure: the same snapshot and series give the same diagnosis.
  */

@@ -23,7 +23,11 @@ export function findSuspects(snapshot: Snapshot, series: string): Suspects | und
     const graphs = snapshot.graphs.filter((graph) =>
       nodes.some((node) => node.graph === graph.graph),
     );
-    return { label: `${key.key}/${key.provider}/${key.model}`, key, nodes, graphs };
+    const label = `${key.key}/${key.provider}/${key.model}`;
+    const budget = key.budget?.id;
+    if (budget === undefined) return { label, key, nodes, graphs };
+    const budgetKeys = snapshot.keys.filter((candidate) => candidate.budget?.id === budget);
+    return { label, key, nodes, graphs, budgetKeys };
   }
   const node = snapshot.nodes.find((candidate) => nodeSeries(candidate) === series);
   if (node === undefined) return undefined;

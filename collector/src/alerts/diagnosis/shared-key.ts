@@ -1,10 +1,10 @@
 import type { KeyView } from '../../view/snapshot.js';
 import { formatNumber, formatPercent } from '../format.js';
+import { SHARED_TRIGGER, sharedBudget } from './shared-budget.js';
 import { strongest } from './strongest.js';
 import type { Finding, Fix, Suspects } from './types.js';
 
-/** Share of the ceiling at which a fleet counts as at the ceiling, and a replica as busy alone. */
-export const SHARED_TRIGGER = 0.8;
+export { SHARED_TRIGGER };
 
 /** `burst`: the busiest second against rpm/60, the share providers enforce per second. */
 type Dimension = 'rpm' | 'tpm' | 'burst';
@@ -14,10 +14,19 @@ type Candidate = Pick<Finding, 'score' | 'summary' | 'evidence'> & {
 };
 
 /**
+ * One budget shared: by many replicas on one key, or by several key names on one provider
+ * budget (`sharedBudget`). On a tie the replicas' case is named, as the narrower one.
+ */
+export function sharedKey(suspects: Suspects): Finding | undefined {
+  const found = [sharedByReplicas(suspects), sharedBudget(suspects)];
+  return strongest(found.filter((finding) => finding !== undefined));
+}
+
+/**
  * Many replicas sharing one key: together at or near the ceiling, while none would be alone.
  * Per dimension with a ceiling; tokens per replica are estimated from its share of requests.
  */
-export function sharedKey({ key }: Suspects): Finding | undefined {
+function sharedByReplicas({ key }: Suspects): Finding | undefined {
   if (key === undefined || key.replicas.length < 2) return undefined;
   const candidates: Candidate[] = [];
   for (const dimension of ['rpm', 'tpm', 'burst'] as const) {

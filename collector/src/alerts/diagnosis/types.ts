@@ -14,6 +14,8 @@ export interface Suspects {
   label: string;
   /** The key the alert is on; absent for a node alert. */
   key?: KeyView;
+  /** The keys on the same budget as `key` (`KeyView.budget`), `key` included; absent with none. */
+  budgetKeys?: KeyView[];
   /** Nodes that may be calling the key, or the alert's own node. */
   nodes: NodeView[];
   /** The graphs of those nodes. */
