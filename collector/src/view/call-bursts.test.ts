@@ -22,7 +22,7 @@ describe('callBursts', () => {
     });
   });
 
-  it('rounds of a fan-out with a 2 s pause: regular, but idle between each', () => {
+  it('batches with a 2 s pause after each: regular, idle between each', () => {
     const starts: Record<number, number> = {};
     const inFlight: Record<number, number> = {};
     for (let at = 0; at < 60; at += 5) {
@@ -40,7 +40,7 @@ describe('callBursts', () => {
   });
 
   it('one fan-out is one burst; a burst split over two seconds is still one', () => {
-    expect(callBursts(window({ 10: 40, 11: 20 }), window({}, 1), everyExport, 10)).toEqual({
+    expect(callBursts(window({ 10: 40, 11: 20 }), window({}, 60), everyExport, 10)).toEqual({
       count: 1,
       size: 60,
       periodSeconds: null,
@@ -48,6 +48,17 @@ describe('callBursts', () => {
       backToBack: 0,
       regular: false,
     });
+  });
+
+  it('calls started together but never in flight together (a semaphore) are no burst', () => {
+    // 12 a second in short runs, 3 at a time: a semaphore of 3 over fast calls, with pauses.
+    const starts = window({ 5: 12, 6: 12, 10: 12, 11: 12, 15: 12, 16: 12 });
+    expect(callBursts(starts, window({}, 3), everyExport, 10)).toMatchObject({
+      count: 0,
+      regular: false,
+    });
+    // The same starts with all of them in flight at once are bursts.
+    expect(callBursts(starts, window({}, 24), everyExport, 10)).toMatchObject({ count: 3 });
   });
 
   it('steady traffic past the threshold is sustained, not a train', () => {
@@ -58,7 +69,7 @@ describe('callBursts', () => {
 
   it('uneven batches or periods are not regular; a quarter may stray, and the last be short', () => {
     const regular = (starts: Record<number, number>) =>
-      callBursts(window(starts), window({}, 5), everyExport, 10)?.regular;
+      callBursts(window(starts), window({}, 50), everyExport, 10)?.regular;
     expect(regular({ 0: 50, 4: 50, 8: 50, 12: 10 })).toBe(true);
     expect(regular({ 0: 50, 4: 20, 8: 50, 12: 50 })).toBe(false);
     expect(regular({ 0: 50, 2: 50, 12: 50, 14: 50 })).toBe(false);

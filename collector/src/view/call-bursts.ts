@@ -54,9 +54,15 @@ export function callBursts(
     }
     let end = at;
     let size = 0;
-    while (end < starts.length && starts[end]! >= threshold) size += starts[end++]!;
+    let held = 0;
+    while (end < starts.length && starts[end]! >= threshold) {
+      held = Math.max(held, inFlight[end] ?? 0);
+      size += starts[end++]!;
+    }
     if (end - at > MAX_BURST_SECONDS) sustained = true;
-    else bursts.push({ start: at, size: Math.round(size) });
+    // Calls started together that were never in flight together (a semaphore's steady stream:
+    // many a second, a few at a time) are no burst. A key with no in-flight level keeps its size.
+    else if (held === 0 || held >= threshold) bursts.push({ start: at, size: Math.round(size) });
     at = end;
   }
   const size = median(bursts.map((burst) => burst.size));

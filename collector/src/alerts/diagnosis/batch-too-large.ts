@@ -3,23 +3,16 @@ import type { KeyView } from '../../view/snapshot.js';
 import { formatNumber, formatPercent } from '../format.js';
 import type { Finding, Fix, Suspects } from './types.js';
 
-/**
- * Share of the gaps between bursts that must be back to back (no idle second) for the bursts to
- * be one job's batches, each sent as the one before is done (`for (…) await Promise.all(batch)`).
- * Bursts with idle seconds between are separate pieces of work fanning out (per request, per round).
- */
-export const BATCH_BACK_TO_BACK = 0.75;
-
-/** Whether the key's call starts are batches: a regular train of bursts, back to back. */
+/** Whether the key's call starts are batches: a regular train of bursts (see `callBursts`). */
 export function isBatchTrain(key: KeyView): boolean {
-  const bursts = key.bursts;
-  return bursts?.regular === true && bursts.backToBack >= BATCH_BACK_TO_BACK;
+  return key.bursts?.regular === true;
 }
 
 /**
  * Batches too large: the key's calls start in bursts of about the same size at a steady period,
- * each burst more than one second of the quota holds, and the next batch goes out as soon as the
- * last is done. Scored on the batch against the quota's per-second share.
+ * each burst more than one second of the quota holds: the same call site bursting again and
+ * again, with the next batch as soon as the last is done or after a pause (the quiet seconds
+ * between do not make the bursts fit). Scored on the batch against the quota's per-second share.
  */
 export function batchTooLarge({ key }: Suspects): Finding | undefined {
   if (key === undefined || !isBatchTrain(key)) return undefined;
@@ -33,7 +26,9 @@ export function batchTooLarge({ key }: Suspects): Finding | undefined {
     score: bursts.size / threshold,
     summary:
       `${bursts.count} batches of about ${bursts.size} calls, one every ${formatNumber(period)} s, ` +
-      `${formatPercent(bursts.backToBack)} of them as soon as the one before was done` +
+      (bursts.backToBack >= 0.75
+        ? `${formatPercent(bursts.backToBack)} of them as soon as the one before was done`
+        : `calls in flight ${formatPercent(bursts.dutyCycle)} of the time, quiet seconds between`) +
       (fits === undefined ? '.' : `; one second of the quota holds a batch of ${fits}.`),
     evidence: {
       batches: bursts.count,

@@ -44,20 +44,25 @@ describe('diagnose', () => {
       const snapshot = snapshotOf({
         keys: [keyView({ ...steady, peakRequestsPerSecond: 24, ceilings: { rpm: 600 } })],
         nodes: [
-          nodeView({ node: 'summarize', burstSize: 24, callsPerMinute: 200 }),
+          nodeView({
+            node: 'summarize',
+            burstSize: 24,
+            peakActiveExecutions: 24,
+            callsPerMinute: 200,
+          }),
           nodeView({ node: 'plan', burstSize: 2, callsPerMinute: 40 }),
         ],
       });
       const diagnosis = diagnose(snapshot, RPM);
       expect(diagnosis.cause).toBe('fan_out');
       expect(diagnosis.summary).toBe(
-        'agent/summarize started 24 model calls within one second (fan-out from 10).',
+        'agent/summarize started 24 model calls within one second, 24 side by side (fan-out from 10).',
       );
       expect(diagnosis.evidence).toEqual({
         node: 'agent/summarize',
         burstSize: 24,
         burstTrigger: 10,
-        peakActiveExecutions: 0,
+        peakActiveExecutions: 24,
       });
       expect(diagnosis.fix.snippet).toContain('pLimit(10)');
       expect(diagnosis.fix.snippet).toContain('maxConcurrency: 10');
@@ -72,7 +77,9 @@ describe('diagnose', () => {
         diagnose(
           snapshotOf({
             keys: [keyView({ ...steady, ceilings: { rpm: 600 } })],
-            nodes: [nodeView({ burstSize: 24, callsPerMinute: 200, keys })],
+            nodes: [
+              nodeView({ burstSize: 24, peakActiveExecutions: 24, callsPerMinute: 200, keys }),
+            ],
           }),
           RPM,
         ).cause;
@@ -200,6 +207,7 @@ describe('diagnose', () => {
         keyView({
           ...steady,
           retryAmplification: 4,
+          callsStartedPerMinute: 135,
           retriesPerMinute: { client: 0, framework: 300, app: 0 },
           peakActiveCalls: 30,
           peakCallsStartedPerSecond,
@@ -212,7 +220,8 @@ describe('diagnose', () => {
       const atOnce = diagnose(snapshotOf({ keys: [key(30)] }), RPM);
       expect(atOnce).toMatchObject({
         cause: 'fan_out',
-        summary: '30 model calls started within one second (fan-out from 10).',
+        summary:
+          '30 model calls started within one second, 30 in flight at peak (fan-out from 10).',
         alternatives: ['stacked_retries'],
       });
       // Started together by several replicas, it is the fleet's second, not one site's burst.
@@ -346,11 +355,23 @@ describe('diagnose', () => {
       expect(diagnosis.fix.snippet).toContain('const batchSize = 8;');
     });
 
-    it('is a fan-out when the bursts have idle seconds between, are irregular, or are one', () => {
+    it('is batches with quiet seconds between too, naming the pause; a fan-out when irregular or one', () => {
       const cause = (bursts: CallBursts | null) =>
         diagnose(snapshotOf({ keys: [batches({ bursts })] }), RPM).cause;
-      // Rounds of a fan-out with a pause between: idle before each next one.
-      expect(cause({ ...train, dutyCycle: 0.75, backToBack: 0 })).toBe('fan_out');
+      // The same batches with a pause after each: the pause does not make a batch fit.
+      const paused = diagnose(
+        snapshotOf({
+          keys: [
+            batches({ bursts: { ...train, periodSeconds: 5, dutyCycle: 0.4, backToBack: 0 } }),
+          ],
+        }),
+        RPM,
+      );
+      expect(paused).toMatchObject({
+        cause: 'batch_too_large',
+        summary:
+          '6 batches of about 50 calls, one every 5 s, calls in flight 40% of the time, quiet seconds between; one second of the quota holds a batch of 8.',
+      });
       expect(cause({ ...train, regular: false })).toBe('fan_out');
       expect(
         cause({
@@ -528,6 +549,7 @@ describe('diagnose', () => {
           requestsPerMinute: 560,
           peakRequestsPerSecond: 9,
           retryAmplification: 2.4,
+          callsStartedPerMinute: 233,
           peakActiveCalls: 30,
           replicas: replicas(190, 190, 180),
           ceilings: { rpm: 600 },

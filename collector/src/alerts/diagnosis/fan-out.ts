@@ -14,8 +14,8 @@ import type { Finding, Fix, Suspects } from './types.js';
 export const FAN_OUT_IN_FLIGHT = MAX_BURST_THRESHOLD;
 
 /**
- * Calls one node starts within one second that count as a fan-out: the quota's per-second share
- * (rpm/60, what the provider refuses past), but between 3 and 10.
+ * Calls one node starts within one second past which they are a fan-out: the quota's per-second
+ * share (rpm/60: the provider refuses past it, so as many as it fit), but between 3 and 10.
  */
 export function nodeBurstTrigger(key: KeyView | undefined): number {
   return burstThreshold(key?.ceilings.rpm?.value);
@@ -23,6 +23,8 @@ export function nodeBurstTrigger(key: KeyView | undefined): number {
 
 /** How far above the mean calls started per second a second must be to count as a burst. */
 export const BURST_OVER_MEAN = 3;
+/** The fewest seconds a key's mean rate is taken over: one second's rate is its own burst. */
+export const MIN_RATE_SECONDS = 3;
 
 type Candidate = Pick<Finding, 'score' | 'summary' | 'evidence'>;
 
@@ -32,17 +34,20 @@ type Candidate = Pick<Finding, 'score' | 'summary' | 'evidence'>;
  * the key's peak in flight against 10 (or its concurrency ceiling if lower).
  */
 export function fanOut({ key, nodes }: Suspects): Finding | undefined {
-  // Bursts that come back as a regular train, each as the last is done, are batches: the same
-  // calls in flight are their evidence, not a fan-out's.
+  // Bursts that come back as a regular train (the same size at a steady period) are batches:
+  // the same calls in flight are their evidence, not a fan-out's.
   if (key !== undefined && isBatchTrain(key)) return undefined;
   const candidates: Candidate[] = [];
   const burstTrigger = nodeBurstTrigger(key);
   for (const node of nodes) {
     const name = `${node.graph}/${node.node}`;
-    if (node.burstSize >= burstTrigger) {
+    // Calls started together count only as far as they ran side by side: a node re-entered in
+    // a tight loop starts several calls in one second too, one after the other.
+    const together = Math.min(node.burstSize, node.peakActiveExecutions);
+    if (together > burstTrigger) {
       candidates.push({
-        score: node.burstSize / burstTrigger,
-        summary: `${name} started ${node.burstSize} model calls within one second (fan-out from ${formatNumber(burstTrigger)})`,
+        score: together / burstTrigger,
+        summary: `${name} started ${node.burstSize} model calls within one second, ${node.peakActiveExecutions} side by side (fan-out from ${formatNumber(burstTrigger)})`,
         evidence: {
           node: name,
           burstSize: node.burstSize,
@@ -65,18 +70,23 @@ export function fanOut({ key, nodes }: Suspects): Finding | undefined {
   }
   if (key !== undefined) {
     // Many calls started in the same second, whatever node made them: the mark of a fan-out,
-    // which retries (spread over their backoffs) do not leave. A burst stands out of the rate:
-    // steady demand starting as many every second is demand, not a fan-out. Summed over
-    // several replicas it is theirs together: the shared key's busiest second, not one site's.
-    const meanPerSecond = key.callsStartedPerMinute / 60;
+    // which retries (spread over their backoffs) do not leave. A burst stands out of the rate
+    // (over the seconds the key has been seen, at least `MIN_RATE_SECONDS`): steady demand
+    // starting as many every second is demand, not a fan-out. It counts only as far as the calls
+    // were in flight together: a fast sequential stream starts many a second, one at a time.
+    // Summed over several replicas it is theirs together: the shared key's busiest second, not
+    // one site's.
+    const meanPerSecond =
+      key.callsStartedPerMinute / Math.max(MIN_RATE_SECONDS, Math.min(60, key.observedSeconds));
+    const together = Math.min(key.peakCallsStartedPerSecond, key.peakActiveCalls);
     if (
       key.replicas.length <= 1 &&
-      key.peakCallsStartedPerSecond >= burstTrigger &&
+      together > burstTrigger &&
       key.peakCallsStartedPerSecond >= BURST_OVER_MEAN * meanPerSecond
     ) {
       candidates.push({
-        score: key.peakCallsStartedPerSecond / burstTrigger,
-        summary: `${key.peakCallsStartedPerSecond} model calls started within one second (fan-out from ${formatNumber(burstTrigger)})`,
+        score: together / burstTrigger,
+        summary: `${key.peakCallsStartedPerSecond} model calls started within one second, ${key.peakActiveCalls} in flight at peak (fan-out from ${formatNumber(burstTrigger)})`,
         evidence: {
           callsStartedInOneSecond: key.peakCallsStartedPerSecond,
           burstTrigger: round(burstTrigger),

@@ -24,9 +24,14 @@ export function sharedBudget({ key, budgetKeys }: Suspects): Finding | undefined
   for (const dimension of ['rpm', 'tpm'] as const) {
     const ceiling = key.ceilings[dimension]?.value;
     if (ceiling === undefined) continue;
+    // Per minute over the seconds each key has been seen: keys that start together over the
+    // budget are over it from their first seconds, before their windows hold a whole minute.
     const use = (view: KeyView) =>
-      dimension === 'rpm' ? view.requestsPerMinute : view.tokensPerMinute;
-    const total = dimension === 'rpm' ? budget.requestsPerMinute : budget.tokensPerMinute;
+      Math.round(
+        ((dimension === 'rpm' ? view.requestsPerMinute : view.tokensPerMinute) * 60) /
+          Math.min(60, view.observedSeconds),
+      );
+    const total = budgetKeys.reduce((sum, view) => sum + use(view), 0);
     const busiest = budgetKeys.reduce((best, view) => (use(view) > use(best) ? view : best));
     if (total < SHARED_TRIGGER * ceiling || use(busiest) >= SHARED_TRIGGER * ceiling) continue;
     const unit = dimension.toUpperCase();

@@ -13,14 +13,24 @@ const LAYER_WORDS = {
 } as const;
 
 /**
- * Attempts per call the app asked for: HTTP attempts over the logical calls started, less those
- * that repeat an identical call (the app's own retries). Null with no call started.
+ * Logical calls the app asked for over the window: those started, less the ones that repeat an
+ * identical call (the app's own retries). Counted from the starts, not the ends: while a storm
+ * of retries is on, most calls have not ended, and attempts per ended call would be the whole
+ * storm's requests over its first few answers. Data with no starts (only the calls counter)
+ * falls back to the calls ended.
+ */
+export function callsAsked(key: KeyView): number {
+  const started = key.callsStartedPerMinute;
+  if (started <= 0) return key.callsPerMinute;
+  return Math.max(0, started - key.retriesPerMinute.app);
+}
+
+/**
+ * Attempts per call the app asked for: HTTP attempts over `callsAsked`. Null with no call.
  */
 export function attemptsPerAskedCall(key: KeyView): number | null {
-  const repeats = key.retriesPerMinute.app;
-  const asked = key.callsStartedPerMinute - repeats;
-  // With no repeats every logical call is one the app asked for: attempts per logical call.
-  if (repeats === 0 || asked <= 0) return key.retryAmplification;
+  const asked = callsAsked(key);
+  if (asked <= 0) return null;
   return Math.round((key.requestsPerMinute / asked) * 100) / 100;
 }
 
@@ -45,8 +55,7 @@ export function stackedRetries({ key }: Suspects): Finding | undefined {
   if (amplification === null || amplification <= RETRY_AMPLIFICATION_TRIGGER) return undefined;
   const retries = key.retriesPerMinute;
   const layers = (['client', 'framework', 'app'] as const).filter((layer) => retries[layer] > 0);
-  const asked =
-    retries.app === 0 ? key.callsPerMinute : Math.max(0, key.callsStartedPerMinute - retries.app);
+  const asked = callsAsked(key);
   const share = key.requestsPerMinute > 0 ? key.rateLimitedPerMinute / key.requestsPerMinute : 0;
   const seen =
     layers.length === 0

@@ -220,6 +220,7 @@ describe('IncidentTracker', () => {
       keys: [
         keyView({
           requestsPerMinute: 540,
+          peakRequestsPerSecond: 9,
           callsPerMinute: 225,
           retryAmplification: 2.4,
           ceilings: { rpm: 600 },

@@ -11,6 +11,13 @@ type IncidentCause = Cause | 'none';
 export const EVIDENCE_HALF_LIFE_MS = 30_000;
 /** A challenger takes over only once its evidence is this many times the incumbent's. */
 export const CAUSE_CHANGE_RATIO = 1.5;
+/**
+ * For this long after it opens (the default webhook group wait) an incident's cause is still
+ * being decided: the cause with the most evidence so far is its cause, with no margin, and a
+ * change is not a `cause_changed` event. The first alert often fires on the first 429, before
+ * the pattern behind it has shown itself.
+ */
+export const CAUSE_SETTLE_MS = 10_000;
 /** Resolved incidents kept in memory for the API and the live stream. */
 export const RECENT_INCIDENTS = 200;
 /** Appended timeline events kept per incident: the first ones and the newest ones. */
@@ -286,10 +293,25 @@ export class IncidentTracker {
     const key = assessment.suspects?.key;
     if (key !== undefined && this.#watchKey(incident, key, now)) changed = true;
 
+    // Evidence counts while the key is sending: once its traffic stops, its windows empty
+    // over a minute and what remains in them (a ratio, a peak) is no longer the incident.
+    const sending = key === undefined || key.activeCalls > 0 || key.peakRequestsPerSecond > 0;
     decay(tracked, now);
-    addEvidence(tracked.evidence, assessment);
-    const challenger = this.#challenger(tracked, assessment);
-    if (challenger !== undefined) {
+    if (sending) addEvidence(tracked.evidence, assessment);
+    const settling = now - incident.openedAt < CAUSE_SETTLE_MS;
+    const challenger = sending ? this.#challenger(tracked, assessment, settling) : undefined;
+    if (challenger !== undefined && settling) {
+      incident.cause = challenger;
+      incident.diagnosis = diagnosisOf(assessment, incident.subject, challenger);
+      const decided = incident.timeline.find((event) => event.kind === 'cause_decided');
+      if (decided !== undefined) {
+        decided.at = now;
+        decided.text = `Cause: ${incident.diagnosis.title}`;
+        decided.cause = challenger;
+        incident.timeline.sort((a, b) => a.at - b.at);
+      }
+      changed = true;
+    } else if (challenger !== undefined) {
       const previousCause = incident.cause;
       incident.cause = challenger;
       incident.diagnosis = diagnosisOf(assessment, incident.subject, challenger);
@@ -314,8 +336,15 @@ export class IncidentTracker {
     return changed || update.events.length > before;
   }
 
-  /** The cause that takes over now, if one does. */
-  #challenger(tracked: Tracked, assessment: Assessment): IncidentCause | undefined {
+  /**
+   * The cause that takes over now, if one does: by `CAUSE_CHANGE_RATIO` over the incumbent's
+   * evidence, or by any margin while the cause is settling or the incumbent is no pattern at all.
+   */
+  #challenger(
+    tracked: Tracked,
+    assessment: Assessment,
+    settling: boolean,
+  ): IncidentCause | undefined {
     const incumbent = tracked.evidence.get(tracked.incident.cause) ?? 0;
     const present: IncidentCause[] =
       assessment.findings.length === 0 ? ['none'] : assessment.findings.map((f) => f.cause);
@@ -329,7 +358,8 @@ export class IncidentTracker {
         bestScore = score;
       }
     }
-    return best !== undefined && bestScore > CAUSE_CHANGE_RATIO * incumbent ? best : undefined;
+    const ratio = settling || tracked.incident.cause === 'none' ? 1 : CAUSE_CHANGE_RATIO;
+    return best !== undefined && bestScore > ratio * incumbent ? best : undefined;
   }
 
   /** The key's first 429 and its peak utilization; true when either moved. */

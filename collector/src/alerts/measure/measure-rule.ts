@@ -28,6 +28,20 @@ export function measureRule(rule: Rule, snapshot: Snapshot): Measurement[] {
   // A kind this collector does not know (a newer store) measures nothing rather than throwing each second.
   if (measure === undefined) return [];
   return snapshot.keys
-    .filter((key) => matchesKey(rule.selector, key))
+    .filter((key) => matchesKey(rule.selector, key) && !heldByGuard(rule.kind, key))
     .flatMap((key) => measure(rule, key));
+}
+
+/**
+ * A guarded key the provider refuses nothing is held under its ceilings by the guard: running
+ * at them is the guard doing its work (calls wait in its queue instead of getting 429s), so the
+ * utilization and predictive rules, which warn before the 429s, have nothing to warn of. The
+ * first 429 brings them back, with the any-429 rule.
+ */
+function heldByGuard(kind: RuleKind, key: KeyView): boolean {
+  return (
+    (kind === 'utilization' || kind === 'predictive') &&
+    key.guard !== undefined &&
+    key.rateLimitedPerMinute === 0
+  );
 }
