@@ -10,61 +10,9 @@
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { startCollector } from '@headroom/collector';
+import { TOUR as PHASES } from '@headroom/example-kit';
 import { startMockProvider } from '@headroom/mock-provider';
 import { root } from './setup.mjs';
-
-/** The tour: each example, its provider key and ceilings, and what to look at while it runs. */
-export const PHASES = [
-  {
-    example: 'broken-fanout',
-    cause: 'uncontrolled fan-out',
-    apiKey: 'sk-example-fanout',
-    limits: { rpm: 300, concurrency: 20 },
-    look: 'key `fanout`: 60 calls in flight at once against 5 requests a second; the burst meter goes red and 429s follow.',
-  },
-  {
-    example: 'fixed-fanout',
-    cause: 'the usual fix: a semaphore of 3 and backoff',
-    apiKey: 'sk-example-fanout-fixed',
-    limits: { rpm: 300, concurrency: 20 },
-    look: 'key `fanout-fixed`: at most 3 in flight, far fewer 429s, but the quota sits mostly unused.',
-  },
-  {
-    example: 'guarded-fanout',
-    cause: 'the fix: the Headroom guard (`guard: true`)',
-    apiKey: 'sk-example-fanout-guarded',
-    limits: { rpm: 300, concurrency: 20 },
-    look: 'key `fanout-guarded`: the same 60 calls at once, paced by the guard at 5 a second: no 429, every call answered, and the Guard figures under the key.',
-  },
-  {
-    example: 'stacked-retries',
-    cause: 'stacked retries',
-    apiKey: 'sk-example-retries',
-    limits: { rpm: 60, concurrency: 2 },
-    look: 'key `retries`: retry amplification well above 1.5 (HTTP attempts per call); the diagnosis names stacked retries.',
-  },
-  {
-    example: 'langgraph-agent',
-    cause: 'a graph loop (and a Send fan-out)',
-    apiKey: 'sk-example-agent',
-    limits: { rpm: 240, concurrency: 6 },
-    look: 'Graph: `research` fans out, `write` loops back on itself; without the hard stop its executions per run climb to the recursion limit.',
-  },
-  {
-    example: 'batches',
-    cause: 'batches too large for the quota',
-    apiKey: 'sk-example-batches',
-    limits: { rpm: 600, tpm: 60_000 },
-    look: 'key `batches`: 50 requests start in the same second, 5 times the per-second share; the charts show the sawtooth.',
-  },
-  {
-    example: 'fleet',
-    cause: 'many replicas sharing one key',
-    apiKey: 'sk-example-fleet',
-    limits: { rpm: 240 },
-    look: 'Fleet: 8 replicas on `fleet`, each a modest share, together over 240 RPM; the diagnosis names the shared key.',
-  },
-];
 
 const { values } = parseArgs({
   options: {
@@ -148,7 +96,7 @@ for (const [index, phase] of phases.entries()) {
   if (stopping) break;
   const duration = values.example ? 24 * 3600 : seconds;
   console.log(
-    `\n── ${index + 1}/${phases.length} ${phase.cause} (${phase.example}) ──\nlook at: ${phase.look}\n`,
+    `\n── ${index + 1}/${phases.length} ${phase.title} (${phase.example}) ──\nlook at: ${phase.look}\n`,
   );
   await runExample(phase, duration);
 }
