@@ -27,24 +27,26 @@ const FINDERS: Array<(suspects: Suspects) => Finding | undefined> = [
  * first. With none in, the cause is `none`. The triggers:
  *
  * - fan_out (unless the key shows batches): a node's or the key's burst (calls started in one
- *   second) ≥ rpm/60 clamped to 3..10 (10 with no rpm ceiling); a node's executions side by
- *   side ≥ 10; the key's peak in flight ≥ 10, or the concurrency ceiling if lower, per attempt
- *   when the calls retry (attempts per call > 1.5: a retrying call stays in flight through its
- *   backoffs). Every signal is discounted by the share of calls that repeat an identical one
- *   (the app retrying), which inflate both bursts and in flight.
+ *   second, counted only as far as they were in flight together) past rpm/60 clamped to 3..10
+ *   (10 with no rpm ceiling); the key's burst must also be 3× its mean rate over the seconds
+ *   seen (at least 3); a node's executions side by side ≥ 10; the key's peak in flight ≥ 10, or
+ *   the concurrency ceiling if lower, per attempt when the calls retry (attempts per call > 1.5:
+ *   a retrying call stays in flight through its backoffs). Every signal is discounted by the
+ *   share of calls that repeat an identical one (the app retrying), which inflate both bursts
+ *   and in flight.
  * - stacked_retries: HTTP attempts per call the app asked for > 1.5 (the logical calls started,
  *   less the app's repeats of identical calls; `headroom.retries` says which layers retried).
  * - graph_loop: a node's executions in one run > 10; a graph's steps in one run ≥ 0.8 × its
  *   recursion limit.
  * - batch_too_large: the key's call starts are a regular train of bursts (at least 3 bursts of
- *   ±30 % the same size at ±50 % the same period, each at least the fan-out burst trigger, no
- *   sustained run) with calls in flight ≥ 80 % of the time from the first to the last: each
- *   batch goes out as the last is done. Scored on the batch size against the burst trigger; a
- *   fan-out is not scored on the same evidence.
+ *   ±30 % the same size at ±50 % the same period, each at least the fan-out burst trigger and in
+ *   flight together, no sustained run), whether each batch goes out as the last is done or after
+ *   a pause. Scored on the batch size against the burst trigger; a fan-out is not scored on the
+ *   same evidence.
  * - shared_key: ≥ 2 replicas, together ≥ 0.8 × the rpm or tpm ceiling, or their busiest second
  *   ≥ 0.8 × rpm/60, while the busiest replica alone is under 0.8 × the same; or ≥ 2 key names
  *   on one budget (`KeyView.budget`), together ≥ 0.8 × the rpm or tpm ceiling while the
- *   busiest key alone is under it.
+ *   busiest key alone is under it (each key's rate over the seconds it has been seen).
  *
  * Pure: the same snapshot and series give the same diagnosis.
  */

@@ -78,6 +78,22 @@ describe('shared_key: several key names on one budget', () => {
     );
   });
 
+  it('names keys that start together over the budget from their first seconds, at their rate', () => {
+    // 10 s in: 45 and 40 requests so far, 270 and 240 a minute, together 85 % of 600.
+    const early = onOneBudget({ 'team-a': { rpm: 45 }, 'team-b': { rpm: 40 } }).map((view) => ({
+      ...view,
+      observedSeconds: 10,
+    }));
+    expect(diagnose(snapshotOf({ keys: early }), TEAM_A)).toMatchObject({
+      cause: 'shared_key',
+      summary:
+        '2 keys on organization org-demo together send 510 RPM against its ceiling of 600 (85%); the busiest, team-a, alone sends 270 (45%).',
+    });
+    // The same counts over a whole minute are far under it.
+    const slow = onOneBudget({ 'team-a': { rpm: 45 }, 'team-b': { rpm: 40 } });
+    expect(diagnose(snapshotOf({ keys: slow }), TEAM_A).cause).toBe('none');
+  });
+
   it('wins on tokens, names the project, and says how an inferred budget was found', () => {
     const project = {
       ...organization,

@@ -211,6 +211,84 @@ describe('IncidentTracker', () => {
     ]);
   });
 
+  it('settles its cause over its first 10 s: a first 429 before the pattern shows is not a change', () => {
+    const tracker = new IncidentTracker();
+    const engine = new AlertEngine({ diagnose: false });
+    const rules = [rule({ id: 'any-429', kind: 'rate_limited', threshold: 0, forSeconds: 0 })];
+    // The first 429 at a modest rate: no pattern yet.
+    const first = snapshotOf({
+      keys: [
+        keyView({
+          requestsPerMinute: 60,
+          peakRequestsPerSecond: 3,
+          callsPerMinute: 59,
+          rateLimitedPerMinute: 1,
+          ceilings: { rpm: 600 },
+        }),
+      ],
+    });
+    // Then the retries show: 2.4 attempts per call.
+    const retries = snapshotOf({
+      keys: [
+        keyView({
+          requestsPerMinute: 540,
+          peakRequestsPerSecond: 9,
+          callsPerMinute: 225,
+          rateLimitedPerMinute: 200,
+          ceilings: { rpm: 600 },
+        }),
+      ],
+    });
+    const updates = run(
+      tracker,
+      engine,
+      [first, first, ...Array.from({ length: 20 }, () => retries)],
+      0,
+      rules,
+    );
+    const [incident] = tracker.open();
+    expect(incident!.cause).toBe('stacked_retries');
+    // Decided once, when the retries' evidence (1.6 a second from the third second) outweighs
+    // the two seconds of no pattern, and never "changed".
+    expect(incident!.timeline.filter((event) => event.kind.startsWith('cause_'))).toEqual([
+      {
+        at: second(3),
+        kind: 'cause_decided',
+        text: 'Cause: Stacked retries',
+        cause: 'stacked_retries',
+      },
+    ]);
+    expect(updates.flatMap((update) => update.events.map((entry) => entry.event.kind))).toEqual([
+      'opened',
+    ]);
+  });
+
+  it('takes no evidence once its key stops sending: the tail of its windows changes nothing', () => {
+    const tracker = new IncidentTracker();
+    const engine = new AlertEngine({ diagnose: false });
+    const rules = [rule({ id: 'any-429', kind: 'rate_limited', threshold: 0, forSeconds: 0 })];
+    // Stopped: nothing in flight, no request in the last seconds, but the minute still holds
+    // 429s and 2.4 attempts per call.
+    const stopped = snapshotOf({
+      keys: [
+        keyView({
+          requestsPerMinute: 540,
+          callsPerMinute: 225,
+          rateLimitedPerMinute: 200,
+          ceilings: { rpm: 600 },
+        }),
+      ],
+    });
+    const frames = [
+      ...Array.from({ length: 15 }, () => fanOut(540, { rateLimitedPerMinute: 100 })),
+      ...Array.from({ length: 60 }, () => stopped),
+    ];
+    run(tracker, engine, frames, 0, rules);
+    const [incident] = tracker.open();
+    expect(incident!.cause).toBe('fan_out');
+    expect(incident!.timeline.some((event) => event.kind === 'cause_changed')).toBe(false);
+  });
+
   it('keeps its cause through a blip of other evidence, and changes it when the evidence clearly changes', () => {
     const tracker = new IncidentTracker();
     const engine = new AlertEngine({ diagnose: false });
