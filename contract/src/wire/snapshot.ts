@@ -61,7 +61,7 @@ export interface RetryLayers {
 /**
  * The bursts of logical calls a key started over the window: runs of at most 3 seconds that
  * each start at least the quota's per-second share (rpm/60, from 3 to 10; 10 with no rpm
- * ceiling). Batches are a regular train of them.
+ * ceiling) with as many in flight together. Batches are a regular train of them.
  */
 export interface CallBursts {
   count: number;
@@ -74,7 +74,7 @@ export interface CallBursts {
   /**
    * Share of the gaps from one burst to the next with no second seen idle (nothing in flight):
    * 1 when each burst goes out as soon as the one before is done (batches in a loop), 0 when
-   * every burst is a piece of work of its own with idle time between.
+   * there is idle time before each (batches with a pause, or pieces of work of their own).
    */
   backToBack: number;
   /**

@@ -3,6 +3,9 @@ import type { KeyView } from '../../view/snapshot.js';
 import { formatNumber, formatPercent } from '../format.js';
 import type { Finding, Fix, Suspects } from './types.js';
 
+/** Share of the batches sent as the one before was done past which the summary says so. */
+const MOSTLY_BACK_TO_BACK = 0.75;
+
 /** Whether the key's call starts are batches: a regular train of bursts (see `callBursts`). */
 export function isBatchTrain(key: KeyView): boolean {
   return key.bursts?.regular === true;
@@ -26,7 +29,7 @@ export function batchTooLarge({ key }: Suspects): Finding | undefined {
     score: bursts.size / threshold,
     summary:
       `${bursts.count} batches of about ${bursts.size} calls, one every ${formatNumber(period)} s, ` +
-      (bursts.backToBack >= 0.75
+      (bursts.backToBack >= MOSTLY_BACK_TO_BACK
         ? `${formatPercent(bursts.backToBack)} of them as soon as the one before was done`
         : `calls in flight ${formatPercent(bursts.dutyCycle)} of the time, quiet seconds between`) +
       (fits === undefined ? '.' : `; one second of the quota holds a batch of ${fits}.`),
