@@ -3,12 +3,15 @@
 import pLimit from 'p-limit';
 
 export const STRATEGIES = ['plain', 'semaphore3', 'plimit8', 'guard'];
+/** On a fleet, the guard also runs without Redis: each replica on its own. */
+export const FLEET_STRATEGIES = ['plain', 'semaphore3', 'plimit8', 'guardLocal', 'guard'];
 
 export const LABELS = {
   plain: 'plain `Promise.all`',
   semaphore3: 'semaphore of 3 + retry',
   plimit8: '`p-limit(8)` + retry',
   guard: 'Headroom guard',
+  guardLocal: 'Headroom guard, no Redis',
 };
 
 /** Runs `calls` (functions that make one model call each) the way `strategy` does. */
@@ -16,6 +19,7 @@ export function runCalls(strategy, calls) {
   switch (strategy) {
     case 'plain':
     case 'guard':
+    case 'guardLocal':
       return Promise.allSettled(calls.map((call) => call()));
     case 'semaphore3':
       return Promise.allSettled(calls.map(semaphore(3, (call) => withRetry(call))));

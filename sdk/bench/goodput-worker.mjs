@@ -1,5 +1,6 @@
 // One replica of the fleet workload: its calls, its strategy, on the shared key. Env: MOCK_URL,
-// STRATEGY, CALLS, REDIS_URL (guard). Waits for the parent's start; prints what failed.
+// STRATEGY, CALLS, REDIS_URL (guard; guardLocal has none). Waits for the parent's start; prints
+// what failed.
 import { init } from '@headroom/sdk';
 import OpenAI from 'openai';
 import { runCalls } from './goodput-strategies.mjs';
@@ -10,7 +11,9 @@ const openai = new OpenAI({ apiKey: 'sk-goodput', baseURL: `${process.env.MOCK_U
 const client =
   strategy === 'guard'
     ? headroom.instrument(openai, { key: 'goodput', guard: { redis: process.env.REDIS_URL } })
-    : openai;
+    : strategy === 'guardLocal'
+      ? headroom.instrument(openai, { key: 'goodput', guard: true })
+      : openai;
 const calls = Array.from(
   { length: Number(process.env.CALLS) },
   (_, index) => () =>

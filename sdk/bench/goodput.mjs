@@ -3,8 +3,9 @@
 // per minute) and 100 ms per answer, three workloads from the field, four strategies each:
 // plain `Promise.all`, a semaphore of 3 with an app-level retry (5 attempts, exponential backoff
 // with full jitter), `p-limit(8)` with the same retry, and the Headroom guard (`guard: true`,
-// which learns the ceiling from the provider's headers; with Redis for the fleet). The three
-// without the guard keep the openai client's own 2 retries, as apps do.
+// which learns the ceiling from the provider's headers; on a fleet of 4 or 8 replicas, with
+// Redis and without). The three without the guard keep the openai client's own 2 retries, as
+// apps do.
 //
 // Per run: the provider's count of 429s and HTTP attempts, the time from the first call to the
 // last answer as a multiple of the theoretical minimum (calls ÷ 50 a second), and failed calls.
@@ -14,13 +15,12 @@ import { fileURLToPath } from 'node:url';
 import { startMockProvider } from '@headroom/mock-provider';
 import { init } from '@headroom/sdk';
 import OpenAI from 'openai';
-import { LABELS, runCalls, STRATEGIES } from './goodput-strategies.mjs';
+import { FLEET_STRATEGIES, LABELS, runCalls, STRATEGIES } from './goodput-strategies.mjs';
 
 const RPM = 3000;
 const PER_SECOND = RPM / 60;
 const LATENCY_MS = 100;
 const API_KEY = 'sk-goodput';
-const REPLICAS = 8;
 const worker = fileURLToPath(new URL('./goodput-worker.mjs', import.meta.url));
 
 const mock = await startMockProvider({
@@ -47,18 +47,19 @@ const WORKLOADS = [
       return results;
     },
   },
-  {
-    name: `${REPLICAS} replicas sharing one key, 40 calls each`,
-    calls: REPLICAS * 40,
+  ...[4, 8].map((replicas) => ({
+    name: `${replicas} replicas sharing one key, 40 calls each`,
+    calls: replicas * 40,
+    replicas,
     fleet: true,
-  },
+  })),
 ];
 
 const rows = [];
 let run = 0;
 try {
   for (const workload of WORKLOADS) {
-    for (const strategy of STRATEGIES) {
+    for (const strategy of workload.fleet ? FLEET_STRATEGIES : STRATEGIES) {
       run++;
       if (workload.fleet && strategy === 'guard' && redis === undefined) {
         rows.push({ workload, strategy, skipped: 'redis-server not found' });
@@ -67,7 +68,7 @@ try {
       let failed;
       let seconds;
       if (workload.fleet) {
-        ({ failed, seconds } = await runFleet(strategy, workload.calls / REPLICAS));
+        ({ failed, seconds } = await runFleet(strategy, workload.replicas, 40));
       } else {
         const client = clientFor(strategy, run);
         mock.reset();
@@ -145,8 +146,8 @@ function countFailed(results) {
 }
 
 /** The fleet: one process per replica, all started at once; the guard's share one Redis. */
-async function runFleet(strategy, callsEach) {
-  const children = Array.from({ length: REPLICAS }, () =>
+async function runFleet(strategy, replicas, callsEach) {
+  const children = Array.from({ length: replicas }, () =>
     spawn(process.execPath, [worker], {
       env: {
         ...process.env,

@@ -109,12 +109,12 @@ describe('guard on an openai client', () => {
       guard: { concurrency: 1 },
       clientOptions: { maxRetries: 5 },
     });
-    mock.script(Array(6).fill({ status: 429, retryAfterMs: 1 }), { key: KEY });
+    mock.script(Array(6).fill({ status: 500, retryAfterMs: 1 }), { key: KEY });
     const error = await client()
       .chat.completions.create({ model: MODEL, messages })
       .catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(RateLimitError);
-    expect((await stats(mock)).keys[KEY]).toMatchObject({ requests: 6, rateLimited: 6 });
+    expect(error).toBeInstanceOf(OpenAI.InternalServerError);
+    expect((await stats(mock)).keys[KEY]).toMatchObject({ requests: 6 });
   });
 
   it('a streamed answer holds its slot until the stream ends', async () => {
@@ -158,20 +158,46 @@ describe('guard on an openai client', () => {
     expect((await stats(mock)).keys[KEY]?.requests).toBe(2);
   });
 
-  it('a 429’s wait holds the next call even when this one has no retries left', async () => {
+  it('a 429 with no retries left is waited out, not failed, and its wait holds the next call too', async () => {
     const clock = manualClock();
     const { mock, client } = await setUp({ guard: { maxRetries: 0 }, clock });
     mock.script([{ status: 429, retryAfterMs: 2000 }], { key: KEY });
     const openai = client();
-    await expect(openai.chat.completions.create({ model: MODEL, messages })).rejects.toThrow(
-      RateLimitError,
-    );
+    const first = openai.chat.completions.create({ model: MODEL, messages });
+    await until(async () => (await stats(mock)).keys[KEY]?.requests === 1, 'the first attempt');
     const next = openai.chat.completions.create({ model: MODEL, messages });
     await clock.advance(1999);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect((await stats(mock)).keys[KEY]?.requests).toBe(1);
     await clock.advance(1);
+    await expect(first).resolves.toMatchObject({ object: 'chat.completion' });
     await expect(next).resolves.toMatchObject({ object: 'chat.completion' });
+    expect((await stats(mock)).keys[KEY]).toMatchObject({ requests: 3, rateLimited: 1 });
+  });
+
+  it('a call fails on 429s only once it has waited its queue time; other errors get maxRetries', async () => {
+    const clock = manualClock();
+    const { mock, client } = await setUp({
+      guard: { maxRetries: 1, queueTimeoutMs: 5000 },
+      clock,
+    });
+    // 429s a second apart, more than the 5 s the call is willing to wait.
+    mock.script(Array(10).fill({ status: 429, retryAfterMs: 1000 }), { key: KEY });
+    const call = client().chat.completions.create({ model: MODEL, messages });
+    const settled = call.then(
+      () => 'resolved',
+      (error: unknown) => error,
+    );
+    for (let second = 1; second <= 6; second++) {
+      await until(
+        async () => (await stats(mock)).keys[KEY]?.requests === Math.min(second, 5),
+        `attempt ${second}`,
+      );
+      await clock.advance(1000);
+    }
+    // Attempts at 0, 1, 2, 3 and 4 s; the next would start at 5 s, past the call's 5 s.
+    expect(await settled).toBeInstanceOf(RateLimitError);
+    expect((await stats(mock)).keys[KEY]).toMatchObject({ requests: 5, rateLimited: 5 });
   });
 
   it('an attempt that timed out is retried with a fresh timeout, and reaches the provider', async () => {
@@ -371,8 +397,8 @@ describe('guard on a LangChain ChatOpenAI', () => {
 
   it('folds LangChain’s 6 retries into its own: 7 attempts in all, not 7 × 7', async () => {
     const { mock, model } = await chat({ concurrency: 1 });
-    mock.script(Array(7).fill({ status: 429, retryAfterMs: 1 }), { key: KEY });
-    await expect(model.invoke('Hello')).rejects.toThrow(/429/);
-    expect((await stats(mock)).keys[KEY]).toMatchObject({ requests: 7, rateLimited: 7 });
+    mock.script(Array(7).fill({ status: 503, retryAfterMs: 1 }), { key: KEY });
+    await expect(model.invoke('Hello')).rejects.toThrow(/503/);
+    expect((await stats(mock)).keys[KEY]).toMatchObject({ requests: 7 });
   });
 });

@@ -23,7 +23,8 @@ export interface GuardedCall {
  * One logical call's HTTP attempts under the guard, the only retry layer: each attempt waits
  * for its lane's admission; a retryable answer is retried after the provider's `retry-after`
  * (a 429's holds the whole lane) or exponential backoff with full jitter, while the call has
- * retries left and the lane's retry budget allows. A refusal (full queue, timeout) comes back
+ * retries left; a 429 also past them, while the call's queue time (`queueTimeoutMs` from its
+ * start) allows. Past the lane's retry budget a retry waits one more backoff instead of failing. A refusal (full queue, timeout) comes back
  * as a 429 that never reached the provider, so the client raises its usual rate-limit error
  * with the guard's message.
  */
@@ -37,6 +38,8 @@ export async function guardedFetch(
   const { lane } = call;
   // A body that is a stream can be sent once: such a call gets no retry.
   const maxRetries = resendable ? call.maxRetries : 0;
+  // How long the caller is willing to wait in all: the lane's queue time, from the call's start.
+  const deadline = clock.now() + lane.options.queueTimeoutMs;
   for (let retry = 0; ; retry++) {
     let ticket: Ticket;
     try {
@@ -62,8 +65,9 @@ export async function guardedFetch(
       ticket.release();
       // No answer at all (connection refused, reset, timed out): retried like a 5xx, unless the
       // caller gave up.
-      if (signal?.aborted || !mayRetry(call, retry, maxRetries, clock)) throw error;
-      await sleep(clock, backoffMs(retry), signal);
+      if (signal?.aborted || retry >= maxRetries) throw error;
+      const slower = call.lane.budget.allowsRetry(clock.now()) ? 0 : backoffMs(retry);
+      await sleep(clock, backoffMs(retry) + slower, signal);
       continue;
     }
     const retryable = isRetryable(response.status, response.headers);
@@ -74,13 +78,24 @@ export async function guardedFetch(
     // The provider's wait, if it named one the clients would honour (under a minute).
     let asked = retryAfterMs(response.headers, now);
     if (asked !== undefined && asked > MAX_RETRY_AFTER_MS) asked = undefined;
+    const rateLimited = response.status === 429;
     // A 429's wait holds every caller of the key, whether or not this call tries again.
-    if (response.status === 429 && asked !== undefined) lane.pause(now + asked);
-    if (!retryable || !mayRetry(call, retry, maxRetries, clock)) return response;
+    if (rateLimited && asked !== undefined) lane.pause(now + asked);
+    if (!retryable) return response;
+    // The wait before the next attempt: a 429's retry-after is the lane's pause (every attempt
+    // waits it out in line); else the provider's wait or backoff. Past the lane's retry budget
+    // a retry is slowed down by one more backoff, not given up.
+    let wait = rateLimited && asked !== undefined ? 0 : (asked ?? backoffMs(retry));
+    if (!lane.budget.allowsRetry(now)) wait += backoffMs(retry);
+    // A rate limit is waited out while the call's queue time allows, whatever `maxRetries`
+    // says: a 429 fails a call only once it has waited as long as it was willing to wait in
+    // the queue. Other errors get `maxRetries`.
+    const patient =
+      rateLimited && resendable && now + Math.max(wait, lane.budget.pausedUntil - now) < deadline;
+    if (retry >= maxRetries && !patient) return response;
     // Nobody reads this answer: free its connection.
     response.body?.cancel().catch(() => {});
-    if (!(response.status === 429 && asked !== undefined))
-      await sleep(clock, asked ?? backoffMs(retry), signal);
+    if (wait > 0) await sleep(clock, wait, signal);
   }
 }
 
@@ -137,15 +152,6 @@ function holdUntilEnd(
 
 /** Longer waits than this are not taken as asked, as the provider SDKs do: backoff instead. */
 const MAX_RETRY_AFTER_MS = 60_000;
-
-function mayRetry(
-  call: GuardedCall,
-  retry: number,
-  maxRetries: number,
-  clock: GuardClock,
-): boolean {
-  return retry < maxRetries && call.lane.budget.allowsRetry(clock.now());
-}
 
 /** The client's usual 429, in its provider's error shape, saying it never left this process. */
 function refusal(error: HeadroomGuardError, provider: string): Response {
