@@ -200,6 +200,19 @@ describe('guard on an openai client', () => {
     expect((await stats(mock)).keys[KEY]).toMatchObject({ requests: 5, rateLimited: 5 });
   });
 
+  it('a 429 that says the quota is spent is the answer once the retries are used: no wait mends it', async () => {
+    const { mock, client } = await setUp({ guard: { maxRetries: 1 } });
+    mock.script(Array(5).fill({ status: 429, code: 'insufficient_quota', retryAfterMs: 1 }), {
+      key: KEY,
+    });
+    const error = await client()
+      .chat.completions.create({ model: MODEL, messages })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect((error as InstanceType<typeof RateLimitError>).code).toBe('insufficient_quota');
+    expect((await stats(mock)).keys[KEY]).toMatchObject({ requests: 2, rateLimited: 2 });
+  });
+
   it('an attempt that timed out is retried with a fresh timeout, and reaches the provider', async () => {
     const { mock, client } = await setUp({
       guard: { concurrency: 1 },

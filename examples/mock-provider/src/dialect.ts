@@ -24,7 +24,7 @@ export interface Dialect {
   accountHeaders(account: Account | undefined): Record<string, string>;
   missingKeyBody(): unknown;
   badRequestBody(problem: RequestProblem): unknown;
-  rateLimitBody(refusal: Refusal, model: string, message?: string): unknown;
+  rateLimitBody(refusal: Refusal, model: string, message?: string, code?: string): unknown;
   errorBody(status: number, message?: string): unknown;
   completionBody(reply: Reply): unknown;
   /** Complete SSE frames, each ending in a blank line. */

@@ -47,7 +47,7 @@ export async function handleChatRequest(
     };
     const body =
       scripted.status === 429
-        ? dialect.rateLimitBody(refusal, model, scripted.message)
+        ? dialect.rateLimitBody(refusal, model, scripted.message, scripted.code)
         : dialect.errorBody(scripted.status, scripted.message);
     if (scripted.retryAfterMs !== undefined)
       Object.assign(headers, retryHeaders(scripted.retryAfterMs));

@@ -48,13 +48,21 @@ export function openaiBadRequestBody(problem: RequestProblem): unknown {
   );
 }
 
-/** OpenAI's 429 wording, with `type` naming the exhausted budget (`requests` or `tokens`). */
-export function openaiRateLimitBody(refusal: Refusal, model: string, message?: string): unknown {
+/**
+ * OpenAI's 429 wording, with `type` naming the exhausted budget (`requests` or `tokens`); a
+ * scripted `code` (`insufficient_quota`) is its type and code both, as OpenAI sends them.
+ */
+export function openaiRateLimitBody(
+  refusal: Refusal,
+  model: string,
+  message?: string,
+  code?: string,
+): unknown {
   return error(
     message ?? rateLimitMessage(refusal, model),
-    refusal.kind,
+    code ?? refusal.kind,
     null,
-    'rate_limit_exceeded',
+    code ?? 'rate_limit_exceeded',
   );
 }
 

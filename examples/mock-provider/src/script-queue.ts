@@ -17,6 +17,11 @@ export interface ScriptedOutcome {
   limit?: 'requests' | 'tokens';
   /** Replaces the error message of the body. */
   message?: string;
+  /**
+   * 429 only, OpenAI's body: its `code` and `type` (default `rate_limit_exceeded` and the
+   * budget), e.g. `insufficient_quota` for an account whose credit is spent.
+   */
+  code?: string;
 }
 
 /** A bare number is shorthand for `{ status }`. */
@@ -28,9 +33,10 @@ export interface ResolvedOutcome {
   latencyMs: number | undefined;
   limit: 'requests' | 'tokens';
   message: string | undefined;
+  code: string | undefined;
 }
 
-const FIELDS = ['status', 'retryAfterMs', 'latencyMs', 'limit', 'message'];
+const FIELDS = ['status', 'retryAfterMs', 'latencyMs', 'limit', 'message', 'code'];
 
 export function resolveOutcome(name: string, input: unknown): ResolvedOutcome {
   const outcome = typeof input === 'number' ? { status: input } : assertPlainObject(name, input);
@@ -38,7 +44,7 @@ export function resolveOutcome(name: string, input: unknown): ResolvedOutcome {
   if (unknown !== undefined) {
     throw new TypeError(`Unknown option \`${name}.${unknown}\`; expected ${FIELDS.join(', ')}`);
   }
-  const { status, retryAfterMs, latencyMs, limit = 'requests', message } = outcome;
+  const { status, retryAfterMs, latencyMs, limit = 'requests', message, code } = outcome;
   if (
     !Number.isInteger(status) ||
     (status !== 200 && !((status as number) >= 400 && (status as number) <= 599))
@@ -67,6 +73,11 @@ export function resolveOutcome(name: string, input: unknown): ResolvedOutcome {
       `Expected \`${name}.message\` to be a string, got ${describeValue(message)}`,
     );
   }
+  if (code !== undefined && (typeof code !== 'string' || !/^[a-z_]{1,64}$/.test(code))) {
+    throw new TypeError(
+      `Expected \`${name}.code\` to be lower-case letters and _, got ${describeValue(code)}`,
+    );
+  }
   return {
     status: status as number,
     retryAfterMs: omitRetry
@@ -76,6 +87,7 @@ export function resolveOutcome(name: string, input: unknown): ResolvedOutcome {
       latencyMs === undefined ? undefined : assertNonNegativeNumber(`${name}.latencyMs`, latencyMs),
     limit,
     message,
+    code: code as string | undefined,
   };
 }
 

@@ -24,9 +24,10 @@ export interface GuardedCall {
  * for its lane's admission; a retryable answer is retried after the provider's `retry-after`
  * (a 429's holds the whole lane) or exponential backoff with full jitter, while the call has
  * retries left; a 429 also past them, while the call's queue time (`queueTimeoutMs` from its
- * start) allows. Past the lane's retry budget a retry waits one more backoff instead of failing. A refusal (full queue, timeout) comes back
- * as a 429 that never reached the provider, so the client raises its usual rate-limit error
- * with the guard's message.
+ * start) allows, unless it says the quota is spent (OpenAI's `insufficient_quota`, which no wait
+ * mends). Past the lane's retry budget a retry waits one more backoff instead of failing. A
+ * refusal (full queue, timeout) comes back as a 429 that never reached the provider, so the
+ * client raises its usual rate-limit error with the guard's message.
  */
 export async function guardedFetch(
   attempt: () => { response: Promise<Response>; signal: AbortSignal | undefined },
@@ -93,6 +94,16 @@ export async function guardedFetch(
     const patient =
       rateLimited && resendable && now + Math.max(wait, lane.budget.pausedUntil - now) < deadline;
     if (retry >= maxRetries && !patient) return response;
+    if (retry >= maxRetries) {
+      // Past its retries only a rate limit is waited out: a spent quota is the call's answer.
+      const text = await response.text();
+      if (QUOTA_SPENT.test(text))
+        return new Response(text, {
+          status: response.status,
+          statusText: response.statusText,
+          headers: response.headers,
+        });
+    }
     // Nobody reads this answer: free its connection.
     response.body?.cancel().catch(() => {});
     if (wait > 0) await sleep(clock, wait, signal);
@@ -149,6 +160,9 @@ function holdUntilEnd(
     headers: response.headers,
   });
 }
+
+/** A 429 that no wait mends: the account's quota or credit is spent, not its rate. */
+const QUOTA_SPENT = /"(?:code|type)"\s*:\s*"(?:insufficient_quota|billing_hard_limit_reached)"/;
 
 /** Longer waits than this are not taken as asked, as the provider SDKs do: backoff instead. */
 const MAX_RETRY_AFTER_MS = 60_000;
