@@ -228,9 +228,17 @@ describe('the tour: every example and app against the mock provider', () => {
       if (incidents.open.length === 0 || Date.now() > deadline) break;
       await new Promise((resolve) => setTimeout(resolve, 2000));
     }
-    // The resolved messages go out right away; give them a moment to arrive.
-    await new Promise((resolve) => setTimeout(resolve, 2000));
     const all: Incident[] = [...incidents.open, ...incidents.recent];
+    // The resolved messages go out as the incidents resolve: wait until every incident told
+    // as opened has been told as resolved too (or 10 s), rather than for a fixed time.
+    const settled = Date.now() + 10_000;
+    while (Date.now() < settled) {
+      const headlines = receiver.deliveries.map((delivery) => delivery.header);
+      const opened = headlines.filter((header) => header.startsWith('Incident,')).length;
+      const resolved = headlines.filter((header) => header.startsWith('Resolved,')).length;
+      if (resolved >= opened) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     // For a closer look at a run: every incident, whole, and every message the webhook got.
     const dump = process.env.HEADROOM_TOUR_DUMP;
     if (dump)
