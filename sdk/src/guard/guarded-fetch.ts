@@ -67,8 +67,7 @@ export async function guardedFetch(
       // No answer at all (connection refused, reset, timed out): retried like a 5xx, unless the
       // caller gave up.
       if (signal?.aborted || retry >= maxRetries) throw error;
-      const slower = call.lane.budget.allowsRetry(clock.now()) ? 0 : backoffMs(retry);
-      await sleep(clock, backoffMs(retry) + slower, signal);
+      await sleep(clock, backoffMs(retry) + budgetDelay(lane, clock.now(), retry), signal);
       continue;
     }
     const retryable = isRetryable(response.status, response.headers);
@@ -86,8 +85,9 @@ export async function guardedFetch(
     // The wait before the next attempt: a 429's retry-after is the lane's pause (every attempt
     // waits it out in line); else the provider's wait or backoff. Past the lane's retry budget
     // a retry is slowed down by one more backoff, not given up.
-    let wait = rateLimited && asked !== undefined ? 0 : (asked ?? backoffMs(retry));
-    if (!lane.budget.allowsRetry(now)) wait += backoffMs(retry);
+    const wait =
+      (rateLimited && asked !== undefined ? 0 : (asked ?? backoffMs(retry))) +
+      budgetDelay(lane, now, retry);
     // A rate limit is waited out while the call's queue time allows, whatever `maxRetries`
     // says: a 429 fails a call only once it has waited as long as it was willing to wait in
     // the queue. Other errors get `maxRetries`.
@@ -159,6 +159,11 @@ function holdUntilEnd(
     statusText: response.statusText,
     headers: response.headers,
   });
+}
+
+/** Past the lane's retry budget a retry waits one more backoff: slowed down, not given up. */
+function budgetDelay(lane: Lane, now: number, retry: number): number {
+  return lane.budget.allowsRetry(now) ? 0 : backoffMs(retry);
 }
 
 /** A 429 that no wait mends: the account's quota or credit is spent, not its rate. */

@@ -300,30 +300,31 @@ export class IncidentTracker {
     if (sending) addEvidence(tracked.evidence, assessment);
     const settling = now - incident.openedAt < CAUSE_SETTLE_MS;
     const challenger = sending ? this.#challenger(tracked, assessment, settling) : undefined;
-    if (challenger !== undefined && settling) {
+    if (challenger !== undefined) {
+      const previousCause = incident.cause;
       incident.cause = challenger;
       incident.diagnosis = diagnosisOf(assessment, incident.subject, challenger);
-      const decided = incident.timeline.find((event) => event.kind === 'cause_decided');
+      const decided = settling
+        ? incident.timeline.find((event) => event.kind === 'cause_decided')
+        : undefined;
       if (decided !== undefined) {
+        // Still settling: the decision moves, it is not a change.
         decided.at = now;
         decided.text = `Cause: ${incident.diagnosis.title}`;
         decided.cause = challenger;
         incident.timeline.sort((a, b) => a.at - b.at);
+        changed = true;
+      } else {
+        const event: IncidentEvent = {
+          at: now,
+          kind: 'cause_changed',
+          text: `Cause changed: ${incident.diagnosis.title}`,
+          cause: challenger,
+          previousCause,
+        };
+        append(incident, event);
+        update.events.push({ incident, event });
       }
-      changed = true;
-    } else if (challenger !== undefined) {
-      const previousCause = incident.cause;
-      incident.cause = challenger;
-      incident.diagnosis = diagnosisOf(assessment, incident.subject, challenger);
-      const event: IncidentEvent = {
-        at: now,
-        kind: 'cause_changed',
-        text: `Cause changed: ${incident.diagnosis.title}`,
-        cause: challenger,
-        previousCause,
-      };
-      append(incident, event);
-      update.events.push({ incident, event });
     } else if (
       incident.cause === 'none'
         ? key === undefined || incident.peakUtilization?.at === now
