@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -122,6 +122,41 @@ export async function startCommand(
     await stop();
     throw error;
   }
+}
+
+/** `headroom start` on a free port, its SQLite file in `data`, with `args` after. */
+export function startCollectorProcess(data: string, args: string[] = []): Promise<Started> {
+  return startProcess('collector', binOf('@headroom/collector', 'headroom'), [
+    'start',
+    '--port',
+    '0',
+    '--data',
+    data,
+    ...args,
+  ]);
+}
+
+/**
+ * The mock provider on a free port, with `config` (its keys and organizations) written to
+ * `data/provider.json`, answering after `latencyMs` plus up to `jitterMs`.
+ */
+export function startMockProcess(
+  data: string,
+  config: unknown,
+  { latencyMs, jitterMs }: { latencyMs: number; jitterMs: number },
+): Promise<Started> {
+  const file = join(data, 'provider.json');
+  writeFileSync(file, JSON.stringify(config));
+  return startProcess('mock provider', binOf('@headroom/mock-provider', 'headroom-mock-provider'), [
+    '--port',
+    '0',
+    '--latency',
+    String(latencyMs),
+    '--jitter',
+    String(jitterMs),
+    '--config',
+    file,
+  ]);
 }
 
 export async function getJson<T>(url: string): Promise<T> {

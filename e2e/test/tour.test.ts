@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Incident, IncidentsResponse } from '@headroom/contract';
 import { TOUR, type TourPhase } from '@headroom/example-kit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { binOf, getJson, resources, startProcess } from './processes.js';
+import { getJson, resources, startCollectorProcess, startMockProcess } from './processes.js';
 
 const open = resources();
 afterEach(() => open.close());
@@ -197,24 +197,13 @@ describe('the tour: every example and app against the mock provider', () => {
     open.add(receiver.close);
     const config = join(data, 'headroom.json');
     writeFileSync(config, JSON.stringify({ webhooks: [{ url: receiver.url }] }));
-    const collector = await startProcess('collector', binOf('@headroom/collector', 'headroom'), [
-      'start',
-      '--port',
-      '0',
-      '--data',
-      data,
+    const collector = await startCollectorProcess(data, [
       '--config',
       config,
       '--allow-private-webhooks',
     ]);
     open.add(collector.stop);
-    const providerConfig = join(data, 'provider.json');
-    writeFileSync(providerConfig, JSON.stringify(PROVIDER));
-    const mock = await startProcess(
-      'mock provider',
-      binOf('@headroom/mock-provider', 'headroom-mock-provider'),
-      ['--port', '0', '--latency', '300', '--jitter', '200', '--config', providerConfig],
-    );
+    const mock = await startMockProcess(data, PROVIDER, { latencyMs: 300, jitterMs: 200 });
     open.add(mock.stop);
 
     const steps = [...examples, ...ownApps];

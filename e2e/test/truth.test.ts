@@ -1,12 +1,10 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { KeyView, Snapshot } from '@headroom/collector';
 import { runFleet } from '@headroom/example-fleet';
 import { type AgentSummary, run as runAgent } from '@headroom/example-langgraph-agent';
 import type { MockProviderStats } from '@headroom/mock-provider';
 import { type Headroom, init } from '@headroom/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
-import { binOf, getJson, resources, startProcess } from './processes.js';
+import { getJson, resources, startCollectorProcess, startMockProcess } from './processes.js';
 
 const open = resources();
 afterEach(() => open.close());
@@ -50,21 +48,9 @@ interface Transition {
 describe('the whole system against the provider’s own count', () => {
   it('fleet (4 replicas, one key) and LangGraph agent for 20 s: the collector’s totals, peaks, warning and diagnoses match what the provider saw', async () => {
     const data = open.directory();
-    const collector = await startProcess('collector', binOf('@headroom/collector', 'headroom'), [
-      'start',
-      '--port',
-      '0',
-      '--data',
-      data,
-    ]);
+    const collector = await startCollectorProcess(data);
     open.add(collector.stop);
-    const config = join(data, 'provider.json');
-    writeFileSync(config, JSON.stringify(LIMITS));
-    const mock = await startProcess(
-      'mock provider',
-      binOf('@headroom/mock-provider', 'headroom-mock-provider'),
-      ['--port', '0', '--latency', String(LATENCY_MS), '--jitter', '0', '--config', config],
-    );
+    const mock = await startMockProcess(data, LIMITS, { latencyMs: LATENCY_MS, jitterMs: 0 });
     open.add(mock.stop);
 
     const headroom = init({
