@@ -1,6 +1,6 @@
 // One replica of the fleet workload: its calls, its strategy, on the shared key. Env: MOCK_URL,
-// STRATEGY, CALLS, REDIS_URL (guard; guardLocal has none). Waits for the parent's start; prints
-// what failed.
+// STRATEGY, CALLS, REDIS_URL (guard; guardLocal has none). Says it is ready, waits for the
+// parent's start; prints what failed.
 import { init } from '@headroom/sdk';
 import OpenAI from 'openai';
 import { runCalls } from './goodput-strategies.mjs';
@@ -22,7 +22,10 @@ const calls = Array.from(
       messages: [{ role: 'user', content: `document ${index}` }],
     }),
 );
-await new Promise((resolve) => process.once('message', resolve));
+// Loaded: say so, then start when the parent says.
+const start = new Promise((resolve) => process.once('message', resolve));
+process.send('ready');
+await start;
 const results = await runCalls(strategy, calls);
 await headroom.shutdown();
 const failed = results.filter((result) => result.status === 'rejected').length;

@@ -1,9 +1,9 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
 import { Redis } from 'ioredis';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { closedPort, resources, stats } from './mock.js';
+import { fleet, startRedis, stop } from './fleet.js';
+import { resources, stats } from './mock.js';
 
 const redisServer = spawnSync('redis-server', ['--version']).status === 0;
 if (!redisServer) {
@@ -12,99 +12,16 @@ if (!redisServer) {
   );
 }
 
-const worker = fileURLToPath(new URL('./fixtures/guard-worker.mjs', import.meta.url));
 const RPM = 1200;
 const REPLICAS = 4;
-
 const open = resources();
 afterEach(() => open.close());
 
-/** A real redis-server on a free loopback port, nothing saved to disk; stopped after the test. */
-async function startRedis(): Promise<{ url: string; child: ChildProcess }> {
-  const port = await closedPort();
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  open.add(() => stop(child));
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk) => {
-      output += chunk;
-      if (output.includes('Ready to accept connections')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${output}`)));
-  });
-  return { url: `redis://127.0.0.1:${port}`, child };
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
-}
-
-interface Replica {
-  child: ChildProcess;
-  stderr: () => string;
-  done: Promise<{ succeeded: number; failed: number; errors: string[] }>;
-}
-
-function startReplica(env: Record<string, string>): Replica {
-  const child = spawn(process.execPath, [worker], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  open.add(() => stop(child));
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr!.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const done = new Promise<Replica['done'] extends Promise<infer T> ? T : never>(
-    (resolve, reject) => {
-      child.once('close', (code) => {
-        try {
-          resolve(JSON.parse(stdout.trim().split('\n').at(-1)!));
-        } catch {
-          reject(new Error(`replica exited ${code}: ${stdout}${stderr}`));
-        }
-      });
-    },
-  );
-  return { child, stderr: () => stderr, done };
-}
-
-/** Starts the replicas, waits until each has loaded, then starts them all at once. */
-async function fleet(env: Record<string, string>): Promise<Replica[]> {
-  const replicas = Array.from({ length: REPLICAS }, () => startReplica(env));
-  // Each says when it has loaded (on a busy machine that takes a while, and differs): none starts
-  // before all can.
-  await Promise.all(
-    replicas.map(
-      ({ child }) =>
-        new Promise<void>((resolve, reject) => {
-          child.once('message', () => resolve());
-          child.once('exit', (code) =>
-            reject(new Error(`replica exited ${code} before it was ready`)),
-          );
-        }),
-    ),
-  );
-  for (const { child } of replicas) child.send('start');
-  return replicas;
-}
-
 describe.skipIf(!redisServer)('guard with Redis: one budget for the fleet', () => {
   it('4 processes on one key at 1200 RPM: the provider refuses nothing, and every call succeeds', async () => {
-    const redis = await startRedis();
+    const redis = await startRedis(open);
     const mock = await open.mock({ keys: { 'sk-fleet': { rpm: RPM } }, latency: { fixedMs: 50 } });
-    const replicas = await fleet({
+    const replicas = await fleet(open, REPLICAS, {
       MOCK_URL: mock.url,
       REDIS_URL: redis.url,
       CALLS: '25',
@@ -121,9 +38,9 @@ describe.skipIf(!redisServer)('guard with Redis: one budget for the fleet', () =
   });
 
   it('Redis stopped mid-run: each replica says so once, keeps to its share, and every call still succeeds', async () => {
-    const redis = await startRedis();
+    const redis = await startRedis(open);
     const mock = await open.mock({ keys: { 'sk-fleet': { rpm: RPM } }, latency: { fixedMs: 50 } });
-    const replicas = await fleet({
+    const replicas = await fleet(open, REPLICAS, {
       MOCK_URL: mock.url,
       REDIS_URL: redis.url,
       CALLS: '40',
@@ -155,7 +72,7 @@ describe.skipIf(!redisServer)('guard with Redis: one budget for the fleet', () =
   });
 
   it('a budget whose script keeps failing (the connection up) counts as down, says so once, and calls go on', async () => {
-    const redis = await startRedis();
+    const redis = await startRedis(open);
     // The admissions key holds a string: every admission script fails with WRONGTYPE.
     const raw = new Redis(redis.url);
     open.add(() => raw.quit());

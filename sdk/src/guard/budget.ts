@@ -1,4 +1,5 @@
 import { type RateLimitReading, readRateLimitHeaders } from '../internal/rate-limit-headers.js';
+import { FleetShare } from './fleet-share.js';
 
 export const MINUTE_MS = 60_000;
 /**
@@ -23,6 +24,8 @@ export interface Charge {
   at: number;
   tokens: number;
   retry: boolean;
+  /** The attempt's number on this budget, counted from 1 in the order they were admitted. */
+  sequence: number;
 }
 
 interface Remaining {
@@ -54,18 +57,34 @@ export class Budget {
    * out of reach and each of N replicas keeps to its share.
    */
   share = 1;
+  /**
+   * With no Redis, what the provider's headers and 429s say of the others on the key: this
+   * replica's part of it. Undefined while the fleet's budget (Redis) decides.
+   */
+  fleet: FleetShare | undefined = new FleetShare();
+  #admissions = 0;
   /** Output tokens of answered requests, to estimate requests that set no max_tokens. */
   #outputSeen = { tokens: 0, requests: 0 };
+
+  /** A part of a shared key sends nothing before this: its first turn, at a random phase. */
+  #paceFrom = 0;
 
   constructor(
     readonly label: string,
     public limits: Limits,
+    private readonly random: () => number = Math.random,
   ) {}
+
+  /** This replica's part of the key's ceilings. */
+  part(): number {
+    return this.share * (this.fleet?.share ?? 1);
+  }
 
   /** Configured ceilings win; learned ones fill the gaps. With neither, one probe at a time. */
   effective(): Limits {
+    const share = this.part();
     const part = (value: number | undefined) =>
-      value === undefined ? undefined : Math.max(1, Math.floor(value * this.share));
+      value === undefined ? undefined : Math.max(1, Math.floor(value * share));
     return {
       rpm: part(this.limits.rpm ?? this.learned.rpm),
       tpm: part(this.limits.tpm ?? this.learned.tpm),
@@ -73,13 +92,17 @@ export class Budget {
     };
   }
 
-  /** No ceiling configured and none heard of yet: one request at a time, to learn them. */
+  /**
+   * No ceiling configured and none heard of yet, or not yet known whether others send on the
+   * key: one request at a time, to learn them.
+   */
   #probing(): boolean {
     return (
       this.limits.rpm === undefined &&
       this.limits.tpm === undefined &&
       this.limits.concurrency === undefined &&
-      !this.heardFrom
+      (!this.heardFrom ||
+        (this.#remaining.requests !== undefined && this.fleet?.measured === false))
     );
   }
 
@@ -108,12 +131,22 @@ export class Budget {
     };
     later(this.pausedUntil, 'paused');
     const charges = this.#charges;
+    const share = this.part();
     if (rpm !== undefined) {
       if (charges.length >= rpm) later(charges[charges.length - rpm]!.at + MINUTE_MS, 'rpm');
-      const perSecond = Math.ceil(rpm / 60);
-      const recent = this.#since(now - SECOND_WINDOW_MS);
-      if (charges.length - recent >= perSecond)
-        later(charges[charges.length - perSecond]!.at + SECOND_WINDOW_MS, 'rpm');
+      if (share < 1) {
+        // A part of a shared key goes evenly spaced: N replicas' bursts of rpm/60/N, each in a
+        // second of its own, could all land in one of the provider's seconds.
+        const last = charges.at(-1);
+        const spacing = this.#spacing();
+        if (last !== undefined && spacing !== undefined)
+          later(Math.max(last.at + spacing, this.#paceFrom), 'rpm');
+      } else {
+        const perSecond = Math.ceil(rpm / 60);
+        const recent = this.#since(now - SECOND_WINDOW_MS);
+        if (charges.length - recent >= perSecond)
+          later(charges[charges.length - perSecond]!.at + SECOND_WINDOW_MS, 'rpm');
+      }
     }
     if (tpm !== undefined) {
       // A request bigger than a whole budget goes alone, into an empty window.
@@ -132,28 +165,38 @@ export class Budget {
     // The provider's own count: at zero, wait for its reset; close to zero, spread what is
     // left evenly until the reset, rather than spend it at once and then stand still.
     const { requests, tokens: tokenRoom } = this.#remaining;
+    // Of what remains, the others on the key take their part too.
     if (requests !== undefined) {
-      const room = requests.value - this.#chargedSince(requests.at).count;
+      const room = requests.value * share - this.#chargedSince(requests.at).count;
       later(this.#spread(now, room, 1, requests, rpm), 'remaining');
     }
     if (tokenRoom !== undefined) {
-      const room = tokenRoom.value - this.#chargedSince(tokenRoom.at).tokens;
+      const room = tokenRoom.value * share - this.#chargedSince(tokenRoom.at).tokens;
       later(this.#spread(now, room, tokens, tokenRoom, tpm), 'remaining');
     }
     return reason === undefined ? { at } : { at, reason };
   }
 
   admit(now: number, tokens: number, retry: boolean): Charge {
-    const charge: Charge = { at: now, tokens, retry };
+    const charge: Charge = { at: now, tokens, retry, sequence: ++this.#admissions };
     this.#charges.push(charge);
     this.running++;
     return charge;
   }
 
   /** The attempt is over: its slot is free, and the provider's headers are learned. */
-  release(now: number, headers: { get(name: string): string | null } | undefined): void {
+  release(
+    now: number,
+    headers: { get(name: string): string | null } | undefined,
+    charge?: Charge,
+  ): void {
     this.running = Math.max(0, this.running - 1);
-    if (headers !== undefined) this.learn(now, readRateLimitHeaders(headers));
+    if (headers !== undefined) this.learn(now, readRateLimitHeaders(headers), charge?.sequence);
+  }
+
+  /** A 429 on this key: with no Redis counting the fleet, others take more than this part allows. */
+  rateLimited(now: number): void {
+    this.fleet?.rateLimited(now);
   }
 
   /** The call's real usage replaces the estimate it was charged. */
@@ -166,7 +209,8 @@ export class Budget {
     }
   }
 
-  learn(now: number, readings: RateLimitReading[]): void {
+  /** What the provider said on the answer to attempt number `sequence`, when known. */
+  learn(now: number, readings: RateLimitReading[], sequence?: number): void {
     // Anthropic states tokens, input and output tokens: the guard charges all tokens, so the
     // combined limit is its budget; the input one only stands in when no combined one is given.
     const combined = readings.some((reading) => reading.dimension === 'tokens');
@@ -182,6 +226,8 @@ export class Budget {
       if (reading.limit !== undefined)
         this.learned[dimension === 'requests' ? 'rpm' : 'tpm'] = reading.limit;
       if (reading.remaining !== undefined) {
+        if (dimension === 'requests' && sequence !== undefined)
+          this.#observe(now, sequence, reading);
         this.#remaining[dimension] = {
           value: reading.remaining,
           at: now,
@@ -189,6 +235,29 @@ export class Budget {
         };
       }
     }
+  }
+
+  /**
+   * The fleet's part of the key, from the answer to attempt number `sequence`. The moment the
+   * lane learns it shares the key, its first turn is put at a random point of its spacing: the
+   * replicas that learned it in the same moment do not all send in the same one of the
+   * provider's seconds.
+   */
+  #observe(now: number, sequence: number, reading: RateLimitReading): void {
+    const fleet = this.fleet;
+    if (fleet === undefined || reading.remaining === undefined) return;
+    const wasMeasured = fleet.measured;
+    fleet.observe(now, sequence, reading.remaining);
+    const spacing = this.#spacing();
+    if (!wasMeasured && fleet.measured && spacing !== undefined)
+      this.#paceFrom = now + this.random() * spacing;
+  }
+
+  /** While this replica keeps to a part of the key, the time between two of its requests. */
+  #spacing(): number | undefined {
+    const share = this.part();
+    const whole = this.limits.rpm ?? this.learned.rpm;
+    return share < 1 && whole !== undefined ? MINUTE_MS / (whole * share) : undefined;
   }
 
   /** Retries may be at most a fifth of the last minute's first attempts, plus 10. */

@@ -64,8 +64,11 @@ export class Lane {
     private readonly clock: GuardClock,
     /** The fleet's budget in Redis, and this lane's name there. */
     private readonly shared?: { budgets: SharedBudgets; lane: string },
+    random: () => number = Math.random,
   ) {
-    this.budget = new Budget(label, options.limits);
+    this.budget = new Budget(label, options.limits, random);
+    // With Redis the fleet's budget counts every replica (and 1/N stands in while it is away).
+    if (shared !== undefined) this.budget.fleet = undefined;
     this.#followShared();
   }
 
@@ -176,7 +179,7 @@ export class Lane {
       release: (headers) => {
         if (released) return;
         released = true;
-        this.budget.release(this.clock.now(), headers);
+        this.budget.release(this.clock.now(), headers, charge);
         if (shared !== undefined && this.shared !== undefined)
           void this.shared.budgets.release(this.shared.lane, shared.id);
         this.#schedule();
@@ -328,7 +331,11 @@ export class Guard {
   /** Connections to the fleet's budgets, by Redis URL. */
   readonly #shared = new Map<string, SharedBudgets>();
 
-  constructor(readonly clock: GuardClock = systemClock) {}
+  constructor(
+    readonly clock: GuardClock = systemClock,
+    /** Where lanes draw their random phase: fixed in tests. */
+    private readonly random: () => number = Math.random,
+  ) {}
 
   /**
    * The lane of `key × provider × model`; options given later replace earlier ones. With
@@ -348,7 +355,13 @@ export class Guard {
         redis === undefined
           ? undefined
           : { budgets: this.connect(redis), lane: `${key}:${provider}:${model}` };
-      lane = new Lane(`${provider}/${model} on key ${key}`, options, this.clock, shared);
+      lane = new Lane(
+        `${provider}/${model} on key ${key}`,
+        options,
+        this.clock,
+        shared,
+        this.random,
+      );
       this.lanes.set(id, lane);
     } else if (lane.options !== options) {
       lane.configure(options);

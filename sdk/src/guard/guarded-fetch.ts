@@ -79,6 +79,7 @@ export async function guardedFetch(
     let asked = retryAfterMs(response.headers, now);
     if (asked !== undefined && asked > MAX_RETRY_AFTER_MS) asked = undefined;
     const rateLimited = response.status === 429;
+    if (rateLimited) lane.budget.rateLimited(now);
     // A 429's wait holds every caller of the key, whether or not this call tries again.
     if (rateLimited && asked !== undefined) lane.pause(now + asked);
     if (!retryable) return response;
