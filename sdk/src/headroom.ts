@@ -6,8 +6,9 @@ import { instrumentClientInstance } from './clients/patch-client.js';
 import { trackCall } from './clients/track-call.js';
 import { instrumentCompiledGraph, isCompiledGraph } from './graph/langgraph.js';
 import { graphName } from './graph/langgraph-class.js';
+import { PRIORITIES, type Priority } from './guard/fair-queue.js';
 import { resolveGuard } from './guard/options.js';
-import { expectString, HeadroomOptionsError } from './internal/describe.js';
+import { describe, expectString, HeadroomOptionsError } from './internal/describe.js';
 import { reportFault } from './internal/fault.js';
 import type { Pipeline } from './internal/pipeline.js';
 import { currentScope, withScope } from './internal/scope.js';
@@ -123,9 +124,23 @@ export class Headroom {
     }
     const scope = currentScope();
     return settle(
-      () => withScope({ tenant: scope?.tenant, run }, fn, run.context),
+      () => withScope({ tenant: scope?.tenant, priority: scope?.priority, run }, fn, run.context),
       (error) => run.end(error),
     );
+  }
+
+  /**
+   * Runs `fn` with every guarded model call inside it at `priority`: within a tenant's turn,
+   * `interactive` calls are admitted before `normal` ones (the default), and those before `batch`;
+   * a call that waits counts a level more urgent every 5 s, so none starves.
+   */
+  withPriority<T>(priority: Priority, fn: () => T): T {
+    if (!PRIORITIES.includes(priority)) {
+      throw new HeadroomOptionsError(
+        `Expected \`priority\` to be one of ${PRIORITIES.join(', ')}, got ${describe(priority)}`,
+      );
+    }
+    return withScope({ ...currentScope(), priority }, fn);
   }
 
   /** Runs `fn` with `headroom.tenant` set for every model call inside it. */

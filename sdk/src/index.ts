@@ -1,4 +1,5 @@
 export { getHeadroom } from './global.js';
+export type { Priority } from './guard/fair-queue.js';
 export { type GuardRejection, HeadroomGuardError } from './guard/guard-error.js';
 export type { GuardOptions } from './guard/options.js';
 export { Headroom } from './headroom.js';

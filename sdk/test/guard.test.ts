@@ -239,6 +239,32 @@ describe('guard on an openai client', () => {
     expect(finished.slice(0, 5)).toEqual(['a', 'b', 'a', 'b', 'a']);
   });
 
+  it('priorities: a batch client’s backlog, then an interactive question goes next; withPriority wins over the client’s', async () => {
+    const { telemetry, mock } = await setUp({ guard: true, latencyMs: 10 });
+    const { headroom } = telemetry;
+    const instrument = (priority: GuardOptions['priority']) =>
+      headroom.instrument(new OpenAI({ apiKey: KEY, baseURL: `${mock.url}/v1` }), {
+        key: 'prod',
+        guard: { concurrency: 1, priority },
+      });
+    const batch = instrument('batch');
+    const finished: string[] = [];
+    const ask = (what: string) =>
+      batch.chat.completions.create({ model: MODEL, messages }).then(() => finished.push(what));
+    const backlog = Array.from({ length: 6 }, () => ask('batch'));
+    await new Promise((resolve) => setImmediate(resolve));
+    const urgent = headroom.withPriority('interactive', () => ask('interactive'));
+    await Promise.all([...backlog, urgent]);
+    // The first batch call was already out; the interactive one went next.
+    expect(finished.slice(0, 3)).toEqual(['batch', 'interactive', 'batch']);
+    expect(() => headroom.withPriority('urgent' as never, () => 1)).toThrow(
+      'Expected `priority` to be one of interactive, normal, batch, got "urgent"',
+    );
+    expect(() => instrument('now' as never)).toThrow(
+      'Expected `guard.priority` to be one of interactive, normal, batch, got "now"',
+    );
+  });
+
   it('the app’s AsyncLocalStorage and span nesting survive the wait in the queue', async () => {
     const store = new AsyncLocalStorage<string>();
     const seen: Array<string | undefined> = [];

@@ -1,7 +1,9 @@
 import type { CallState } from '../internal/call-state.js';
+import { currentScope } from '../internal/scope.js';
 import type { Telemetry } from '../internal/telemetry.js';
 import * as semconv from '../semconv.js';
 import { estimateTokens } from './estimate.js';
+import { priorityLevel } from './fair-queue.js';
 import type { GuardConfig } from './options.js';
 
 /**
@@ -27,6 +29,8 @@ export function attachGuard(
   call.guard = {
     lane: target,
     tenant: typeof tenant === 'string' ? tenant : '',
+    // `withPriority` around the call wins over the client's `guard.priority`.
+    level: priorityLevel(currentScope()?.priority ?? guard.priority),
     tokens: body === undefined ? undefined : estimateTokens(body, target.budget.outputEstimate()),
     maxRetries: guard.maxRetries ?? maxRetries,
     provider: lane.provider,

@@ -14,11 +14,15 @@ function setup(limits: Limits, options: Partial<Omit<LaneOptions, 'limits'>> = {
   });
   const start = clock.now();
   /** Asks for `count` admissions; records when (ms after start) each was admitted. */
-  const ask = (count: number, request: { tenant?: string; tokens?: number } = {}) =>
+  const ask = (
+    count: number,
+    request: { tenant?: string; tokens?: number; level?: number } = {},
+  ) =>
     Array.from({ length: count }, () => {
       const entry: Entry = { tenant: request.tenant ?? '', released: false };
       all.push(entry);
-      lane.acquire({ tenant: entry.tenant, tokens: request.tokens ?? 10, retry: false }).then(
+      const { tokens = 10, level } = request;
+      lane.acquire({ tenant: entry.tenant, tokens, level, retry: false }).then(
         (ticket) => {
           entry.at = clock.now() - start;
           entry.ticket = ticket;
@@ -124,6 +128,46 @@ describe('guard lane', () => {
     }
     // a's first call was running when b's arrived; then they alternate until b has none.
     expect(served).toEqual(['a', 'b', 'a', 'b', 'a', 'a', 'a']);
+  });
+
+  it('within a tenant, interactive goes before normal and normal before batch', async () => {
+    const { clock, ask, releaseOldest } = setup({ concurrency: 1 });
+    const [first] = ask(1, { level: 2 });
+    const batch = ask(2, { level: 2 });
+    const normal = ask(2);
+    const interactive = ask(2, { level: 0 });
+    await clock.advance(0);
+    expect(first!.ticket).toBeDefined();
+    const order: unknown[] = [];
+    for (let round = 0; round < 6; round++) {
+      releaseOldest();
+      await clock.advance(1);
+      const next = [...batch, ...normal, ...interactive].find(
+        (call) => call.ticket && !order.includes(call),
+      );
+      order.push(next);
+    }
+    expect(order).toEqual([...interactive, ...normal, ...batch]);
+  });
+
+  it('a batch call that has waited 10 s ranks with fresh interactive ones, and then before them', async () => {
+    const { clock, ask, releaseOldest } = setup({ concurrency: 1 });
+    ask(1);
+    const [batch] = ask(1, { level: 2 });
+    await clock.advance(9_999);
+    const [early] = ask(1, { level: 0 });
+    await clock.advance(1);
+    // At 10 s the batch call ranks as interactive: of equals the more urgent level goes first.
+    releaseOldest();
+    await clock.advance(0);
+    expect(early!.ticket).toBeDefined();
+    await clock.advance(5_000);
+    // At 15 s it is more urgent than a fresh interactive call.
+    const [fresh] = ask(1, { level: 0 });
+    releaseOldest();
+    await clock.advance(0);
+    expect(batch!.ticket).toBeDefined();
+    expect(fresh!.ticket).toBeUndefined();
   });
 
   it('a full queue refuses at once, and says the state', async () => {

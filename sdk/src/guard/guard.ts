@@ -23,6 +23,8 @@ export interface AdmissionRequest {
   /** Estimated tokens: the prompt's and max_tokens (or the average output seen). */
   tokens: number;
   retry: boolean;
+  /** 0 (interactive), 1 (normal, the default) or 2 (batch): the order within a tenant's turn. */
+  level?: number | undefined;
   signal?: AbortSignal | null | undefined;
 }
 
@@ -218,7 +220,7 @@ export class Lane {
   async #pumpShared(): Promise<void> {
     const { budgets, lane } = this.shared!;
     for (;;) {
-      const waiter = this.queue.peek();
+      const waiter = this.queue.peek(this.clock.now());
       if (waiter === undefined || !budgets.up) return;
       // A hand-over (or a 429 heard here) holds this replica first.
       const held = this.budget.pausedUntil - this.clock.now();
@@ -287,7 +289,7 @@ export class Lane {
     }
     const { clock } = this;
     for (;;) {
-      const waiter = this.queue.peek();
+      const waiter = this.queue.peek(this.clock.now());
       if (waiter === undefined) {
         this.#sleepUntil(Number.POSITIVE_INFINITY);
         return;

@@ -8,6 +8,8 @@ import { backoffMs, isRetryable, retryAfterMs } from './retry.js';
 export interface GuardedCall {
   lane: Lane;
   tenant: string;
+  /** 0 (interactive), 1 (normal) or 2 (batch): its order within the tenant's turn. */
+  level: number;
   /** Estimated tokens of each attempt; set from the first attempt's body when not known before. */
   tokens: number | undefined;
   maxRetries: number;
@@ -46,6 +48,7 @@ export async function guardedFetch(
     try {
       ticket = await lane.acquire({
         tenant: call.tenant,
+        level: call.level,
         tokens: call.tokens ?? lane.budget.outputEstimate(),
         retry: retry > 0,
         signal,

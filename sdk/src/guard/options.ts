@@ -1,4 +1,5 @@
 import { describe, HeadroomOptionsError } from '../internal/describe.js';
+import { PRIORITIES, type Priority } from './fair-queue.js';
 import { DEFAULT_MAX_QUEUE, DEFAULT_QUEUE_TIMEOUT_MS, type LaneOptions } from './guard.js';
 
 /**
@@ -22,6 +23,11 @@ export interface GuardOptions {
    */
   maxRetries?: number;
   /**
+   * The order of this client's calls within a tenant's turn (default `normal`): `interactive`
+   * before `normal` before `batch`. `headroom.withPriority` around a call wins over it.
+   */
+  priority?: Priority;
+  /**
    * `redis://host:port`: one budget for the whole fleet, kept in that Redis by atomic scripts.
    * If it goes out of reach, each replica keeps to its share of the ceilings (1/N of the live
    * replicas) and says so once, until it is back. Needs the `ioredis` package.
@@ -34,6 +40,7 @@ export interface GuardConfig {
   lane: LaneOptions;
   maxRetries: number | undefined;
   redis: string | undefined;
+  priority: Priority | undefined;
 }
 
 const POSITIVE = ['rpm', 'tpm', 'concurrency', 'maxQueue', 'queueTimeoutMs'] as const;
@@ -48,7 +55,7 @@ export function resolveGuard(guard: unknown): GuardConfig | undefined {
     );
   }
   const options = guard as Record<string, unknown>;
-  const known = [...POSITIVE, 'maxRetries', 'redis'];
+  const known = [...POSITIVE, 'maxRetries', 'redis', 'priority'];
   for (const name of Object.keys(options)) {
     if (!known.includes(name)) {
       throw new HeadroomOptionsError(
@@ -79,6 +86,12 @@ export function resolveGuard(guard: unknown): GuardConfig | undefined {
       `Expected \`guard.maxRetries\` to be an integer from 0 up, got ${describe(maxRetries)}`,
     );
   }
+  const { priority } = options;
+  if (priority !== undefined && !PRIORITIES.includes(priority as Priority)) {
+    throw new HeadroomOptionsError(
+      `Expected \`guard.priority\` to be one of ${PRIORITIES.join(', ')}, got ${describe(priority)}`,
+    );
+  }
   const typed = options as GuardOptions;
   return {
     lane: {
@@ -88,5 +101,6 @@ export function resolveGuard(guard: unknown): GuardConfig | undefined {
     },
     maxRetries: typed.maxRetries,
     redis: typed.redis,
+    priority: typed.priority,
   };
 }

@@ -1,4 +1,5 @@
 import { type Context, context, createContextKey } from '@opentelemetry/api';
+import type { Priority } from '../guard/fair-queue.js';
 import type { CallState } from './call-state.js';
 import type { NodeState, RunState } from './graph-state.js';
 
@@ -14,6 +15,8 @@ export interface Scope {
   readonly node?: NodeState | undefined;
   readonly run?: RunState | undefined;
   readonly tenant?: string | undefined;
+  /** The guard's order for calls inside: `withPriority`. */
+  readonly priority?: Priority | undefined;
 }
 
 const SCOPE_KEY = createContextKey('headroom.scope');

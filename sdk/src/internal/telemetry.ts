@@ -126,7 +126,12 @@ export class Telemetry implements CoreHost {
       reportFault('start node', error);
       return fn();
     }
-    const nodeScope: Scope = { tenant: scope?.tenant, run: state.run, node: state };
+    const nodeScope: Scope = {
+      tenant: scope?.tenant,
+      priority: scope?.priority,
+      run: state.run,
+      node: state,
+    };
     return settle(
       () => withScope(nodeScope, fn, state.context),
       (error) => state.end(error),
