@@ -28,7 +28,9 @@ export async function handleChatRequest(
   const account = state.account(key);
   const now = state.now();
   Object.assign(headers, dialect.accountHeaders(account));
-  Object.assign(headers, dialect.rateLimitHeaders(limiter.snapshot(now), now));
+  // A key with `headers: false` tells nothing of its limits: no rate-limit, no retry headers.
+  const tells = state.sendsHeaders(key);
+  if (tells) Object.assign(headers, dialect.rateLimitHeaders(limiter.snapshot(now), now));
   if (!parsed.ok) {
     stats.badRequest(key);
     return jsonResponse(400, dialect.badRequestBody(parsed.problem), headers);
@@ -49,7 +51,7 @@ export async function handleChatRequest(
       scripted.status === 429
         ? dialect.rateLimitBody(refusal, model, scripted.message, scripted.code)
         : dialect.errorBody(scripted.status, scripted.message);
-    if (scripted.retryAfterMs !== undefined)
+    if (scripted.retryAfterMs !== undefined && tells)
       Object.assign(headers, retryHeaders(scripted.retryAfterMs));
     if (scripted.latencyMs) await sleep(scripted.latencyMs);
     return jsonResponse(scripted.status, body, headers);
@@ -60,7 +62,11 @@ export async function handleChatRequest(
     stats.refused(key, model);
     const organization = account === undefined ? {} : { organization: account.organization };
     const body = dialect.rateLimitBody({ ...refusal, ...organization }, model);
-    return jsonResponse(429, body, { ...headers, ...retryHeaders(refusal.retryAfterMs) });
+    return jsonResponse(
+      429,
+      body,
+      tells ? { ...headers, ...retryHeaders(refusal.retryAfterMs) } : headers,
+    );
   }
   const latencyMs = scripted?.latencyMs ?? state.latencyMs();
   const releaseSlot = limiter.admit(usage.totalTokens, now, latencyMs);
@@ -73,7 +79,7 @@ export async function handleChatRequest(
     endStats();
   };
   // Headers of an admitted request already count it, as providers report after charging.
-  Object.assign(headers, dialect.rateLimitHeaders(limiter.snapshot(now), now));
+  if (tells) Object.assign(headers, dialect.rateLimitHeaders(limiter.snapshot(now), now));
   const reply: Reply = { sequence, model, created: Math.floor(now / 1000), usage, includeUsage };
   if (stream) {
     const body = createPacedStream({

@@ -37,6 +37,11 @@ export class MockProviderState {
   }
 
   /** The organization (and project) a key is charged to, or undefined for a key on its own. */
+  /** Whether this key's answers carry rate-limit and retry headers. */
+  sendsHeaders(key: string): boolean {
+    return !this.options.silent.has(key);
+  }
+
   account(key: string): Account | undefined {
     return this.options.accounts.get(key);
   }

@@ -18,6 +18,11 @@ export interface KeyOptions extends RateLimits {
   organization?: string;
   /** Sent as `openai-project`; the budget stays the organization's (project limits are not modelled). */
   project?: string;
+  /**
+   * `false`: no rate-limit headers and no `retry-after` on this key's answers, as providers such
+   * as Gemini send none; its 429s are the only sign of its limits. Default true.
+   */
+  headers?: boolean;
 }
 
 export interface LatencyOptions {
@@ -53,6 +58,8 @@ export interface ResolvedOptions {
   organizations: ReadonlyMap<string, ResolvedLimits>;
   /** Which organization (and project) each key belongs to; keys not listed here stand alone. */
   accounts: ReadonlyMap<string, Account>;
+  /** Keys whose answers carry no rate-limit or retry headers (`headers: false`). */
+  silent: ReadonlySet<string>;
   defaultLimits: ResolvedLimits;
   latency: Required<LatencyOptions>;
   seed: number;

@@ -25,6 +25,25 @@ describe('rate limits', () => {
     expect(stats().keys['sk-a']).toMatchObject({ requests: 12, admitted: 11, rateLimited: 1 });
   });
 
+  it('a key with headers: false enforces its limits and tells nothing of them', async () => {
+    const clock = fakeClock();
+    const { app } = createMockProvider({
+      keys: { 'sk-a': { rpm: 60, headers: false } },
+      now: clock.now,
+    });
+    const admitted = await openaiRequest(app, chatBody());
+    expect(admitted.status).toBe(200);
+    const refused = await openaiRequest(app, chatBody());
+    expect(refused.status).toBe(429);
+    for (const response of [admitted, refused]) {
+      expect(headersOf(response, 'x-ratelimit-')).toEqual({});
+      expect(headersOf(response, 'retry-')).toEqual({});
+    }
+    expect(() => createMockProvider({ keys: { 'sk-a': { headers: 'no' } } as never })).toThrow(
+      'Expected `keys.sk-a.headers` to be true or false, got "no"',
+    );
+  });
+
   it('holds requests in a sliding 60-second window', async () => {
     const clock = fakeClock();
     const { app } = createMockProvider({ keys: { 'sk-a': { rpm: 3 } }, now: clock.now });

@@ -42,16 +42,26 @@ function resolveKey(
   key: string,
   value: unknown,
   organizations: ReadonlyMap<string, ResolvedLimits>,
-): { limits: ResolvedLimits; account?: Account } {
+): { limits: ResolvedLimits; account?: Account; silent?: boolean } {
   const name = `keys.${key}`;
   if (value === undefined || value === null) return { limits: {} };
-  const { organization, project, ...limits } = assertPlainObject(name, value);
-  const resolved = resolveLimits(name, limits, 'rpm, tpm, concurrency, organization or project');
+  const { organization, project, headers, ...limits } = assertPlainObject(name, value);
+  const resolved = resolveLimits(
+    name,
+    limits,
+    'rpm, tpm, concurrency, organization, project or headers',
+  );
+  if (headers !== undefined && typeof headers !== 'boolean') {
+    throw new TypeError(
+      `Expected \`${name}.headers\` to be true or false, got ${describeValue(headers)}`,
+    );
+  }
+  const silent = headers === false ? { silent: true } : {};
   if (organization === undefined) {
     if (project !== undefined) {
       throw new TypeError(`Expected \`${name}.project\` to come with \`${name}.organization\``);
     }
-    return { limits: resolved };
+    return { limits: resolved, ...silent };
   }
   const account: Account = { organization: accountName(`${name}.organization`, organization) };
   if (!organizations.has(account.organization)) {
@@ -67,7 +77,7 @@ function resolveKey(
     );
   }
   if (project !== undefined) account.project = accountName(`${name}.project`, project);
-  return { limits: resolved, account };
+  return { limits: resolved, account, ...silent };
 }
 
 function accountName(name: string, value: unknown): string {
@@ -96,10 +106,12 @@ export function resolveOptions({
   }
   const resolvedKeys = new Map<string, ResolvedLimits>();
   const accounts = new Map<string, Account>();
+  const silent = new Set<string>();
   for (const [key, value] of Object.entries(assertPlainObject('keys', keys))) {
-    const { limits, account } = resolveKey(key, value, resolvedOrganizations);
-    resolvedKeys.set(key, limits);
-    if (account !== undefined) accounts.set(key, account);
+    const resolved = resolveKey(key, value, resolvedOrganizations);
+    resolvedKeys.set(key, resolved.limits);
+    if (resolved.account !== undefined) accounts.set(key, resolved.account);
+    if (resolved.silent) silent.add(key);
   }
   const latencyObject = assertPlainObject('latency', latency);
   for (const field of Object.keys(latencyObject)) {
@@ -116,6 +128,7 @@ export function resolveOptions({
     keys: resolvedKeys,
     organizations: resolvedOrganizations,
     accounts,
+    silent,
     defaultLimits: resolveLimits('defaultLimits', defaultLimits),
     latency: {
       fixedMs: assertNonNegativeNumber('latency.fixedMs', latencyObject.fixedMs ?? 0),
