@@ -265,6 +265,32 @@ describe('guard on an openai client', () => {
     );
   });
 
+  it('a provider that states no limits (no headers, no retry-after) is learned from its 429s: every call succeeds', async () => {
+    const mock = await open.mock({
+      keys: { 'sk-silent': { rpm: 600, headers: false } },
+      latency: { fixedMs: 50 },
+    });
+    const { headroom } = open.telemetry();
+    const client = headroom.instrument(
+      new OpenAI({ apiKey: 'sk-silent', baseURL: `${mock.url}/v1` }),
+      { key: 'silent', guard: true },
+    );
+    const results = await Promise.allSettled(
+      Array.from({ length: 100 }, () => client.chat.completions.create({ model: MODEL, messages })),
+    );
+    expect(results.filter((result) => result.status === 'rejected')).toEqual([]);
+    const truth = (await stats(mock)).keys['sk-silent']!;
+    expect(truth.admitted).toBe(100);
+    // One at a time would never find the 10 a second; all at once would be refused 1,000 times.
+    // Learning costs the first round trips' overshoot.
+    expect(truth.rateLimited).toBeGreaterThan(0);
+    expect(truth.rateLimited).toBeLessThanOrEqual(25);
+    const [lane] = headroom.telemetry.guard.lanes.values();
+    expect(lane!.describe(Date.now())).toMatch(
+      /no limits stated: \d+ at once, rpm learned from 429s/,
+    );
+  });
+
   it('the app’s AsyncLocalStorage and span nesting survive the wait in the queue', async () => {
     const store = new AsyncLocalStorage<string>();
     const seen: Array<string | undefined> = [];
@@ -355,6 +381,26 @@ describe('guard on an openai client', () => {
 });
 
 describe('guard on an @anthropic-ai/sdk client', () => {
+  it('a 529 “overloaded” is retried as a server error, not a rate limit: nothing else on the key waits, its part is not cut', async () => {
+    const mock = await open.mock();
+    const telemetry = open.telemetry();
+    const client = telemetry.headroom.instrument(
+      new Anthropic({ apiKey: KEY, baseURL: mock.url }),
+      { key: 'prod', guard: { concurrency: 4 } },
+    );
+    mock.script([{ status: 529, retryAfterMs: 50 }, 200], { key: KEY });
+    const answer = await client.messages.create({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 32,
+      messages,
+    });
+    expect(answer.type).toBe('message');
+    expect((await stats(mock)).keys[KEY]).toMatchObject({ requests: 2, rateLimited: 0 });
+    const [lane] = telemetry.headroom.telemetry.guard.lanes.values();
+    expect(lane!.budget.pausedUntil).toBe(0);
+    expect(lane!.budget.part()).toBe(1);
+  });
+
   it('holds the concurrency, and refuses in Anthropic’s error shape', async () => {
     const mock = await open.mock({ latency: { fixedMs: 100 } });
     const telemetry = open.telemetry();

@@ -1,5 +1,6 @@
 import { type RateLimitReading, readRateLimitHeaders } from '../internal/rate-limit-headers.js';
 import { FleetShare } from './fleet-share.js';
+import { SilentLimits } from './silent-limits.js';
 
 export const MINUTE_MS = 60_000;
 /**
@@ -63,6 +64,8 @@ export class Budget {
    */
   fleet: FleetShare | undefined = new FleetShare();
   #admissions = 0;
+  /** A provider that states no limits: what its 429s taught. */
+  readonly silent = new SilentLimits();
   /** Output tokens of answered requests, to estimate requests that set no max_tokens. */
   #outputSeen = { tokens: 0, requests: 0 };
 
@@ -86,9 +89,11 @@ export class Budget {
     const part = (value: number | undefined) =>
       value === undefined ? undefined : Math.max(1, Math.floor(value * share));
     return {
-      rpm: part(this.limits.rpm ?? this.learned.rpm),
+      rpm: part(this.limits.rpm ?? this.learned.rpm ?? this.#silent()?.rpm),
       tpm: part(this.limits.tpm ?? this.learned.tpm),
-      concurrency: part(this.limits.concurrency) ?? (this.#probing() ? 1 : undefined),
+      concurrency:
+        part(this.limits.concurrency) ??
+        (this.#probing() ? 1 : this.#silent() && Math.floor(this.silent.window)),
     };
   }
 
@@ -98,12 +103,23 @@ export class Budget {
    */
   #probing(): boolean {
     return (
-      this.limits.rpm === undefined &&
-      this.limits.tpm === undefined &&
-      this.limits.concurrency === undefined &&
-      (!this.heardFrom ||
+      this.#unconfigured() &&
+      ((!this.heardFrom && !this.silent.active) ||
         (this.#remaining.requests !== undefined && this.fleet?.measured === false))
     );
+  }
+
+  #unconfigured(): boolean {
+    return (
+      this.limits.rpm === undefined &&
+      this.limits.tpm === undefined &&
+      this.limits.concurrency === undefined
+    );
+  }
+
+  /** Nothing configured, and the provider states no limits: they are learned from its 429s. */
+  #silent(): SilentLimits | undefined {
+    return this.#unconfigured() && !this.heardFrom && this.silent.active ? this.silent : undefined;
   }
 
   /** Output tokens to assume for a request with no max_tokens: the average seen, else 256. */
@@ -191,12 +207,23 @@ export class Budget {
     charge?: Charge,
   ): void {
     this.running = Math.max(0, this.running - 1);
-    if (headers !== undefined) this.learn(now, readRateLimitHeaders(headers), charge?.sequence);
+    if (headers === undefined) return;
+    const readings = readRateLimitHeaders(headers);
+    if (readings.length === 0 && !this.heardFrom) this.silent.answered();
+    this.learn(now, readings, charge?.sequence);
   }
 
-  /** A 429 on this key: with no Redis counting the fleet, others take more than this part allows. */
+  /**
+   * A 429 on this key: from a provider that states no limits, a sign of them; else, with no
+   * Redis counting the fleet, others take more than this part allows.
+   */
   rateLimited(now: number): void {
-    this.fleet?.rateLimited(now);
+    if (this.#silent() !== undefined) {
+      this.#expire(now);
+      this.silent.rateLimited(now, this.#charges.length - this.#since(now - SECOND_WINDOW_MS));
+    } else {
+      this.fleet?.rateLimited(now);
+    }
   }
 
   /** The call's real usage replaces the estimate it was charged. */
@@ -280,6 +307,11 @@ export class Budget {
       parts.push(`tpm ${tokens}/${tpm}`);
     }
     if (this.#probing()) parts.push('one at a time until the provider states its limits');
+    const silent = this.#silent();
+    if (silent !== undefined)
+      parts.push(
+        `no limits stated: ${Math.floor(silent.window)} at once${silent.rpm === undefined ? '' : ', rpm learned from 429s'}`,
+      );
     if (now < this.pausedUntil)
       parts.push(`paused ${((this.pausedUntil - now) / 1000).toFixed(1)} s more`);
     return parts.join(', ');

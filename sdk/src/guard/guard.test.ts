@@ -14,10 +14,7 @@ function setup(limits: Limits, options: Partial<Omit<LaneOptions, 'limits'>> = {
   });
   const start = clock.now();
   /** Asks for `count` admissions; records when (ms after start) each was admitted. */
-  const ask = (
-    count: number,
-    request: { tenant?: string; tokens?: number; level?: number } = {},
-  ) =>
+  const ask = (count: number, request: { tenant?: string; tokens?: number; level?: number } = {}) =>
     Array.from({ length: count }, () => {
       const entry: Entry = { tenant: request.tenant ?? '', released: false };
       all.push(entry);

@@ -9,13 +9,18 @@ export function isRetryable(
   return status === 408 || status === 409 || status === 429 || status >= 500;
 }
 
-/** The wait the provider asked for (`retry-after-ms`, `retry-after` in seconds or as a date), in ms. */
+/**
+ * The wait the provider asked for, in ms: `retry-after-ms` (OpenAI, Anthropic), Azure's
+ * `x-ms-retry-after-ms`, or `retry-after` in seconds or as a date.
+ */
 export function retryAfterMs(
   headers: { get(name: string): string | null },
   now: number,
 ): number | undefined {
-  const milliseconds = Number.parseFloat(headers.get('retry-after-ms') ?? '');
-  if (Number.isFinite(milliseconds) && milliseconds >= 0) return milliseconds;
+  for (const name of ['retry-after-ms', 'x-ms-retry-after-ms']) {
+    const milliseconds = Number.parseFloat(headers.get(name) ?? '');
+    if (Number.isFinite(milliseconds) && milliseconds >= 0) return milliseconds;
+  }
   const text = headers.get('retry-after');
   if (text === null) return undefined;
   const seconds = Number.parseFloat(text);

@@ -1,0 +1,12 @@
+import { init } from '@headroom/sdk';
+import OpenAI from 'openai';
+import { startMockProvider } from '@headroom/mock-provider';
+const RPM = Number(process.env.RPM ?? 600), CALLS = Number(process.env.CALLS ?? 100), LAT = Number(process.env.LAT ?? 200);
+const mock = await startMockProvider({ keys: { 'sk-g': { rpm: RPM, headers: false } }, latency: { fixedMs: LAT } });
+const headroom = init({ serviceName: 'silent', collectorUrl: false });
+const client = headroom.instrument(new OpenAI({ apiKey: 'sk-g', baseURL: `${mock.url}/v1` }), { key: 'g', guard: process.env.NOGUARD ? false : true });
+const t = performance.now();
+const r = await Promise.allSettled(Array.from({ length: CALLS }, (_, i) => client.chat.completions.create({ model: 'gemini-2.0-flash', messages: [{ role: 'user', content: `q ${i}` }] })));
+const s = mock.stats().keys['sk-g'];
+console.log(`failed=${r.filter((x) => x.status === 'rejected').length} 429=${s.rateLimited} req=${s.requests} ratio=${((performance.now() - t) / 1000 / (CALLS / (RPM / 60))).toFixed(2)}`);
+await headroom.shutdown(); await mock.close();
