@@ -125,6 +125,13 @@ const met = guardRows.every(
 console.log(
   `\nguard target (no 429, ≤ 0.5 % of attempts in the fleet; no failed call; ≤ 1.1× the minimum): ${met ? 'met' : 'NOT met'}`,
 );
+const localRows = rows.filter((row) => row.strategy === 'guardLocal' && !row.skipped);
+const localMet = localRows.every(
+  (row) => row.failed === 0 && row.ratio <= 1.3 && row.rateLimited <= 0.01 * row.attempts,
+);
+console.log(
+  `guard without Redis target (≤ 1 % of attempts answered 429; no failed call; ≤ 1.3× the minimum): ${localMet ? 'met' : 'NOT met'}`,
+);
 
 function thunks(client, count) {
   return Array.from(
