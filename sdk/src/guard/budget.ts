@@ -254,7 +254,7 @@ export class Budget {
         this.learned[dimension === 'requests' ? 'rpm' : 'tpm'] = reading.limit;
       if (reading.remaining !== undefined) {
         if (dimension === 'requests' && sequence !== undefined)
-          this.#observe(now, sequence, reading);
+          this.#observe(now, sequence, reading.remaining);
         this.#remaining[dimension] = {
           value: reading.remaining,
           at: now,
@@ -270,11 +270,11 @@ export class Budget {
    * replicas that learned it in the same moment do not all send in the same one of the
    * provider's seconds.
    */
-  #observe(now: number, sequence: number, reading: RateLimitReading): void {
+  #observe(now: number, sequence: number, remaining: number): void {
     const fleet = this.fleet;
-    if (fleet === undefined || reading.remaining === undefined) return;
+    if (fleet === undefined) return;
     const wasMeasured = fleet.measured;
-    fleet.observe(now, sequence, reading.remaining);
+    fleet.observe(now, sequence, remaining);
     const spacing = this.#spacing();
     if (!wasMeasured && fleet.measured && spacing !== undefined)
       this.#paceFrom = now + this.random() * spacing;

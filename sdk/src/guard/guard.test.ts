@@ -52,6 +52,14 @@ interface Entry {
 }
 
 const limitHeaders = (values: Record<string, string>) => new Headers(values);
+/** The provider answers `entry`: 600 RPM, `remaining` of them left. */
+const answer = (entry: Entry, remaining: number) =>
+  entry.ticket!.release(
+    limitHeaders({
+      'x-ratelimit-limit-requests': '600',
+      'x-ratelimit-remaining-requests': String(remaining),
+    }),
+  );
 
 describe('guard lane', () => {
   it('never has more in flight than its concurrency: the next goes when one is released', async () => {
@@ -214,21 +222,11 @@ describe('guard lane', () => {
     const calls = ask(12);
     await clock.advance(0);
     expect(calls.filter((call) => call.ticket).length).toBe(1);
-    calls[0]!.ticket!.release(
-      limitHeaders({
-        'x-ratelimit-limit-requests': '600',
-        'x-ratelimit-remaining-requests': '599',
-      }),
-    );
+    answer(calls[0]!, 599);
     await clock.advance(0);
     // Limits known, but not yet whether anybody else sends on the key: one more probe.
     expect(calls.filter((call) => call.ticket).length).toBe(2);
-    calls[1]!.ticket!.release(
-      limitHeaders({
-        'x-ratelimit-limit-requests': '600',
-        'x-ratelimit-remaining-requests': '598',
-      }),
-    );
+    answer(calls[1]!, 598);
     await clock.advance(0);
     // Alone on the key, 600 RPM: 10 in the second, the probes among them.
     expect(calls.filter((call) => call.ticket).length).toBe(10);
@@ -237,19 +235,12 @@ describe('guard lane', () => {
   it('with others on the key, takes its part of 90 % of the ceiling, evenly spaced', async () => {
     const { clock, lane, ask } = setup({});
     const calls = ask(6);
-    const answer = (index: number, remaining: number) =>
-      calls[index]!.ticket!.release(
-        limitHeaders({
-          'x-ratelimit-limit-requests': '600',
-          'x-ratelimit-remaining-requests': String(remaining),
-        }),
-      );
     await clock.advance(0);
-    answer(0, 599);
+    answer(calls[0]!, 599);
     await clock.advance(0);
     await clock.advance(100);
     // Between this lane's two probes the key's remaining fell by 3: two were someone else's.
-    answer(1, 596);
+    answer(calls[1]!, 596);
     expect(lane.budget.fleet?.seen).toEqual({ own: 1, others: 2 });
     // A third of what the fleet sent: its part is 0.9 × 1/3 of 600 RPM, 180 RPM. It starts at
     // half of that (the others may not all have been seen yet): 90 RPM, one each 667 ms.
@@ -261,7 +252,7 @@ describe('guard lane', () => {
     for (let index = 2; index < times.length; index++)
       expect(times[index]).toBeCloseTo(((index - 1) * 60_000) / 90, 6);
     // The next reading, 3 s on (one own request, two others'), grows the part into its whole.
-    answer(2, 593);
+    answer(calls[2]!, 593);
     expect(lane.budget.part()).toBeCloseTo(0.3, 10);
   });
 
@@ -269,39 +260,21 @@ describe('guard lane', () => {
     const { clock, lane, ask } = setup({});
     const calls = ask(4);
     await clock.advance(0);
-    for (const [index, remaining] of [
-      [0, 599],
-      [1, 598],
-    ] as const) {
-      calls[index]!.ticket!.release(
-        limitHeaders({
-          'x-ratelimit-limit-requests': '600',
-          'x-ratelimit-remaining-requests': String(remaining),
-        }),
-      );
-      await clock.advance(0);
-    }
+    answer(calls[0]!, 599);
+    await clock.advance(0);
+    answer(calls[1]!, 598);
+    await clock.advance(0);
     expect(lane.budget.part()).toBe(1);
     lane.budget.rateLimited(clock.now());
     // The same burst's next 429 cuts no further.
     lane.budget.rateLimited(clock.now() + 999);
     expect(lane.budget.part()).toBe(0.5);
     await clock.advance(100);
-    calls[2]!.ticket!.release(
-      limitHeaders({
-        'x-ratelimit-limit-requests': '600',
-        'x-ratelimit-remaining-requests': '597',
-      }),
-    );
+    answer(calls[2]!, 597);
     // 100 ms later: 0.5 × (1 + 100/500) + 0.1 × 0.1.
     expect(lane.budget.part()).toBeCloseTo(0.61, 10);
     await clock.advance(2000);
-    calls[3]!.ticket!.release(
-      limitHeaders({
-        'x-ratelimit-limit-requests': '600',
-        'x-ratelimit-remaining-requests': '596',
-      }),
-    );
+    answer(calls[3]!, 596);
     expect(lane.budget.part()).toBe(1);
   });
 
