@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fleet } from './fleet.js';
-import { resources, stats } from './mock.js';
+import { closedPort, resources, stats } from './mock.js';
 
 // Replicas that share a key and have no Redis: each learns its part from the provider's headers
 // (`remaining` falling faster than its own use) and 429s. The provider is the issue's: 1200 RPM,
@@ -31,4 +31,30 @@ describe('guard without Redis: replicas on one key converge on their parts', () 
       expect(truth.rateLimited).toBeLessThanOrEqual(0.01 * truth.requests);
     }, 60_000);
   }
+
+  it('a Redis that cannot be reached from the start: each replica says so once and learns its part as without one', async () => {
+    const mock = await open.mock({
+      keys: { 'sk-fleet': { rpm: RPM } },
+      latency: { fixedMs: 50 },
+    });
+    const fleetOf = await fleet(open, 4, {
+      MOCK_URL: mock.url,
+      CALLS: '50',
+      REDIS_URL: `redis://127.0.0.1:${await closedPort()}`,
+    });
+    const results = await Promise.all(fleetOf.map((replica) => replica.done));
+    expect(results.map((result) => result.failed)).toEqual([0, 0, 0, 0]);
+    const truth = (await stats(mock)).keys['sk-fleet']!;
+    // Each on the whole ceiling its headers state would send 4 times the provider's 20 a second.
+    expect(truth.admitted).toBe(200);
+    expect(truth.rateLimited).toBeLessThanOrEqual(0.01 * truth.requests);
+    for (const replica of fleetOf) {
+      const said = replica
+        .stderr()
+        .split('\n')
+        .filter((line) => line.includes('cannot be reached'));
+      expect(said).toHaveLength(1);
+      expect(said[0]).toMatch(/learns its part of the ceilings from the provider's headers$/);
+    }
+  }, 60_000);
 });

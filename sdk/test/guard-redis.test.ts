@@ -73,10 +73,10 @@ describe.skipIf(!redisServer)('guard with Redis: one budget for the fleet', () =
 
   it('a budget whose script keeps failing (the connection up) counts as down, says so once, and calls go on', async () => {
     const redis = await startRedis(open);
-    // The admissions key holds a string: every admission script fails with WRONGTYPE.
+    // The windows key holds a string: every admission script fails with WRONGTYPE.
     const raw = new Redis(redis.url);
     open.add(() => raw.quit());
-    await raw.set('headroom:guard:broken:openai:gpt-4o-mini:admissions', 'not a sorted set');
+    await raw.set('headroom:guard:broken:openai:gpt-4o-mini:windows', 'not a hash');
     const warnings: string[] = [];
     const warn = vi.spyOn(console, 'warn').mockImplementation((line: string) => {
       warnings.push(line);

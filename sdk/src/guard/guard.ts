@@ -59,6 +59,8 @@ export class Lane {
   /** Where each admission's wait (seconds) is recorded, once telemetry has a series for it. */
   wait: { record(value: number): void } | undefined;
   #pumping = false;
+  /** What the provider's headers say of the others on the key, for when Redis cannot. */
+  readonly #fleetShare: Budget['fleet'];
 
   constructor(
     label: string,
@@ -69,8 +71,7 @@ export class Lane {
     random: () => number = Math.random,
   ) {
     this.budget = new Budget(label, options.limits, random);
-    // With Redis the fleet's budget counts every replica (and 1/N stands in while it is away).
-    if (shared !== undefined) this.budget.fleet = undefined;
+    this.#fleetShare = this.budget.fleet;
     this.#followShared();
   }
 
@@ -155,7 +156,7 @@ export class Lane {
     if (shared === undefined || this.shared === undefined || shared.tokens === charge.tokens)
       return;
     const { budgets, lane } = this.shared;
-    budgets.correct(lane, shared.id, shared.at, shared.tokens, charge.tokens).catch(() => {});
+    budgets.correct(lane, shared.at, shared.tokens, charge.tokens).catch(() => {});
     shared.tokens = charge.tokens;
   }
 
@@ -196,7 +197,10 @@ export class Lane {
     let wasUp = budgets.up;
     const update = () => {
       const up = budgets.up;
+      // With Redis the fleet's budget counts every replica, and once it has, 1/N of them stands
+      // in while it is away; a Redis never reached leaves the part to the provider's headers.
       this.budget.share = up ? 1 : 1 / budgets.replicas;
+      this.budget.fleet = up || budgets.wasUp ? undefined : this.#fleetShare;
       if (up !== wasUp) {
         // A hand-over: the budget taking over does not know what the other one admitted in the
         // last second, so nothing goes until that second has passed.
@@ -217,20 +221,29 @@ export class Lane {
    * admitted, it goes, else it waits what the script said (a slot freed by another replica is
    * not seen here, so a full concurrency is looked at again every 20 ms).
    */
-  async #pumpShared(): Promise<void> {
+  async #pumpShared(): Promise<'full' | undefined> {
     const { budgets, lane } = this.shared!;
     for (;;) {
       const waiter = this.queue.peek(this.clock.now());
-      if (waiter === undefined || !budgets.up) return;
+      if (waiter === undefined || !budgets.up) return undefined;
       // A hand-over (or a 429 heard here) holds this replica first.
       const held = this.budget.pausedUntil - this.clock.now();
       if (held > 0) {
         await sleep(this.clock, held);
         continue;
       }
+      // One request at a time to learn the provider's ceilings (or a window learned from its
+      // 429s) is this replica's own: the fleet's budget holds only configured concurrency.
+      const limits = this.budget.effective();
+      const local = this.budget.limits.concurrency === undefined ? limits.concurrency : undefined;
+      // Full: a release here pumps again.
+      if (local !== undefined && this.budget.running >= local) return 'full';
       let admission: Awaited<ReturnType<SharedBudgets['admit']>>;
       try {
-        admission = await budgets.admit(lane, waiter.tokens, this.budget.effective());
+        admission = await budgets.admit(lane, waiter.tokens, {
+          ...limits,
+          concurrency: local === undefined ? limits.concurrency : undefined,
+        });
       } catch {
         // Out of reach: once the connection says so, the lane falls back to its share.
         await sleep(this.clock, 50);
@@ -244,7 +257,7 @@ export class Lane {
       if (!this.queue.serve(waiter)) {
         // It left the line (timeout, abort) while the fleet was asked: give back the slot and
         // the charge of an attempt that never went out.
-        void budgets.release(lane, admission.id, `${admission.id}:${waiter.tokens}`);
+        void budgets.release(lane, admission.id, { at: admission.value, tokens: waiter.tokens });
         continue;
       }
       this.#forget(waiter);
@@ -281,10 +294,15 @@ export class Lane {
       this.#sleepUntil(Number.POSITIVE_INFINITY);
       if (this.#pumping || this.queue.size === 0) return;
       this.#pumping = true;
-      void this.#pumpShared().finally(() => {
-        this.#pumping = false;
-        if (this.queue.size > 0) this.#schedule();
-      });
+      void this.#pumpShared().then(
+        (full) => {
+          this.#pumping = false;
+          if (full === undefined && this.queue.size > 0) this.#schedule();
+        },
+        () => {
+          this.#pumping = false;
+        },
+      );
       return;
     }
     const { clock } = this;

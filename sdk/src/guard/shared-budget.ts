@@ -7,20 +7,72 @@ import type { Limits } from './budget.js';
  */
 export const FLEET_SECOND_WINDOW_MS = 1050;
 
+/** The fleet's windows count in buckets of these: each a few fields of one hash on Redis. */
+export const SECOND_BUCKET_MS = 10;
+export const MINUTE_BUCKET_MS = 500;
+
+/**
+ * The fleet's windows as buckets with running totals, so admitting costs the same at 30,000 RPM
+ * as at 30: each admission adds to its bucket and to the totals, and the buckets that left a
+ * window since the last admission are taken off once (bounded by the window's bucket count).
+ * An admission counts until its bucket's end plus the window: at most one bucket longer than
+ * exact. Hash fields: `S`/`M` the last bucket swept out of the second/minute window, `sr` `st`
+ * `mr` `mt` the totals (requests and tokens), `sr<i>` … per bucket.
+ */
+const WINDOWS = `
+local SB = ${SECOND_BUCKET_MS}
+local MB = ${MINUTE_BUCKET_MS}
+local function field(name) return tonumber(redis.call('HGET', KEYS[1], name) or '0') or 0 end
+local function sweep(now, window, size, swept, r, t)
+  local last = math.floor((now - window) / size) - 1
+  local from = tonumber(redis.call('HGET', KEYS[1], swept))
+  if from ~= nil and last > from then
+    local names = {}
+    for index = from + 1, math.min(last, from + math.ceil(window / size) + 2) do
+      names[#names + 1] = r .. index
+      names[#names + 1] = t .. index
+    end
+    local values = redis.call('HMGET', KEYS[1], unpack(names))
+    local dr, dt = 0, 0
+    for at = 1, #values, 2 do
+      dr = dr + (tonumber(values[at]) or 0)
+      dt = dt + (tonumber(values[at + 1]) or 0)
+    end
+    redis.call('HDEL', KEYS[1], unpack(names))
+    if dr ~= 0 then redis.call('HINCRBY', KEYS[1], r, -dr) end
+    if dt ~= 0 then redis.call('HINCRBY', KEYS[1], t, -dt) end
+  end
+  if from == nil or last > from then redis.call('HSET', KEYS[1], swept, last) end
+end
+local function add(at, requests, tokens)
+  local index = math.floor(at / SB)
+  if index > field('S') then
+    redis.call('HINCRBY', KEYS[1], 'sr' .. index, requests)
+    redis.call('HINCRBY', KEYS[1], 'st' .. index, tokens)
+    redis.call('HINCRBY', KEYS[1], 'sr', requests)
+    redis.call('HINCRBY', KEYS[1], 'st', tokens)
+  end
+  index = math.floor(at / MB)
+  if index > field('M') then
+    redis.call('HINCRBY', KEYS[1], 'mr' .. index, requests)
+    redis.call('HINCRBY', KEYS[1], 'mt' .. index, tokens)
+    redis.call('HINCRBY', KEYS[1], 'mr', requests)
+    redis.call('HINCRBY', KEYS[1], 'mt', tokens)
+  end
+end
+`;
+
 /**
  * Admits one attempt against the fleet's budget, atomically, on the Redis server's clock.
- * KEYS: 1 admissions (zset: member `id:tokens`, score ms), 2 leases in flight (zset: member id,
- * score expiry ms), 3 pause (string with a TTL).
- * ARGV: 1 id, 2 tokens, 3 rpm, 4 tpm, 5 concurrency (0: none), 6 second window ms, 7 lease ms.
- * Returns `{1, now}` when admitted, else `{0, ms to wait}`.
+ * KEYS: 1 windows (hash, above), 2 leases in flight (zset: member id, score expiry ms), 3 pause
+ * (string with a TTL). ARGV: 1 id, 2 tokens, 3 rpm, 4 tpm, 5 concurrency (0: none), 6 second
+ * window ms, 7 lease ms. Returns `{1, now}` when admitted, else `{0, ms to wait}` (-1: a slot).
  */
-const ADMIT = `
+const ADMIT = `${WINDOWS}
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 local paused = redis.call('PTTL', KEYS[3])
 if paused > 0 then return {0, paused} end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - 60000)
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
 local id = ARGV[1]
 local tokens = tonumber(ARGV[2])
 local rpm = tonumber(ARGV[3])
@@ -28,44 +80,38 @@ local tpm = tonumber(ARGV[4])
 local concurrency = tonumber(ARGV[5])
 local window = tonumber(ARGV[6])
 local lease = tonumber(ARGV[7])
-if concurrency > 0 and redis.call('ZCARD', KEYS[2]) >= concurrency then return {0, -1} end
+if concurrency > 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+  if redis.call('ZCARD', KEYS[2]) >= concurrency then return {0, -1} end
+end
+sweep(now, window, SB, 'S', 'sr', 'st')
+sweep(now, 60000, MB, 'M', 'mr', 'mt')
+-- How long until the oldest buckets free enough: the first one after which what is left, plus
+-- this attempt, fits the budget (or nothing is left: one attempt always fits an empty window).
+local function until_fits(total, want, budget, swept, prefix, size, span)
+  if total + want <= budget or total == 0 then return 0 end
+  local index = field(swept)
+  local last = index + math.ceil(span / size) + 2
+  while index < last do
+    index = index + 1
+    total = total - field(prefix .. index)
+    if total + want <= budget or total <= 0 then return (index + 1) * size + span - now end
+  end
+  return (last + 1) * size + span - now
+end
 local wait = 0
-local entries = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
-local count = #entries / 2
-local function score(index) return tonumber(entries[index * 2]) end
-local function charged(index)
-  local member = entries[index * 2 - 1]
-  return tonumber(string.sub(member, string.find(member, ':', 1, true) + 1))
-end
-local recent = count + 1
-for index = count, 1, -1 do
-  if score(index) > now - window then recent = index else break end
-end
 if rpm > 0 then
-  if count >= rpm then wait = math.max(wait, score(count - rpm + 1) + 60000 - now) end
-  local share = math.ceil(rpm / 60)
-  if count - recent + 1 >= share then
-    wait = math.max(wait, score(count - share + 1) + window - now)
-  end
-end
-local function room(from, budget, span)
-  local want = math.min(tokens, budget)
-  local used = 0
-  for index = from, count do used = used + charged(index) end
-  if used + want <= budget or used == 0 then return 0 end
-  for index = from, count do
-    used = used - charged(index)
-    if used + want <= budget or used == 0 then return score(index) + span - now end
-  end
-  return 0
+  wait = math.max(wait, until_fits(field('mr'), 1, rpm, 'M', 'mr', MB, 60000))
+  wait = math.max(wait, until_fits(field('sr'), 1, math.ceil(rpm / 60), 'S', 'sr', SB, window))
 end
 if tpm > 0 then
-  wait = math.max(wait, room(1, tpm, 60000))
-  wait = math.max(wait, room(recent, math.ceil(tpm / 60), window))
+  wait = math.max(wait, until_fits(field('mt'), math.min(tokens, tpm), tpm, 'M', 'mt', MB, 60000))
+  local second = math.ceil(tpm / 60)
+  wait = math.max(wait, until_fits(field('st'), math.min(tokens, second), second, 'S', 'st', SB, window))
 end
 if wait > 0 then return {0, wait} end
-redis.call('ZADD', KEYS[1], now, id .. ':' .. tokens)
-redis.call('PEXPIRE', KEYS[1], 61000)
+add(now, 1, tokens)
+redis.call('PEXPIRE', KEYS[1], 61000 + MB)
 if concurrency > 0 then
   redis.call('ZADD', KEYS[2], now + lease, id)
   redis.call('PEXPIRE', KEYS[2], lease + 1000)
@@ -73,17 +119,17 @@ end
 return {1, now}
 `;
 
-/** KEYS: 1 admissions; ARGV: 1 old member, 2 new member, 3 score. */
-const CORRECT = `
-if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then redis.call('ZADD', KEYS[1], ARGV[3], ARGV[2]) end
+/** KEYS: 1 windows; ARGV: 1 admitted at (server ms), 2 tokens more (or fewer) than charged. */
+const CORRECT = `${WINDOWS}
+add(tonumber(ARGV[1]), 0, tonumber(ARGV[2]))
 return 1
 `;
 
-/** KEYS: 1 leases, 2 admissions; ARGV: 1 id, 2 admission member or ''. Frees a slot, and an
- * admission whose attempt never went out. */
-const CANCEL = `
-redis.call('ZREM', KEYS[1], ARGV[1])
-if ARGV[2] ~= '' then redis.call('ZREM', KEYS[2], ARGV[2]) end
+/** KEYS: 1 windows, 2 leases; ARGV: 1 id, 2 admitted at or '', 3 tokens. Frees a slot, and the
+ * charge of an attempt that never went out. */
+const CANCEL = `${WINDOWS}
+redis.call('ZREM', KEYS[2], ARGV[1])
+if ARGV[2] ~= '' then add(tonumber(ARGV[2]), -1, -tonumber(ARGV[3])) end
 return 1
 `;
 
@@ -125,6 +171,18 @@ export interface SharedAdmission {
   id: string;
 }
 
+interface LaneKeys {
+  windows: string;
+  leases: string;
+  pause: string;
+}
+
+/** An admitted attempt that never went out: when it was charged (server time), and how much. */
+export interface Unsent {
+  at: number;
+  tokens: number;
+}
+
 interface RedisLike {
   eval(script: string, keys: number, ...args: Array<string | number>): Promise<unknown>;
   zrem(key: string, member: string): Promise<unknown>;
@@ -159,8 +217,8 @@ export class SharedBudgets {
   #closing = false;
   /** Leases of attempts running now, by leases key: renewed until released. */
   readonly #running = new Map<string, Set<string>>();
-  /** Slots and admissions to give back once Redis answers again. */
-  readonly #owed = new Map<string, { leases: string; admissions: string; member: string }>();
+  /** Slots and charges to give back once Redis answers again. */
+  readonly #owed = new Map<string, { keys: LaneKeys; unsent?: Unsent }>();
   #failures = 0;
   #failedUntil = 0;
   #lastSaid = '';
@@ -219,6 +277,11 @@ export class SharedBudgets {
     return this.#connecting;
   }
 
+  /** Whether it was ever reachable (then the replica count is known). */
+  get wasUp(): boolean {
+    return this.#wasUp;
+  }
+
   async admit(lane: string, tokens: number, limits: Limits): Promise<SharedAdmission> {
     const id = randomUUID();
     const keys = this.#keys(lane);
@@ -227,7 +290,7 @@ export class SharedBudgets {
       result = (await this.#redis.eval(
         ADMIT,
         3,
-        keys.admissions,
+        keys.windows,
         keys.leases,
         keys.pause,
         id,
@@ -239,8 +302,9 @@ export class SharedBudgets {
         LEASE_MS,
       )) as [number, number];
     } catch (error) {
-      // It may have run on the server before the answer was lost: give it back when we can.
-      this.#owed.set(id, { ...keys, member: `${id}:${tokens}` });
+      // It may have run on the server before the answer was lost: its slot is given back when
+      // we can (its charge, at a time not known here, leaves the windows within the minute).
+      this.#owed.set(id, { keys });
       this.#failed(error);
       throw error;
     }
@@ -258,29 +322,21 @@ export class SharedBudgets {
   }
 
   /**
-   * The attempt is over: its slot is free. `unsent` (its admission member) also takes back the
-   * charge of an attempt that never went out. Never throws: what cannot be given back now is
-   * given back once Redis answers again.
+   * The attempt is over: its slot is free. `unsent` (when it was admitted, and its tokens) also
+   * takes back the charge of an attempt that never went out. Never throws: what cannot be
+   * given back now is given back once Redis answers again.
    */
-  async release(lane: string, id: string, unsent?: string): Promise<void> {
+  async release(lane: string, id: string, unsent?: Unsent): Promise<void> {
     const keys = this.#keys(lane);
-    this.#running.get(keys.leases)?.delete(id);
-    try {
-      await this.#redis.eval(CANCEL, 2, keys.leases, keys.admissions, id, unsent ?? '');
-    } catch {
-      this.#owed.set(id, { ...keys, member: unsent ?? '' });
-    }
+    const leased = this.#running.get(keys.leases)?.delete(id) === true;
+    // Admitted with no slot to free and sent: nothing to give back.
+    if (!leased && unsent === undefined) return;
+    await this.#cancel(id, keys, unsent).catch(() => this.#owed.set(id, { keys, unsent }));
   }
 
-  async correct(lane: string, id: string, at: number, from: number, to: number): Promise<void> {
-    await this.#redis.eval(
-      CORRECT,
-      1,
-      `${this.prefix}:${lane}:admissions`,
-      `${id}:${from}`,
-      `${id}:${to}`,
-      at,
-    );
+  /** The attempt admitted at `at` (server time) used `to` tokens, not the `from` charged. */
+  async correct(lane: string, at: number, from: number, to: number): Promise<void> {
+    await this.#redis.eval(CORRECT, 1, this.#keys(lane).windows, at, to - from);
   }
 
   /** The whole fleet waits: the provider said so to one of us. */
@@ -301,12 +357,24 @@ export class SharedBudgets {
     }
   }
 
-  #keys(lane: string) {
+  #keys(lane: string): LaneKeys {
     return {
-      admissions: `${this.prefix}:${lane}:admissions`,
+      windows: `${this.prefix}:${lane}:windows`,
       leases: `${this.prefix}:${lane}:leases`,
       pause: `${this.prefix}:${lane}:pause`,
     };
+  }
+
+  #cancel(id: string, keys: LaneKeys, unsent: Unsent | undefined): Promise<unknown> {
+    return this.#redis.eval(
+      CANCEL,
+      2,
+      keys.windows,
+      keys.leases,
+      id,
+      unsent?.at ?? '',
+      unsent?.tokens ?? 0,
+    );
   }
 
   /** A command failed. With the connection up (a script error, a timeout), a few in a row
@@ -331,7 +399,7 @@ export class SharedBudgets {
     const why = error instanceof Error ? ` (${error.message})` : '';
     if (!up && first) {
       this.#say(
-        `Redis at ${this.url} cannot be reached${why}: until it can, this replica keeps to the whole ceilings, not knowing how many others share them`,
+        `Redis at ${this.url} cannot be reached${why}: until it can, this replica learns its part of the ceilings from the provider's headers`,
       );
     } else if (up && this.#wasUp) {
       this.#say(`Redis at ${this.url} is back: the fleet shares one budget again`);
@@ -352,11 +420,11 @@ export class SharedBudgets {
     say(line);
   }
 
-  /** Gives back the slots and admissions owed since Redis stopped answering. */
+  /** Gives back the slots and charges owed since Redis stopped answering. */
   async #settle(): Promise<void> {
     for (const [id, owed] of [...this.#owed]) {
       try {
-        await this.#redis.eval(CANCEL, 2, owed.leases, owed.admissions, id, owed.member);
+        await this.#cancel(id, owed.keys, owed.unsent);
         this.#owed.delete(id);
       } catch {
         return;

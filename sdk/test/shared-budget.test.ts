@@ -1,0 +1,99 @@
+import { spawnSync } from 'node:child_process';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  FLEET_SECOND_WINDOW_MS,
+  MINUTE_BUCKET_MS,
+  SECOND_BUCKET_MS,
+  SharedBudgets,
+} from '../src/guard/shared-budget.js';
+import { startRedis } from './fleet.js';
+import { resources } from './mock.js';
+
+// The fleet's budget script on a real redis-server: what it admits, how long it says to wait,
+// and that its windows stay the same size whatever the rate. Waits are read from the script's
+// answers (on Redis's clock), never slept.
+
+const redisServer = spawnSync('redis-server', ['--version']).status === 0;
+const open = resources();
+afterEach(() => open.close());
+
+async function connected(): Promise<{ budgets: SharedBudgets; raw: Redis }> {
+  const redis = await startRedis(open);
+  const budgets = SharedBudgets.connect(redis.url, 'test');
+  open.add(() => budgets.close());
+  await new Promise<void>((resolve) => {
+    const ready = () => {
+      if (budgets.up) resolve();
+    };
+    budgets.lanes.add(ready);
+    ready();
+  });
+  const raw = new Redis(redis.url);
+  open.add(() => raw.quit());
+  return { budgets, raw };
+}
+
+describe.skipIf(!redisServer)("the fleet's budget on Redis", () => {
+  it('admits rpm/60 per second window, then says to wait until the oldest bucket leaves it', async () => {
+    const { budgets } = await connected();
+    const limits = { rpm: 120 };
+    const first = await budgets.admit('lane', 1, limits);
+    const second = await budgets.admit('lane', 1, limits);
+    const third = await budgets.admit('lane', 1, limits);
+    expect([first.admitted, second.admitted, third.admitted]).toEqual([true, true, false]);
+    // The first's bucket ends within 10 ms of it; it counts for the window after that.
+    const latest = (Math.floor(first.value / SECOND_BUCKET_MS) + 1) * SECOND_BUCKET_MS;
+    expect(third.value).toBeGreaterThan(0);
+    expect(third.value).toBeLessThanOrEqual(latest + FLEET_SECOND_WINDOW_MS - first.value);
+    expect(third.value).toBeGreaterThan(FLEET_SECOND_WINDOW_MS - 200);
+  });
+
+  it('an attempt that never went out gives its charge back; a slot is freed on release', async () => {
+    const { budgets } = await connected();
+    const limits = { rpm: 60, concurrency: 1 };
+    const first = await budgets.admit('lane', 5, limits);
+    expect(first.admitted).toBe(true);
+    const full = await budgets.admit('lane', 5, limits);
+    expect(full).toMatchObject({ admitted: false, value: -1 });
+    await budgets.release('lane', first.id, { at: first.value, tokens: 5 });
+    const again = await budgets.admit('lane', 5, limits);
+    expect(again.admitted).toBe(true);
+    // Sent, this one keeps its charge: the window's one request a second is taken.
+    await budgets.release('lane', again.id);
+    const after = await budgets.admit('lane', 5, limits);
+    expect(after.admitted).toBe(false);
+    expect(after.value).toBeGreaterThan(FLEET_SECOND_WINDOW_MS - 200);
+  });
+
+  it('tokens: a correction to the usage makes room; a whole minute of them waits for the minute', async () => {
+    const { budgets } = await connected();
+    const limits = { tpm: 600 };
+    const first = await budgets.admit('lane', 8, limits);
+    expect(first.admitted).toBe(true);
+    expect((await budgets.admit('lane', 8, limits)).admitted).toBe(false);
+    await budgets.correct('lane', first.value, 8, 2);
+    expect((await budgets.admit('lane', 8, limits)).admitted).toBe(true);
+
+    const minute = { tpm: 6000 };
+    expect((await budgets.admit('big', 6000, minute)).admitted).toBe(true);
+    const next = await budgets.admit('big', 1, minute);
+    expect(next.admitted).toBe(false);
+    expect(next.value).toBeGreaterThan(60_000 - 1000);
+    expect(next.value).toBeLessThanOrEqual(60_000 + MINUTE_BUCKET_MS);
+  });
+
+  it('thousands of admissions keep the windows at their bucket count: the same work each', async () => {
+    const { budgets, raw } = await connected();
+    const limits = { rpm: 10_000_000, tpm: 1_000_000_000 };
+    for (let index = 0; index < 3000; index++) {
+      expect((await budgets.admit('busy', 10, limits)).admitted).toBe(true);
+    }
+    const buckets =
+      Math.ceil(FLEET_SECOND_WINDOW_MS / SECOND_BUCKET_MS) + 2 + 60_000 / MINUTE_BUCKET_MS + 2;
+    const fields = await raw.hlen('test:busy:windows');
+    expect(fields).toBeLessThanOrEqual(2 * buckets + 6);
+    const totals = await raw.hmget('test:busy:windows', 'mr', 'mt');
+    expect(totals).toEqual(['3000', '30000']);
+  });
+});
