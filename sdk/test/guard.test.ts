@@ -85,6 +85,41 @@ describe('guard on an openai client', () => {
     expect(truth.peakConcurrency).toBe(3);
   });
 
+  it('an image is estimated as an image, not its base64: five 1 MB images go at once under a TPM their base64 would spend many times over', async () => {
+    const { mock, client, telemetry } = await setUp({
+      guard: { tpm: 600_000 },
+      latencyMs: 100,
+    });
+    const openai = client();
+    // 1 MB of bytes as base64: 1.4 M characters, some 350,000 tokens if it were text.
+    const image = `data:image/png;base64,${Buffer.alloc(1_000_000, 7).toString('base64')}`;
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        openai.chat.completions.create({
+          model: MODEL,
+          max_tokens: 50,
+          messages: [
+            {
+              role: 'user',
+              content: [
+                { type: 'text', text: 'What is in this picture?' },
+                { type: 'image_url', image_url: { url: image } },
+              ],
+            },
+          ],
+        }),
+      ),
+    );
+    expect(answers).toHaveLength(5);
+    const truth = (await stats(mock)).keys[KEY]!;
+    expect(truth).toMatchObject({ requests: 5, rateLimited: 0 });
+    // Charged as text, the first would take the second's budget and the next the minute's.
+    expect(truth.peakConcurrency).toBe(5);
+    await telemetry.collect();
+    expect(telemetry.sum('headroom.guard.delayed')).toBe(0);
+    expect(telemetry.sum('headroom.guard.admitted')).toBe(5);
+  });
+
   it('a 429 with retry-after 2 s: the next attempt waits 2 s on the guard’s clock, then the call succeeds', async () => {
     const clock = manualClock();
     const { mock, client, telemetry } = await setUp({ guard: true, clock });
