@@ -261,8 +261,8 @@ async function redisUse() {
     );
     const commands = (await stats.info('commandstats')).match(/cmdstat_eval(?:sha)?:calls=(\d+)/);
     return {
-      p50: latency ? Number(latency[1]) : Number.NaN,
-      p99: latency ? Number(latency[2]) : Number.NaN,
+      p50: latency ? Math.round(Number(latency[1])) : Number.NaN,
+      p99: latency ? Math.round(Number(latency[2])) : Number.NaN,
       calls: commands ? Number(commands[1]) : 0,
       cpu: (100 * cpu) / seconds,
     };
