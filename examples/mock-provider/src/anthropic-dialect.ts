@@ -15,19 +15,24 @@ function timestamp(milliseconds: number): string {
 }
 
 /**
- * `anthropic-ratelimit-*` headers. The mock has a single token budget (`tpm`, input + output),
- * so the input-tokens and output-tokens families report that same budget.
+ * `anthropic-ratelimit-*` headers. A key with `itpm` and `otpm` reports them as the input-tokens
+ * and output-tokens families, and the tokens family as the most restrictive of them (the one with
+ * the least remaining), as Anthropic does; a key with one `tpm` reports it in all three.
  */
 export function anthropicRateLimitHeaders(
   snapshot: LimitSnapshot,
   now: number,
 ): Record<string, string> {
   const headers: Record<string, string> = {};
+  const { inputTokens, outputTokens } = snapshot;
+  const restrictive = [inputTokens, outputTokens]
+    .filter((state) => state !== undefined)
+    .sort((a, b) => a.remaining - b.remaining)[0];
   const families = [
     ['requests', snapshot.requests],
-    ['tokens', snapshot.tokens],
-    ['input-tokens', snapshot.tokens],
-    ['output-tokens', snapshot.tokens],
+    ['tokens', snapshot.tokens ?? restrictive],
+    ['input-tokens', inputTokens ?? snapshot.tokens],
+    ['output-tokens', outputTokens ?? snapshot.tokens],
   ] as const;
   for (const [family, state] of families) {
     if (state === undefined) continue;

@@ -26,7 +26,12 @@ export function anthropicBadRequestBody(problem: RequestProblem): unknown {
 }
 
 export function anthropicRateLimitBody(refusal: Refusal, model: string, message?: string): unknown {
-  const budget = refusal.kind === 'requests' ? 'requests per minute' : 'tokens per minute';
+  const budget = {
+    requests: 'requests per minute',
+    tokens: 'tokens per minute',
+    input_tokens: 'input tokens per minute',
+    output_tokens: 'output tokens per minute',
+  }[refusal.kind];
   const organization = `your organization (${ORGANIZATION})`;
   const text =
     message ??

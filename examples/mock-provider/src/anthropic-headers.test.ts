@@ -56,3 +56,40 @@ it('sends the exact Anthropic headers and 429 body', async () => {
     },
   });
 });
+
+it('input and output tokens limited apart (itpm, otpm): each has its family, tokens is the tighter', async () => {
+  const clock = fakeClock(Date.UTC(2025, 0, 1, 12, 0, 0));
+  const { app } = createMockProvider({
+    keys: { 'sk-a': { itpm: 6000, otpm: 1800 } },
+    now: clock.now,
+  });
+  // "Hello there": 7 input and 15 output tokens. Output's second allows 30: two such requests.
+  const first = await anthropicRequest(app, chatBody({ model: 'claude-test' }));
+  const second = await anthropicRequest(app, chatBody({ model: 'claude-test' }));
+  expect([first.status, second.status]).toEqual([200, 200]);
+  const reset = '2025-01-01T12:01:00Z';
+  expect(headersOf(second, 'anthropic-ratelimit-')).toEqual({
+    'anthropic-ratelimit-tokens-limit': '1800',
+    'anthropic-ratelimit-tokens-remaining': '1770',
+    'anthropic-ratelimit-tokens-reset': reset,
+    'anthropic-ratelimit-input-tokens-limit': '6000',
+    'anthropic-ratelimit-input-tokens-remaining': '5986',
+    'anthropic-ratelimit-input-tokens-reset': reset,
+    'anthropic-ratelimit-output-tokens-limit': '1800',
+    'anthropic-ratelimit-output-tokens-remaining': '1770',
+    'anthropic-ratelimit-output-tokens-reset': reset,
+  });
+  clock.advance(400);
+  const refused = await anthropicRequest(app, chatBody({ model: 'claude-test' }));
+  expect(refused.status).toBe(429);
+  expect(headersOf(refused, 'retry-')).toEqual({ 'retry-after': '1', 'retry-after-ms': '600' });
+  expect(await refused.json()).toMatchObject({
+    error: {
+      type: 'rate_limit_error',
+      message: expect.stringContaining('of 1800 output tokens per minute'),
+    },
+  });
+  clock.advance(600);
+  const next = await anthropicRequest(app, chatBody({ model: 'claude-test' }));
+  expect(next.status).toBe(200);
+});

@@ -57,7 +57,10 @@ export async function handleChatRequest(
     return jsonResponse(scripted.status, body, headers);
   }
   // A scripted 200 is admitted whatever the limits say, and charged like any other request.
-  const refusal = scripted === undefined ? limiter.check(usage.totalTokens, now) : undefined;
+  const refusal =
+    scripted === undefined
+      ? limiter.check({ input: usage.inputTokens, output: usage.outputTokens }, now)
+      : undefined;
   if (refusal !== undefined) {
     stats.refused(key, model);
     const organization = account === undefined ? {} : { organization: account.organization };
@@ -69,7 +72,11 @@ export async function handleChatRequest(
     );
   }
   const latencyMs = scripted?.latencyMs ?? state.latencyMs();
-  const releaseSlot = limiter.admit(usage.totalTokens, now, latencyMs);
+  const releaseSlot = limiter.admit(
+    { input: usage.inputTokens, output: usage.outputTokens },
+    now,
+    latencyMs,
+  );
   const endStats = stats.admitted(key, model, {
     input: usage.inputTokens,
     output: usage.outputTokens,

@@ -1,6 +1,17 @@
-import type { LimitSnapshot, Refusal } from './limit-types.js';
+import type { LimitSnapshot, LimitState, Refusal, TokenKind } from './limit-types.js';
 import type { ResolvedLimits } from './options.js';
-import { MINUTE_MS, UsageWindow } from './usage-window.js';
+import { MINUTE_MS, type TokenField, type TokenUsage, UsageWindow } from './usage-window.js';
+
+/** Each token budget: its limit's name, what it counts, and its name in a refusal. */
+const TOKEN_BUDGETS = [
+  { limit: 'tpm', field: 'tokens', kind: 'tokens' },
+  { limit: 'itpm', field: 'input', kind: 'input_tokens' },
+  { limit: 'otpm', field: 'output', kind: 'output_tokens' },
+] as const satisfies ReadonlyArray<{
+  limit: keyof ResolvedLimits;
+  field: TokenField;
+  kind: TokenKind;
+}>;
 
 /** Ceilings of one API key: sliding minute, per-second quantum, and requests in flight. */
 export class KeyLimiter {
@@ -13,13 +24,17 @@ export class KeyLimiter {
     this.#limits = limits;
   }
 
-  /** Why a request of `tokens` tokens would be refused now, or undefined if it fits. */
-  check(tokens: number, now: number): Refusal | undefined {
-    const { tpm, concurrency } = this.#limits;
-    if (tpm !== undefined && tokens > tpm) {
-      // No wait would ever make it fit; a minute is the longest any usage stays charged.
-      const base = { kind: 'tokens', limit: tpm, requested: tokens } as const;
-      return { ...base, cause: 'too-large', retryAfterMs: MINUTE_MS };
+  /** Why a request charged `usage` would be refused now, or undefined if it fits. */
+  check(usage: TokenUsage, now: number): Refusal | undefined {
+    const { concurrency } = this.#limits;
+    for (const budget of TOKEN_BUDGETS) {
+      const limit = this.#limits[budget.limit];
+      const requested = amount(usage, budget.field);
+      if (limit !== undefined && requested > limit) {
+        // No wait would ever make it fit; a minute is the longest any usage stays charged.
+        const base = { kind: budget.kind, limit, requested } as const;
+        return { ...base, cause: 'too-large', retryAfterMs: MINUTE_MS };
+      }
     }
     if (concurrency !== undefined && this.#inFlight.size >= concurrency) {
       const soonest = Math.min(...[...this.#inFlight].map((request) => request.endsAt));
@@ -31,9 +46,10 @@ export class KeyLimiter {
         retryAfterMs: Math.max(1, soonest - now),
       };
     }
-    const refusals = [this.#checkRequests(now), this.#checkTokens(tokens, now)].filter(
-      (refusal) => refusal !== undefined,
-    );
+    const refusals = [
+      this.#checkRequests(now),
+      ...TOKEN_BUDGETS.map((budget) => this.#checkTokens(budget, usage, now)),
+    ].filter((refusal) => refusal !== undefined);
     const [first] = refusals;
     if (first === undefined) return undefined;
     // Report the first budget exceeded, but wait until every exceeded budget has room again.
@@ -44,8 +60,8 @@ export class KeyLimiter {
   }
 
   /** Charges the request to the window and holds a concurrency slot until the returned release. */
-  admit(tokens: number, now: number, expectedMs: number): () => void {
-    this.#window.record(now, tokens);
+  admit(usage: TokenUsage, now: number, expectedMs: number): () => void {
+    this.#window.record(now, usage);
     const request = { endsAt: now + expectedMs };
     this.#inFlight.add(request);
     return () => {
@@ -54,16 +70,19 @@ export class KeyLimiter {
   }
 
   snapshot(now: number): LimitSnapshot {
-    const { rpm, tpm } = this.#limits;
+    const { rpm, tpm, itpm, otpm } = this.#limits;
     const minute = this.#window.minute(now);
     const resetMs = this.#window.untilEmpty(now);
+    const state = (limit: number, used: number): LimitState => ({
+      limit,
+      remaining: Math.max(0, limit - used),
+      resetMs,
+    });
     const snapshot: LimitSnapshot = {};
-    if (rpm !== undefined) {
-      snapshot.requests = { limit: rpm, remaining: Math.max(0, rpm - minute.requests), resetMs };
-    }
-    if (tpm !== undefined) {
-      snapshot.tokens = { limit: tpm, remaining: Math.max(0, tpm - minute.tokens), resetMs };
-    }
+    if (rpm !== undefined) snapshot.requests = state(rpm, minute.requests);
+    if (tpm !== undefined) snapshot.tokens = state(tpm, minute.tokens);
+    if (itpm !== undefined) snapshot.inputTokens = state(itpm, minute.input);
+    if (otpm !== undefined) snapshot.outputTokens = state(otpm, minute.output);
     return snapshot;
   }
 
@@ -82,21 +101,30 @@ export class KeyLimiter {
     return undefined;
   }
 
-  #checkTokens(tokens: number, now: number): Refusal | undefined {
-    const { tpm } = this.#limits;
-    if (tpm === undefined) return undefined;
-    const minute = this.#window.minute(now);
-    const base = { kind: 'tokens', limit: tpm, used: minute.tokens, requested: tokens } as const;
-    if (minute.tokens + tokens > tpm) {
-      const retryAfterMs = this.#window.untilTokensAtMost(now, tpm - tokens);
+  #checkTokens(
+    budget: (typeof TOKEN_BUDGETS)[number],
+    usage: TokenUsage,
+    now: number,
+  ): Refusal | undefined {
+    const limit = this.#limits[budget.limit];
+    if (limit === undefined) return undefined;
+    const tokens = amount(usage, budget.field);
+    const used = this.#window.minute(now)[budget.field];
+    const base = { kind: budget.kind, limit, used, requested: tokens } as const;
+    if (used + tokens > limit) {
+      const retryAfterMs = this.#window.untilTokensAtMost(now, limit - tokens, budget.field);
       return { ...base, cause: 'per-minute', retryAfterMs };
     }
     // A request bigger than the per-second quantum still passes alone in an empty second;
     // otherwise it could never be served at all.
-    const second = this.#window.second(now);
-    if (second.tokens > 0 && second.tokens + tokens > Math.ceil(tpm / 60)) {
+    const second = this.#window.second(now)[budget.field];
+    if (second > 0 && second + tokens > Math.ceil(limit / 60)) {
       return { ...base, cause: 'per-second', retryAfterMs: this.#window.untilNextSecond(now) };
     }
     return undefined;
   }
+}
+
+function amount(usage: TokenUsage, field: TokenField): number {
+  return field === 'tokens' ? usage.input + usage.output : usage[field];
 }

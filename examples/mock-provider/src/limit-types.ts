@@ -9,11 +9,16 @@ export interface LimitState {
 export interface LimitSnapshot {
   requests?: LimitState;
   tokens?: LimitState;
+  inputTokens?: LimitState;
+  outputTokens?: LimitState;
 }
+
+/** The token budgets a key may have: all tokens, and Anthropic's input and output apart. */
+export type TokenKind = 'tokens' | 'input_tokens' | 'output_tokens';
 
 export interface Refusal {
   /** Which budget ran out; OpenAI names it as the 429 body's `type`. */
-  kind: 'requests' | 'tokens';
+  kind: TokenKind | 'requests';
   cause: 'per-minute' | 'per-second' | 'concurrency' | 'too-large' | 'scripted';
   limit?: number;
   used?: number;

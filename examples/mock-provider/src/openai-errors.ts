@@ -67,7 +67,12 @@ export function openaiRateLimitBody(
 }
 
 function rateLimitMessage(refusal: Refusal, model: string): string {
-  const budget = refusal.kind === 'requests' ? 'requests per min (RPM)' : 'tokens per min (TPM)';
+  const budget = {
+    requests: 'requests per min (RPM)',
+    tokens: 'tokens per min (TPM)',
+    input_tokens: 'input tokens per min (ITPM)',
+    output_tokens: 'output tokens per min (OTPM)',
+  }[refusal.kind];
   const where = `for ${model} in organization ${refusal.organization ?? ORGANIZATION}`;
   const retry = `Please try again in ${formatDuration(refusal.retryAfterMs)}. ${LIMITS_PAGE}`;
   switch (refusal.cause) {

@@ -21,7 +21,7 @@ describe('options', () => {
       ],
       [
         { keys: { 'sk-a': { rmp: 3 } as object } },
-        'Unknown option `keys.sk-a.rmp`; expected rpm, tpm, concurrency, organization, project or headers',
+        'Unknown option `keys.sk-a.rmp`; expected rpm, tpm, itpm, otpm, concurrency, organization, project or headers',
       ],
       [
         { organizations: { 'org-a': { rpm: 0 } } },

@@ -4,6 +4,13 @@ export interface RateLimits {
   rpm?: number | null;
   /** Tokens (input + output) per minute; also at most ceil(tpm / 60) in any one clock second. */
   tpm?: number | null;
+  /**
+   * Input tokens per minute, as Anthropic limits them apart from output (ITPM); also at most
+   * ceil(itpm / 60) in any one clock second.
+   */
+  itpm?: number | null;
+  /** Output tokens per minute (Anthropic's OTPM); also at most ceil(otpm / 60) a clock second. */
+  otpm?: number | null;
   /** Requests in flight at once. */
   concurrency?: number | null;
 }
@@ -69,6 +76,8 @@ export interface ResolvedOptions {
 export interface ResolvedLimits {
   rpm?: number;
   tpm?: number;
+  itpm?: number;
+  otpm?: number;
   concurrency?: number;
 }
 

@@ -7,7 +7,7 @@ import {
 } from './assert-option.js';
 import type { Account, MockProviderOptions, ResolvedLimits, ResolvedOptions } from './options.js';
 
-const LIMIT_NAMES = ['rpm', 'tpm', 'concurrency'] as const;
+const LIMIT_NAMES = ['rpm', 'tpm', 'itpm', 'otpm', 'concurrency'] as const;
 /** Organization and project names go out as header values, so only header-safe characters. */
 const ACCOUNT_NAME = /^[A-Za-z0-9_.-]+$/;
 const LATENCY_NAMES = ['fixedMs', 'jitterMs'] as const;
@@ -16,7 +16,7 @@ const LATENCY_NAMES = ['fixedMs', 'jitterMs'] as const;
 export function resolveLimits(
   name: string,
   value: unknown,
-  expected = 'rpm, tpm or concurrency',
+  expected = 'rpm, tpm, itpm, otpm or concurrency',
 ): ResolvedLimits {
   if (value === undefined || value === null) return {};
   const limits = assertPlainObject(name, value);
@@ -49,7 +49,7 @@ function resolveKey(
   const resolved = resolveLimits(
     name,
     limits,
-    'rpm, tpm, concurrency, organization, project or headers',
+    'rpm, tpm, itpm, otpm, concurrency, organization, project or headers',
   );
   if (headers !== undefined && typeof headers !== 'boolean') {
     throw new TypeError(

@@ -4,12 +4,25 @@ export const SECOND_MS = 1000;
 interface Admission {
   at: number;
   tokens: number;
+  input: number;
+  output: number;
 }
 
 export interface WindowUsage {
   requests: number;
   tokens: number;
+  input: number;
+  output: number;
 }
+
+/** What a request is charged: its input and output tokens (their sum is `tokens`). */
+export interface TokenUsage {
+  input: number;
+  output: number;
+}
+
+/** Which of a window's token counts a budget is on. */
+export type TokenField = 'tokens' | 'input' | 'output';
 
 /**
  * The admissions of one key over the last minute. Kept as a log rather than counters so the
@@ -19,8 +32,8 @@ export interface WindowUsage {
 export class UsageWindow {
   #admissions: Admission[] = [];
 
-  record(at: number, tokens: number): void {
-    this.#admissions.push({ at, tokens });
+  record(at: number, usage: TokenUsage): void {
+    this.#admissions.push({ at, tokens: usage.input + usage.output, ...usage });
   }
 
   /** Usage admitted in the sliding minute (now − 60 s, now]. */
@@ -48,14 +61,14 @@ export class UsageWindow {
     return this.#admissions[mustExpire - 1]!.at + MINUTE_MS - now;
   }
 
-  /** Milliseconds until at most `tokens` tokens remain charged in the minute. */
-  untilTokensAtMost(now: number, tokens: number): number {
+  /** Milliseconds until at most `amount` of the `field` tokens remain charged in the minute. */
+  untilTokensAtMost(now: number, amount: number, field: TokenField = 'tokens'): number {
     this.#expire(now);
-    let charged = sum(this.#admissions).tokens;
-    if (charged <= tokens) return 0;
+    let charged = sum(this.#admissions)[field];
+    if (charged <= amount) return 0;
     for (const admission of this.#admissions) {
-      charged -= admission.tokens;
-      if (charged <= tokens) return admission.at + MINUTE_MS - now;
+      charged -= admission[field];
+      if (charged <= amount) return admission.at + MINUTE_MS - now;
     }
     return 0;
   }
@@ -78,8 +91,14 @@ export class UsageWindow {
 
 function sum(admissions: readonly Admission[]): WindowUsage {
   let tokens = 0;
-  for (const admission of admissions) tokens += admission.tokens;
-  return { requests: admissions.length, tokens };
+  let input = 0;
+  let output = 0;
+  for (const admission of admissions) {
+    tokens += admission.tokens;
+    input += admission.input;
+    output += admission.output;
+  }
+  return { requests: admissions.length, tokens, input, output };
 }
 
 function positiveModulo(value: number, divisor: number): number {
