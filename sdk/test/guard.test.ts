@@ -436,6 +436,38 @@ describe('guard on an @anthropic-ai/sdk client', () => {
     expect(lane!.budget.part()).toBe(1);
   });
 
+  it('input and output tokens limited apart: each is its own budget, not one TPM the size of the tighter', async () => {
+    const clock = manualClock();
+    // Long prompts (some 400 input tokens), short answers (15 output tokens): output allows
+    // 100 a second, input 10,000. As one TPM of the tighter, each call would fill a second.
+    const mock = await open.mock({
+      keys: { [KEY]: { itpm: 600_000, otpm: 6_000 } },
+      now: clock.now,
+    });
+    const telemetry = open.telemetry({ guardClock: clock });
+    const client = telemetry.headroom.instrument(
+      new Anthropic({ apiKey: KEY, baseURL: mock.url }),
+      { key: 'prod', guard: true },
+    );
+    const prompt = [{ role: 'user' as const, content: 'Summarize this. '.repeat(100) }];
+    const calls = Array.from({ length: 12 }, () =>
+      client.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 15, messages: prompt }),
+    );
+    const requests = async () => (await stats(mock)).keys[KEY]?.requests ?? 0;
+    // Two probes one at a time, then the output budget's second: 6 × 15 of its 100.
+    await until(async () => (await requests()) === 6, 'the first second’s calls');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await requests()).toBe(6);
+    const [lane] = telemetry.headroom.telemetry.guard.lanes.values();
+    expect(lane!.budget.effective()).toMatchObject({ itpm: 600_000, otpm: 6_000 });
+    expect(lane!.budget.effective().tpm).toBeUndefined();
+    await clock.advance(1030);
+    await until(async () => (await requests()) === 12, 'the second second’s calls');
+    const answers = await Promise.all(calls);
+    expect(answers).toHaveLength(12);
+    expect((await stats(mock)).keys[KEY]).toMatchObject({ requests: 12, rateLimited: 0 });
+  });
+
   it('holds the concurrency, and refuses in Anthropic’s error shape', async () => {
     const mock = await open.mock({ latency: { fixedMs: 100 } });
     const telemetry = open.telemetry();

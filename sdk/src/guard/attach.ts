@@ -2,7 +2,7 @@ import type { CallState } from '../internal/call-state.js';
 import { currentScope } from '../internal/scope.js';
 import type { Telemetry } from '../internal/telemetry.js';
 import * as semconv from '../semconv.js';
-import { estimateTokens } from './estimate.js';
+import { estimateUsage } from './estimate.js';
 import { priorityLevel } from './fair-queue.js';
 import type { GuardConfig } from './options.js';
 
@@ -31,7 +31,9 @@ export function attachGuard(
     tenant: typeof tenant === 'string' ? tenant : '',
     // `withPriority` around the call wins over the client's `guard.priority`.
     level: priorityLevel(currentScope()?.priority ?? guard.priority),
-    tokens: body === undefined ? undefined : estimateTokens(body, target.budget.outputEstimate()),
+    ...(body === undefined
+      ? { tokens: undefined }
+      : estimated(body, target.budget.outputEstimate())),
     maxRetries: guard.maxRetries ?? maxRetries,
     provider: lane.provider,
   };
@@ -47,5 +49,10 @@ export function estimateFromBody(call: CallState, body: unknown): void {
   } catch {
     parsed = undefined;
   }
-  guard.tokens = estimateTokens(parsed, guard.lane.budget.outputEstimate());
+  Object.assign(guard, estimated(parsed, guard.lane.budget.outputEstimate()));
+}
+
+function estimated(body: unknown, outputEstimate: number): { tokens: number; output: number } {
+  const { input, output } = estimateUsage(body, outputEstimate);
+  return { tokens: input + output, output };
 }

@@ -17,6 +17,9 @@ const LOW_REMAINING = 0.1;
 export interface Limits {
   rpm?: number | undefined;
   tpm?: number | undefined;
+  /** Input and output tokens per minute, where a provider limits them apart (Anthropic). */
+  itpm?: number | undefined;
+  otpm?: number | undefined;
   concurrency?: number | undefined;
 }
 
@@ -24,6 +27,8 @@ export interface Limits {
 export interface Charge {
   at: number;
   tokens: number;
+  /** Of `tokens`, the output's: the rest is input. */
+  output: number;
   retry: boolean;
   /** The attempt's number on this budget, counted from 1 in the order they were admitted. */
   sequence: number;
@@ -37,7 +42,16 @@ interface Remaining {
 }
 
 /** Why a request waits, for the error a full queue or a timeout gives. */
-export type WaitReason = 'paused' | 'concurrency' | 'rpm' | 'tpm' | 'remaining';
+export type WaitReason = 'paused' | 'concurrency' | 'rpm' | 'tpm' | 'itpm' | 'otpm' | 'remaining';
+
+/** Which of a charge's tokens a budget counts. */
+type TokenPart = 'tokens' | 'input' | 'output';
+const tokensOf = (charge: Charge, part: TokenPart): number =>
+  part === 'tokens'
+    ? charge.tokens
+    : part === 'output'
+      ? charge.output
+      : charge.tokens - charge.output;
 
 /**
  * The budget of one key × provider × model: attempts in flight and the last minute's charges,
@@ -48,11 +62,18 @@ export class Budget {
   running = 0;
   /** Until then nothing goes: the provider said so with a 429's retry-after. */
   pausedUntil = 0;
-  readonly learned: { rpm?: number; tpm?: number } = {};
+  readonly learned: { rpm?: number; tpm?: number; itpm?: number; otpm?: number } = {};
   /** Whether any response carried rate-limit headers: until one has, one request at a time. */
   heardFrom = false;
   #charges: Charge[] = [];
-  #remaining: { requests?: Remaining; tokens?: Remaining } = {};
+  #remaining: {
+    requests?: Remaining;
+    tokens?: Remaining;
+    input?: Remaining;
+    output?: Remaining;
+  } = {};
+  /** The provider states input and output token limits apart: they, not one TPM, apply. */
+  #split = false;
   /**
    * This replica's part of the ceilings: 1, or 1/N while the fleet's shared budget (Redis) is
    * out of reach and each of N replicas keeps to its share.
@@ -90,7 +111,9 @@ export class Budget {
       value === undefined ? undefined : Math.max(1, Math.floor(value * share));
     return {
       rpm: part(this.limits.rpm ?? this.learned.rpm ?? this.#silent()?.rpm),
-      tpm: part(this.limits.tpm ?? this.learned.tpm),
+      tpm: part(this.limits.tpm ?? (this.#split ? undefined : this.learned.tpm)),
+      itpm: part(this.limits.itpm ?? (this.#split ? this.learned.itpm : undefined)),
+      otpm: part(this.limits.otpm ?? (this.#split ? this.learned.otpm : undefined)),
       concurrency:
         part(this.limits.concurrency) ??
         (this.#probing() ? 1 : this.#silent() && Math.floor(this.silent.window)),
@@ -113,6 +136,8 @@ export class Budget {
     return (
       this.limits.rpm === undefined &&
       this.limits.tpm === undefined &&
+      this.limits.itpm === undefined &&
+      this.limits.otpm === undefined &&
       this.limits.concurrency === undefined
     );
   }
@@ -129,12 +154,12 @@ export class Budget {
   }
 
   /**
-   * When a request of `tokens` may go: `now` if it may go now, a later time to look again, or
-   * Infinity when only a release can make room (a full concurrency).
+   * When a request of `tokens` (`output` of them its output) may go: `now` if it may go now, a
+   * later time to look again, or Infinity when only a release can make room (a full concurrency).
    */
-  nextAdmission(now: number, tokens: number): { at: number; reason?: WaitReason } {
+  nextAdmission(now: number, tokens: number, output = 0): { at: number; reason?: WaitReason } {
     this.#expire(now);
-    const { rpm, tpm, concurrency } = this.effective();
+    const { rpm, tpm, itpm, otpm, concurrency } = this.effective();
     if (concurrency !== undefined && this.running >= concurrency)
       return { at: Number.POSITIVE_INFINITY, reason: 'concurrency' };
     let at = now;
@@ -164,37 +189,52 @@ export class Budget {
           later(charges[charges.length - perSecond]!.at + SECOND_WINDOW_MS, 'rpm');
       }
     }
-    if (tpm !== undefined) {
+    const recent = this.#since(now - SECOND_WINDOW_MS);
+    const budgets = [
+      [tpm, 'tokens', tokens, 'tpm'],
+      [itpm, 'input', tokens - output, 'itpm'],
+      [otpm, 'output', output, 'otpm'],
+    ] as const;
+    for (const [budget, part, amount, why] of budgets) {
+      if (budget === undefined) continue;
       // A request bigger than a whole budget goes alone, into an empty window.
-      later(this.#roomFor(Math.min(tokens, tpm), tpm, 0, MINUTE_MS), 'tpm');
-      const perSecond = Math.ceil(tpm / 60);
+      later(this.#roomFor(Math.min(amount, budget), budget, 0, MINUTE_MS, part), why);
+      const perSecond = Math.ceil(budget / 60);
       later(
-        this.#roomFor(
-          Math.min(tokens, perSecond),
-          perSecond,
-          this.#since(now - SECOND_WINDOW_MS),
-          SECOND_WINDOW_MS,
-        ),
-        'tpm',
+        this.#roomFor(Math.min(amount, perSecond), perSecond, recent, SECOND_WINDOW_MS, part),
+        why,
       );
     }
     // The provider's own count: at zero, wait for its reset; close to zero, spread what is
     // left evenly until the reset, rather than spend it at once and then stand still.
-    const { requests, tokens: tokenRoom } = this.#remaining;
+    const { requests, tokens: tokenRoom, input, output: outputRoom } = this.#remaining;
     // Of what remains, the others on the key take their part too.
     if (requests !== undefined) {
       const room = requests.value * share - this.#chargedSince(requests.at).count;
       later(this.#spread(now, room, 1, requests, rpm), 'remaining');
     }
-    if (tokenRoom !== undefined) {
-      const room = tokenRoom.value * share - this.#chargedSince(tokenRoom.at).tokens;
-      later(this.#spread(now, room, tokens, tokenRoom, tpm), 'remaining');
+    const rooms = this.#split
+      ? ([
+          [input, 'input', tokens - output, itpm],
+          [outputRoom, 'output', output, otpm],
+        ] as const)
+      : ([[tokenRoom, 'tokens', tokens, tpm]] as const);
+    for (const [remaining, part, amount, limit] of rooms) {
+      if (remaining === undefined) continue;
+      const room = remaining.value * share - this.#chargedSince(remaining.at, part).tokens;
+      later(this.#spread(now, room, amount, remaining, limit), 'remaining');
     }
     return reason === undefined ? { at } : { at, reason };
   }
 
-  admit(now: number, tokens: number, retry: boolean): Charge {
-    const charge: Charge = { at: now, tokens, retry, sequence: ++this.#admissions };
+  admit(now: number, tokens: number, retry: boolean, output = 0): Charge {
+    const charge: Charge = {
+      at: now,
+      tokens,
+      output: Math.min(output, tokens),
+      retry,
+      sequence: ++this.#admissions,
+    };
     this.#charges.push(charge);
     this.running++;
     return charge;
@@ -230,6 +270,7 @@ export class Budget {
   correct(charge: Charge, input: number | undefined, output: number | undefined): void {
     if (input === undefined && output === undefined) return;
     charge.tokens = (input ?? 0) + (output ?? 0);
+    charge.output = output ?? 0;
     if (output !== undefined) {
       this.#outputSeen.tokens += output;
       this.#outputSeen.requests++;
@@ -238,20 +279,31 @@ export class Budget {
 
   /** What the provider said on the answer to attempt number `sequence`, when known. */
   learn(now: number, readings: RateLimitReading[], sequence?: number): void {
-    // Anthropic states tokens, input and output tokens: the guard charges all tokens, so the
-    // combined limit is its budget; the input one only stands in when no combined one is given.
-    const combined = readings.some((reading) => reading.dimension === 'tokens');
+    // Anthropic limits input and output tokens apart, and its `tokens` family is the tighter of
+    // the two: once the two differ, they are the budgets. The same limit and remaining in both is
+    // one budget stated thrice (as the mock provider's one `tpm` is): then it is one TPM.
+    const input = readings.find((reading) => reading.dimension === 'input_tokens');
+    const output = readings.find((reading) => reading.dimension === 'output_tokens');
+    if (
+      input !== undefined &&
+      output !== undefined &&
+      (input.limit !== output.limit || input.remaining !== output.remaining)
+    )
+      this.#split = true;
     for (const reading of readings) {
-      const dimension =
-        reading.dimension === 'requests'
-          ? 'requests'
-          : reading.dimension === 'tokens' || (reading.dimension === 'input_tokens' && !combined)
-            ? 'tokens'
-            : undefined;
-      if (dimension === undefined) continue;
+      const dimension = (
+        {
+          requests: 'requests',
+          tokens: 'tokens',
+          input_tokens: 'input',
+          output_tokens: 'output',
+        } as const
+      )[reading.dimension];
       this.heardFrom = true;
       if (reading.limit !== undefined)
-        this.learned[dimension === 'requests' ? 'rpm' : 'tpm'] = reading.limit;
+        this.learned[
+          ({ requests: 'rpm', tokens: 'tpm', input: 'itpm', output: 'otpm' } as const)[dimension]
+        ] = reading.limit;
       if (reading.remaining !== undefined) {
         if (dimension === 'requests' && sequence !== undefined)
           this.#observe(now, sequence, reading.remaining);
@@ -298,13 +350,18 @@ export class Budget {
   /** `rpm 498/500, tpm 12000/200000` over the last minute. */
   describe(now: number): string {
     this.#expire(now);
-    const { rpm, tpm } = this.effective();
+    const { rpm, tpm, itpm, otpm } = this.effective();
     const parts: string[] = [];
     if (rpm !== undefined) parts.push(`rpm ${this.#charges.length}/${rpm}`);
-    if (tpm !== undefined) {
+    for (const [name, limit, part] of [
+      ['tpm', tpm, 'tokens'],
+      ['input tpm', itpm, 'input'],
+      ['output tpm', otpm, 'output'],
+    ] as const) {
+      if (limit === undefined) continue;
       let tokens = 0;
-      for (const charge of this.#charges) tokens += charge.tokens;
-      parts.push(`tpm ${tokens}/${tpm}`);
+      for (const charge of this.#charges) tokens += tokensOf(charge, part);
+      parts.push(`${name} ${tokens}/${limit}`);
     }
     if (this.#probing()) parts.push('one at a time until the provider states its limits');
     const silent = this.#silent();
@@ -349,25 +406,27 @@ export class Budget {
     return low;
   }
 
-  #chargedSince(at: number): { count: number; tokens: number } {
+  #chargedSince(at: number, part: TokenPart = 'tokens'): { count: number; tokens: number } {
     let tokens = 0;
     const charges = this.#charges;
     const start = this.#since(at);
-    for (let index = start; index < charges.length; index++) tokens += charges[index]!.tokens;
+    for (let index = start; index < charges.length; index++)
+      tokens += tokensOf(charges[index]!, part);
     return { count: charges.length - start, tokens };
   }
 
   /**
-   * When `tokens` more fit under `budget` over `window`, counting charges from index `start`:
-   * now if they do, else when enough of the oldest have left the window.
+   * When `tokens` more fit under `budget` over `window`, counting the `part` of the charges
+   * from index `start`: now if they do, else when enough of the oldest have left the window.
    */
-  #roomFor(tokens: number, budget: number, start: number, window: number): number {
+  #roomFor(tokens: number, budget: number, start: number, window: number, part: TokenPart): number {
     const charges = this.#charges;
     let used = 0;
-    for (let index = start; index < charges.length; index++) used += charges[index]!.tokens;
+    for (let index = start; index < charges.length; index++)
+      used += tokensOf(charges[index]!, part);
     if (used + tokens <= budget || used === 0) return 0;
     for (let index = start; index < charges.length; index++) {
-      used -= charges[index]!.tokens;
+      used -= tokensOf(charges[index]!, part);
       if (used + tokens <= budget || used === 0) return charges[index]!.at + window;
     }
     return 0;

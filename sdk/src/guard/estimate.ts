@@ -24,7 +24,16 @@ const MEDIA_PARTS = new Set(['file', 'input_file', 'document', 'input_audio', 'a
  * would otherwise be charged as hundreds of thousands of tokens, a lane's whole TPM.
  */
 export function estimateTokens(body: any, outputEstimate: number): number {
-  if (body === null || typeof body !== 'object') return outputEstimate;
+  const { input, output } = estimateUsage(body, outputEstimate);
+  return input + output;
+}
+
+/** {@link estimateTokens} as its input and output parts, for limits held apart (Anthropic's). */
+export function estimateUsage(
+  body: any,
+  outputEstimate: number,
+): { input: number; output: number } {
+  if (body === null || typeof body !== 'object') return { input: 0, output: outputEstimate };
   let input = 0;
   const messages = Array.isArray(body.messages) ? body.messages : undefined;
   if (messages !== undefined) {
@@ -35,7 +44,7 @@ export function estimateTokens(body: any, outputEstimate: number): number {
   }
   const maxOutput = body.max_completion_tokens ?? body.max_output_tokens ?? body.max_tokens;
   const output = typeof maxOutput === 'number' && maxOutput >= 0 ? maxOutput : outputEstimate;
-  return input + output;
+  return { input, output };
 }
 
 /**

@@ -22,6 +22,8 @@ export interface AdmissionRequest {
   tenant: string;
   /** Estimated tokens: the prompt's and max_tokens (or the average output seen). */
   tokens: number;
+  /** Of `tokens`, the output's estimate (for providers that limit input and output apart). */
+  output?: number | undefined;
   retry: boolean;
   /** 0 (interactive), 1 (normal, the default) or 2 (batch): the order within a tenant's turn. */
   level?: number | undefined;
@@ -103,7 +105,7 @@ export class Lane {
       !this.fleetWide &&
       !this.#connecting &&
       this.queue.size === 0 &&
-      this.budget.nextAdmission(now, request.tokens).at <= now
+      this.budget.nextAdmission(now, request.tokens, request.output).at <= now
     ) {
       this.counts.admitted++;
       return Promise.resolve(this.#ticket(now, request, 0));
@@ -172,7 +174,12 @@ export class Lane {
     waitedMs: number,
     shared?: { id: string; at: number },
   ): Ticket {
-    const charge: SharedCharge = this.budget.admit(now, request.tokens, request.retry);
+    const charge: SharedCharge = this.budget.admit(
+      now,
+      request.tokens,
+      request.retry,
+      request.output,
+    );
     if (shared !== undefined) charge.shared = { ...shared, tokens: request.tokens };
     this.wait?.record(waitedMs / 1000);
     let released = false;
@@ -235,6 +242,10 @@ export class Lane {
       // One request at a time to learn the provider's ceilings (or a window learned from its
       // 429s) is this replica's own: the fleet's budget holds only configured concurrency.
       const limits = this.budget.effective();
+      // The fleet's budget counts all tokens: input and output limited apart are held there as
+      // one budget, the tighter of the two.
+      if (limits.tpm === undefined && (limits.itpm ?? limits.otpm) !== undefined)
+        limits.tpm = Math.min(limits.itpm ?? Infinity, limits.otpm ?? Infinity);
       const local = this.budget.limits.concurrency === undefined ? limits.concurrency : undefined;
       // Full: a release here pumps again.
       if (local !== undefined && this.budget.running >= local) return 'full';
@@ -313,7 +324,7 @@ export class Lane {
         return;
       }
       const now = clock.now();
-      const { at } = this.budget.nextAdmission(now, waiter.tokens);
+      const { at } = this.budget.nextAdmission(now, waiter.tokens, waiter.output);
       if (at > now) {
         this.#sleepUntil(at);
         return;

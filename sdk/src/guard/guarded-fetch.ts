@@ -12,6 +12,8 @@ export interface GuardedCall {
   level: number;
   /** Estimated tokens of each attempt; set from the first attempt's body when not known before. */
   tokens: number | undefined;
+  /** Of `tokens`, the output's estimate. */
+  output?: number | undefined;
   maxRetries: number;
   /** `anthropic` answers a refusal in Anthropic's error shape, anything else in OpenAI's. */
   provider: string;
@@ -50,6 +52,7 @@ export async function guardedFetch(
         tenant: call.tenant,
         level: call.level,
         tokens: call.tokens ?? lane.budget.outputEstimate(),
+        output: call.tokens === undefined ? lane.budget.outputEstimate() : call.output,
         retry: retry > 0,
         signal,
       });

@@ -11,6 +11,12 @@ export interface GuardOptions {
   rpm?: number;
   /** Tokens per minute (prompt + max_tokens, corrected by the usage), and tpm/60 a second. */
   tpm?: number;
+  /**
+   * Input and output tokens per minute, where the provider limits them apart (Anthropic's ITPM
+   * and OTPM), each also /60 a second. Default: the provider's input- and output-token headers.
+   */
+  inputTpm?: number;
+  outputTpm?: number;
   /** HTTP attempts in flight at once. Default: no limit once any ceiling is known. */
   concurrency?: number;
   /** Calls that may wait per key × provider × model (default 10 000); one more is refused. */
@@ -43,7 +49,15 @@ export interface GuardConfig {
   priority: Priority | undefined;
 }
 
-const POSITIVE = ['rpm', 'tpm', 'concurrency', 'maxQueue', 'queueTimeoutMs'] as const;
+const POSITIVE = [
+  'rpm',
+  'tpm',
+  'inputTpm',
+  'outputTpm',
+  'concurrency',
+  'maxQueue',
+  'queueTimeoutMs',
+] as const;
 
 /** Validates `guard` and fills in the defaults; a bad value throws one line naming it. */
 export function resolveGuard(guard: unknown): GuardConfig | undefined {
@@ -95,7 +109,13 @@ export function resolveGuard(guard: unknown): GuardConfig | undefined {
   const typed = options as GuardOptions;
   return {
     lane: {
-      limits: { rpm: typed.rpm, tpm: typed.tpm, concurrency: typed.concurrency },
+      limits: {
+        rpm: typed.rpm,
+        tpm: typed.tpm,
+        itpm: typed.inputTpm,
+        otpm: typed.outputTpm,
+        concurrency: typed.concurrency,
+      },
       maxQueue: typed.maxQueue ?? DEFAULT_MAX_QUEUE,
       queueTimeoutMs: typed.queueTimeoutMs ?? DEFAULT_QUEUE_TIMEOUT_MS,
     },
