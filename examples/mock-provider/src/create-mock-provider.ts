@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { anthropicDialect } from './anthropic-dialect.js';
+import { azureDialect } from './azure-dialect.js';
 import { createControlRoutes } from './control-routes.js';
 import { handleChatRequest } from './handle-chat-request.js';
 import { MockProviderState } from './mock-provider-state.js';
@@ -32,6 +33,22 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
   const app = new Hono();
   app.post('/v1/chat/completions', (context) => handleChatRequest(context, state, openaiDialect));
   app.post('/v1/messages', (context) => handleChatRequest(context, state, anthropicDialect));
+  app.post('/openai/deployments/:deployment/chat/completions', (context) => {
+    const name = context.req.param('deployment');
+    const limiter = state.deploymentLimiter(name);
+    if (limiter === undefined)
+      return context.json(
+        {
+          error: {
+            code: 'DeploymentNotFound',
+            message:
+              'The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.',
+          },
+        },
+        404,
+      );
+    return handleChatRequest(context, state, azureDialect, { name, limiter });
+  });
   app.route('/', createControlRoutes(state));
   app.notFound((context) =>
     context.json(

@@ -29,6 +29,8 @@ export interface Dialect {
   completionBody(reply: Reply): unknown;
   /** Complete SSE frames, each ending in a blank line. */
   streamFrames(reply: Reply): string[];
+  /** Headers of a refusal's wait; default `retry-after` and `retry-after-ms`. */
+  retryHeaders?(retryAfterMs: number): Record<string, string>;
 }
 
 export function bearerToken(headers: Headers): string | undefined {

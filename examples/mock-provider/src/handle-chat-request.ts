@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context } from 'hono';
 import type { Dialect, Reply } from './dialect.js';
-import { jsonResponse, retryHeaders } from './json-response.js';
+import { retryHeaders as defaultRetryHeaders, jsonResponse } from './json-response.js';
+import type { KeyLimiter } from './key-limiter.js';
 import type { Refusal } from './limit-types.js';
 import type { MockProviderState } from './mock-provider-state.js';
 import { createPacedStream } from './paced-stream.js';
@@ -15,6 +16,8 @@ export async function handleChatRequest(
   context: Context,
   state: MockProviderState,
   dialect: Dialect,
+  /** An Azure deployment: its own limits (whatever the key), and the model it serves. */
+  deployment?: { name: string; limiter: KeyLimiter },
 ): Promise<Response> {
   const sequence = state.nextSequence();
   const headers: Record<string, string> = {
@@ -22,9 +25,10 @@ export async function handleChatRequest(
   };
   const key = dialect.readKey(context.req.raw.headers);
   if (!key) return jsonResponse(401, dialect.missingKeyBody(), headers);
-  const parsed = parseChatRequest(await context.req.text(), dialect.name);
+  const parsed = parseChatRequest(await context.req.text(), dialect.name, deployment?.name);
   const { stats } = state;
-  const limiter = state.limiter(key);
+  const limiter = deployment?.limiter ?? state.limiter(key);
+  const retryHeaders = dialect.retryHeaders ?? defaultRetryHeaders;
   const account = state.account(key);
   const now = state.now();
   Object.assign(headers, dialect.accountHeaders(account));
@@ -35,7 +39,8 @@ export async function handleChatRequest(
     stats.badRequest(key);
     return jsonResponse(400, dialect.badRequestBody(parsed.problem), headers);
   }
-  const { model, usage, stream, includeUsage } = parsed.request;
+  const { usage, stream, includeUsage } = parsed.request;
+  const model = deployment?.name ?? parsed.request.model;
   const scripted = state.script.take(key);
   if (scripted !== undefined && scripted.status !== 200) {
     if (scripted.status === 429) stats.refused(key, model);

@@ -86,6 +86,16 @@ export class KeyLimiter {
     return snapshot;
   }
 
+  /** The window a share of the minute is held over: a clock second, or Azure's 10 s. */
+  get #quantum(): number {
+    return this.#limits.windowMs ?? 1000;
+  }
+
+  /** What a minute's `limit` allows in one window. */
+  #share(limit: number): number {
+    return Math.ceil((limit * this.#quantum) / MINUTE_MS);
+  }
+
   #checkRequests(now: number): Refusal | undefined {
     const { rpm } = this.#limits;
     if (rpm === undefined) return undefined;
@@ -95,8 +105,9 @@ export class KeyLimiter {
       const retryAfterMs = this.#window.untilRequestsAtMost(now, rpm - 1);
       return { ...base, cause: 'per-minute', retryAfterMs };
     }
-    if (this.#window.second(now).requests >= Math.ceil(rpm / 60)) {
-      return { ...base, cause: 'per-second', retryAfterMs: this.#window.untilNextSecond(now) };
+    if (this.#window.second(now, this.#quantum).requests >= this.#share(rpm)) {
+      const retryAfterMs = this.#window.untilNextSecond(now, this.#quantum);
+      return { ...base, cause: 'per-second', retryAfterMs };
     }
     return undefined;
   }
@@ -117,9 +128,10 @@ export class KeyLimiter {
     }
     // A request bigger than the per-second quantum still passes alone in an empty second;
     // otherwise it could never be served at all.
-    const second = this.#window.second(now)[budget.field];
-    if (second > 0 && second + tokens > Math.ceil(limit / 60)) {
-      return { ...base, cause: 'per-second', retryAfterMs: this.#window.untilNextSecond(now) };
+    const second = this.#window.second(now, this.#quantum)[budget.field];
+    if (second > 0 && second + tokens > this.#share(limit)) {
+      const retryAfterMs = this.#window.untilNextSecond(now, this.#quantum);
+      return { ...base, cause: 'per-second', retryAfterMs };
     }
     return undefined;
   }

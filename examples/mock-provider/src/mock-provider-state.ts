@@ -13,6 +13,7 @@ export class MockProviderState {
   #limiters = new Map<string, KeyLimiter>();
   /** One limiter per organization, shared by its keys: the budget is charged on their sum. */
   #organizationLimiters = new Map<string, KeyLimiter>();
+  #deploymentLimiters = new Map<string, KeyLimiter>();
   #stats: StatsRecorder;
   #script = new ScriptQueue();
   #random: () => number;
@@ -57,6 +58,18 @@ export class MockProviderState {
     return limiter;
   }
 
+  /** The limiter of an Azure deployment, shared by every key that calls it; undefined if none. */
+  deploymentLimiter(deployment: string): KeyLimiter | undefined {
+    const limits = this.options.deployments.get(deployment);
+    if (limits === undefined) return undefined;
+    let limiter = this.#deploymentLimiters.get(deployment);
+    if (limiter === undefined) {
+      limiter = new KeyLimiter(limits);
+      this.#deploymentLimiters.set(deployment, limiter);
+    }
+    return limiter;
+  }
+
   #organizationLimiter(organization: string): KeyLimiter {
     let limiter = this.#organizationLimiters.get(organization);
     if (limiter === undefined) {
@@ -81,6 +94,7 @@ export class MockProviderState {
   reset(): void {
     this.#limiters = new Map();
     this.#organizationLimiters = new Map();
+    this.#deploymentLimiters = new Map();
     this.#stats = new StatsRecorder(() => this.options.now());
     this.#script = new ScriptQueue();
     this.#random = createRandom(this.options.seed);

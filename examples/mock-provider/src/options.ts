@@ -32,6 +32,16 @@ export interface KeyOptions extends RateLimits {
   headers?: boolean;
 }
 
+/**
+ * An Azure OpenAI deployment's quota, its own whatever the key (`api-key`) that calls it: RPM
+ * and TPM held over windows of `windowSeconds` (rpm/60 a second, or rpm/6 each 10 s, as Azure
+ * enforces them) as well as the minute.
+ */
+export interface DeploymentOptions extends RateLimits {
+  /** 1 or 10 (default 10): the window Azure holds a share of the minute's quota over. */
+  windowSeconds?: 1 | 10;
+}
+
 export interface LatencyOptions {
   /** Added to every admitted request. */
   fixedMs?: number;
@@ -46,6 +56,11 @@ export interface MockProviderOptions {
   organizations?: Record<string, RateLimits>;
   /** Limits of every key not listed in `keys`. */
   defaultLimits?: RateLimits;
+  /**
+   * Azure OpenAI deployments, served at `/openai/deployments/<name>/chat/completions`, e.g.
+   * `{ 'gpt-4o': { rpm: 600, tpm: 60_000, windowSeconds: 10 } }`. Any key may call them.
+   */
+  deployments?: Record<string, DeploymentOptions>;
   latency?: LatencyOptions;
   /** Seed of the generator behind latency jitter, so runs are reproducible. */
   seed?: number;
@@ -68,6 +83,7 @@ export interface ResolvedOptions {
   /** Keys whose answers carry no rate-limit or retry headers (`headers: false`). */
   silent: ReadonlySet<string>;
   defaultLimits: ResolvedLimits;
+  deployments: ReadonlyMap<string, ResolvedLimits>;
   latency: Required<LatencyOptions>;
   seed: number;
   now: () => number;
@@ -79,6 +95,8 @@ export interface ResolvedLimits {
   itpm?: number;
   otpm?: number;
   concurrency?: number;
+  /** The window a share of the minute's quota is held over: 1000 ms (a clock second) or 10 000. */
+  windowMs?: number;
 }
 
 /** Where a key's usage is charged, as OpenAI reports it in `openai-organization` / `openai-project`. */

@@ -19,7 +19,12 @@ export type ParseResult =
   | { ok: false; problem: RequestProblem };
 
 /** Validates only what the mock relies on; providers' other parameters pass through unchecked. */
-export function parseChatRequest(text: string, dialect: 'openai' | 'anthropic'): ParseResult {
+export function parseChatRequest(
+  text: string,
+  dialect: 'openai' | 'anthropic',
+  /** The model when the body names none: an Azure deployment's, from its path. */
+  defaultModel?: string,
+): ParseResult {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -31,6 +36,8 @@ export function parseChatRequest(text: string, dialect: 'openai' | 'anthropic'):
     ok: false,
     problem: { kind: 'invalid', field, expected },
   });
+  if ((body.model === undefined || body.model === null) && defaultModel !== undefined)
+    body.model = defaultModel;
   if (body.model === undefined || body.model === null) {
     return { ok: false, problem: { kind: 'missing', field: 'model' } };
   }

@@ -89,10 +89,24 @@ function accountName(name: string, value: unknown): string {
   return value;
 }
 
+function resolveDeployment(name: string, value: unknown): ResolvedLimits {
+  const { windowSeconds = 10, ...limits } = assertPlainObject(name, value ?? {});
+  if (windowSeconds !== 1 && windowSeconds !== 10) {
+    throw new TypeError(
+      `Expected \`${name}.windowSeconds\` to be 1 or 10, got ${describeValue(windowSeconds)}`,
+    );
+  }
+  return {
+    ...resolveLimits(name, limits, 'rpm, tpm, itpm, otpm, concurrency or windowSeconds'),
+    windowMs: windowSeconds * 1000,
+  };
+}
+
 export function resolveOptions({
   keys = {},
   organizations = {},
   defaultLimits = {},
+  deployments = {},
   latency = {},
   seed = 1,
   now = Date.now,
@@ -130,6 +144,12 @@ export function resolveOptions({
     accounts,
     silent,
     defaultLimits: resolveLimits('defaultLimits', defaultLimits),
+    deployments: new Map(
+      Object.entries(assertPlainObject('deployments', deployments)).map(([name, value]) => [
+        name,
+        resolveDeployment(`deployments.${name}`, value),
+      ]),
+    ),
     latency: {
       fixedMs: assertNonNegativeNumber('latency.fixedMs', latencyObject.fixedMs ?? 0),
       jitterMs: assertNonNegativeNumber('latency.jitterMs', latencyObject.jitterMs ?? 0),

@@ -42,15 +42,18 @@ export class UsageWindow {
     return sum(this.#admissions);
   }
 
-  /** Usage admitted in the current clock second [floor(now / 1 s), +1 s): the burst quantum. */
-  second(now: number): WindowUsage {
-    const start = now - positiveModulo(now, SECOND_MS);
+  /**
+   * Usage admitted in the current clock window [floor(now / window), +window): the burst
+   * quantum, a clock second unless said otherwise (Azure's 10 s).
+   */
+  second(now: number, window = SECOND_MS): WindowUsage {
+    const start = now - positiveModulo(now, window);
     return sum(this.#admissions.filter((admission) => admission.at >= start));
   }
 
-  /** Milliseconds until the next clock second opens a fresh quantum. */
-  untilNextSecond(now: number): number {
-    return SECOND_MS - positiveModulo(now, SECOND_MS);
+  /** Milliseconds until the next clock window opens a fresh quantum. */
+  untilNextSecond(now: number, window = SECOND_MS): number {
+    return window - positiveModulo(now, window);
   }
 
   /** Milliseconds until at most `count` admissions remain in the minute. */
