@@ -3,7 +3,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { FakeListChatModel } from '@langchain/core/utils/testing';
 import { ChatOpenAI } from '@langchain/openai';
 import { SpanKind, trace } from '@opentelemetry/api';
-import OpenAI, { RateLimitError } from 'openai';
+import OpenAI, { AzureOpenAI, RateLimitError } from 'openai';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { manualClock } from '../src/guard/manual-clock.js';
 import type { GuardOptions } from '../src/index.js';
@@ -496,6 +496,67 @@ describe('guard on an @anthropic-ai/sdk client', () => {
       },
     });
     expect((await stats(mock)).keys[KEY]).toMatchObject({ requests: 4, peakConcurrency: 2 });
+  });
+});
+
+describe('guard on an AzureOpenAI client', () => {
+  it('a lane per deployment; the rate inferred from what remains keeps a 10 s window without a 429', async () => {
+    const clock = manualClock();
+    // Azure states only what remains (of 600 a minute); gpt-4o holds 100 in each 10 s, mini 10
+    // in each second.
+    const mock = await open.mock({
+      deployments: {
+        'gpt-4o': { rpm: 600, windowSeconds: 10 },
+        mini: { rpm: 600, windowSeconds: 1 },
+      },
+      now: clock.now,
+    });
+    const telemetry = open.telemetry({ guardClock: clock });
+    const azure = (deployment: string) =>
+      telemetry.headroom.instrument(
+        new AzureOpenAI({
+          endpoint: mock.url,
+          apiKey: 'azure-key',
+          apiVersion: '2024-10-21',
+          deployment,
+        }),
+        { key: 'prod', guard: true },
+      );
+    const gpt4o = azure('gpt-4o');
+    const mini = azure('mini');
+    // Both clients name the same model: the deployment, not the body, is the quota.
+    const ask = (client: AzureOpenAI) =>
+      client.chat.completions.create({ model: 'gpt-4o', messages });
+    const calls = [
+      ...Array.from({ length: 120 }, () => ask(gpt4o)),
+      ...Array.from({ length: 10 }, () => ask(mini)),
+    ];
+    const byModel = async () => {
+      const models = (await stats(mock)).keys['azure-key']?.models ?? {};
+      return [models['gpt-4o']?.requests ?? 0, models.mini?.requests ?? 0];
+    };
+    // Each lane probes twice one at a time, learns 600 a minute from `remaining` + its own, and
+    // keeps to 10 in its window of a second: both at once, neither behind the other.
+    await until(async () => (await byModel()).join() === '10,10', 'the first second');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await byModel()).toEqual([10, 10]);
+    // 120 on gpt-4o take 12 of the guard's windows: more than one of Azure's 10 s, never more
+    // than its 100 in one.
+    for (let window = 1; window < 12; window++) {
+      await clock.advance(1030);
+      await until(
+        async () => (await byModel())[0] === Math.min(120, 10 * (window + 1)),
+        `window ${window}`,
+      );
+    }
+    expect(await Promise.all(calls)).toHaveLength(130);
+    expect((await stats(mock)).keys['azure-key']).toMatchObject({ requests: 130, rateLimited: 0 });
+    const lanes = [...telemetry.headroom.telemetry.guard.lanes.values()];
+    expect(lanes.map((lane) => lane.budget.label).sort()).toEqual([
+      'azure.ai.openai/gpt-4o on key prod',
+      'azure.ai.openai/mini on key prod',
+    ]);
+    expect(lanes.map((lane) => lane.budget.learned.rpm)).toEqual([600, 600]);
   });
 });
 

@@ -9,6 +9,11 @@ export interface ClientInfo {
   key: string;
   tenant: string | undefined;
   serverAddress: string | undefined;
+  /**
+   * An `AzureOpenAI` client's `deployment`: Azure's quota is per deployment, so the guard's lane
+   * is too, whatever model the body names.
+   */
+  deployment: string | undefined;
   /** Set when the client is guarded. */
   guard: GuardConfig | undefined;
 }
@@ -38,6 +43,10 @@ export function clientInfo(client: any, spec: ProviderSpec): ClientInfo {
         ),
       tenant: options.tenant,
       serverAddress,
+      deployment:
+        typeof client?.deploymentName === 'string' && client.deploymentName !== ''
+          ? client.deploymentName
+          : undefined,
       guard: resolveGuard(options.guard),
     };
     if (client !== null && typeof client === 'object') infos.set(client, info);

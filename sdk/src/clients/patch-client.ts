@@ -65,7 +65,11 @@ export function wrapCreate(
             call,
             info.guard,
             telemetry,
-            { key: info.key, provider: info.provider, model: String(body?.model ?? 'unknown') },
+            {
+              key: info.key,
+              provider: info.provider,
+              model: info.deployment ?? String(body?.model ?? 'unknown'),
+            },
             args[1]?.maxRetries ?? clientMaxRetries(client) ?? 2,
             body,
           );

@@ -300,6 +300,17 @@ export class Budget {
         } as const
       )[reading.dimension];
       this.heardFrom = true;
+      if (reading.limit === undefined && reading.remaining !== undefined) {
+        // Azure states what remains, never the limit: what remains plus this lane's own use of
+        // the minute up to this answer's attempt (those sent after it may not have arrived) is
+        // at most the limit (others on the key use some too), and grows to it.
+        const key = ({ requests: 'rpm', tokens: 'tpm', input: 'itpm', output: 'otpm' } as const)[
+          dimension
+        ];
+        const used = this.#usedUpTo(now, sequence, dimension === 'requests' ? 'tokens' : dimension);
+        const inferred = reading.remaining + (dimension === 'requests' ? used.count : used.tokens);
+        this.learned[key] = Math.max(this.learned[key] ?? 0, inferred);
+      }
       if (reading.limit !== undefined)
         this.learned[
           ({ requests: 'rpm', tokens: 'tpm', input: 'itpm', output: 'otpm' } as const)[dimension]
@@ -404,6 +415,24 @@ export class Budget {
       else high = middle;
     }
     return low;
+  }
+
+  /** This lane's charges of the last minute up to attempt number `sequence` (all if unknown). */
+  #usedUpTo(
+    now: number,
+    sequence: number | undefined,
+    part: TokenPart,
+  ): { count: number; tokens: number } {
+    let count = 0;
+    let tokens = 0;
+    const charges = this.#charges;
+    for (let index = this.#since(now - MINUTE_MS); index < charges.length; index++) {
+      const charge = charges[index]!;
+      if (sequence !== undefined && charge.sequence > sequence) continue;
+      count++;
+      tokens += tokensOf(charge, part);
+    }
+    return { count, tokens };
   }
 
   #chargedSince(at: number, part: TokenPart = 'tokens'): { count: number; tokens: number } {
