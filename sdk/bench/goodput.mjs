@@ -73,7 +73,11 @@ try {
   // `GOODPUT_ONLY=replicas` runs only the workloads whose name has that in it.
   const only = process.env.GOODPUT_ONLY ?? '';
   for (const workload of WORKLOADS.filter((workload) => workload.name.includes(only))) {
-    for (const strategy of workload.fleet ? FLEET_STRATEGIES : STRATEGIES) {
+    // `GOODPUT_STRATEGIES=guardLocal,guard` runs only those strategies.
+    const strategies = (workload.fleet ? FLEET_STRATEGIES : STRATEGIES).filter(
+      (strategy) => !process.env.GOODPUT_STRATEGIES?.split(',').every((name) => name !== strategy),
+    );
+    for (const strategy of strategies) {
       run++;
       if (workload.fleet && strategy === 'guard' && redis === undefined) {
         rows.push({ workload, strategy, skipped: 'redis-server not found' });

@@ -417,6 +417,11 @@ export class Budget {
     return low;
   }
 
+  /** How many attempts this budget admitted after `at`. */
+  admittedSince(at: number): number {
+    return this.#charges.length - this.#since(at);
+  }
+
   /** This lane's charges of the last minute up to attempt number `sequence` (all if unknown). */
   #usedUpTo(
     now: number,

@@ -4,7 +4,7 @@
  */
 export const MEASURE_MS = 1000;
 /** With others on the key, the fleet aims at this part of the ceiling: room for their jitter. */
-export const FLEET_UTILIZATION = 0.9;
+export const FLEET_UTILIZATION = 0.95;
 /**
  * How fast a part may grow once nothing says stop: by its own size each half second
  * (multiplicative, to take up at once what replicas that finished leave) and by a tenth of the

@@ -232,7 +232,7 @@ describe('guard lane', () => {
     expect(calls.filter((call) => call.ticket).length).toBe(10);
   });
 
-  it('with others on the key, takes its part of 90 % of the ceiling, evenly spaced', async () => {
+  it('with others on the key, takes its part of 95 % of the ceiling, evenly spaced', async () => {
     const { clock, lane, ask } = setup({});
     const calls = ask(6);
     await clock.advance(0);
@@ -242,18 +242,18 @@ describe('guard lane', () => {
     // Between this lane's two probes the key's remaining fell by 3: two were someone else's.
     answer(calls[1]!, 596);
     expect(lane.budget.fleet?.seen).toEqual({ own: 1, others: 2 });
-    // A third of what the fleet sent: its part is 0.9 × 1/3 of 600 RPM, 180 RPM. It starts at
-    // half of that (the others may not all have been seen yet): 90 RPM, one each 667 ms.
-    expect(lane.budget.part()).toBeCloseTo(0.15, 10);
+    // A third of what the fleet sent: its part is 0.95 × 1/3 of 600 RPM, 190 RPM. It starts at
+    // half of that (the others may not all have been seen yet): 95 RPM, one each 632 ms.
+    expect(lane.budget.part()).toBeCloseTo(0.95 / 6, 10);
     await clock.advance(3000);
-    // The second probe went as the first came back; from it on, one each 60 s / 90.
+    // The second probe went as the first came back; from it on, one each 60 s / 95.
     const times = calls.map((call) => call.at!);
     expect(times.slice(0, 2)).toEqual([0, 0]);
     for (let index = 2; index < times.length; index++)
-      expect(times[index]).toBeCloseTo(((index - 1) * 60_000) / 90, 6);
+      expect(times[index]).toBeCloseTo(((index - 1) * 60_000) / 95, 6);
     // The next reading, 3 s on (one own request, two others'), grows the part into its whole.
     answer(calls[2]!, 593);
-    expect(lane.budget.part()).toBeCloseTo(0.3, 10);
+    expect(lane.budget.part()).toBeCloseTo(0.95 / 3, 10);
   });
 
   it('a 429 halves its part at once; the part grows back by its size each half second, and a tenth of the ceiling a second', async () => {

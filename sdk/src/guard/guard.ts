@@ -210,12 +210,12 @@ export class Lane {
       this.budget.fleet = up || budgets.wasUp ? undefined : this.#fleetShare;
       if (up !== wasUp) {
         // A hand-over: the budget taking over does not know what the other one admitted in the
-        // last second, so nothing goes until that second has passed.
+        // last second, so nothing goes until that second has passed. Redis back (or up at last)
+        // knows the fleet's; only what this replica admitted on its own is unknown to it.
         wasUp = up;
-        this.budget.pausedUntil = Math.max(
-          this.budget.pausedUntil,
-          this.clock.now() + SECOND_WINDOW_MS,
-        );
+        const now = this.clock.now();
+        if (!up || this.budget.admittedSince(now - SECOND_WINDOW_MS) > 0)
+          this.budget.pausedUntil = Math.max(this.budget.pausedUntil, now + SECOND_WINDOW_MS);
       }
       this.#schedule();
     };

@@ -259,6 +259,9 @@ export class SharedBudgets {
     const Redis = module.Redis ?? module.default;
     const redis: RedisLike = new Redis(url, {
       lazyConnect: false,
+      // No INFO before `ready`: one round trip less, and on a busy start-up no ready check to
+      // time out (a Redis still loading answers LOADING, which counts as a failed script).
+      enableReadyCheck: false,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       commandTimeout: 500,
