@@ -541,11 +541,11 @@ describe('guard on an AzureOpenAI client', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await byModel()).toEqual([10, 10]);
     // 120 on gpt-4o take 12 of the guard's windows: more than one of Azure's 10 s, never more
-    // than its 100 in one.
-    for (let window = 1; window < 12; window++) {
+    // than its 100 in one. Past the first second's 10, one each 103 ms.
+    for (let window = 1; window <= 12; window++) {
       await clock.advance(1030);
       await until(
-        async () => (await byModel())[0] === Math.min(120, 10 * (window + 1)),
+        async () => (await byModel())[0] === Math.min(120, 10 * window + 1),
         `window ${window}`,
       );
     }

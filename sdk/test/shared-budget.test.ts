@@ -83,6 +83,21 @@ describe.skipIf(!redisServer)("the fleet's budget on Redis", () => {
     expect(next.value).toBeLessThanOrEqual(60_000 + MINUTE_BUCKET_MS);
   });
 
+  it('a correction or a give-back after the windows expired brings nothing back', async () => {
+    const { budgets, raw } = await connected();
+    const first = await budgets.admit('idle', 8, { rpm: 60, tpm: 600 });
+    expect(first.admitted).toBe(true);
+    expect(await raw.exists('test:idle:windows')).toBe(1);
+    // As Redis does a minute after the last admission (the hash's TTL).
+    await raw.del('test:idle:windows');
+    await budgets.correct('idle', first.value, 8, 500);
+    await budgets.release('idle', first.id, { at: first.value, tokens: 8 });
+    expect(await raw.exists('test:idle:windows')).toBe(0);
+    // And the next admission starts from empty windows.
+    expect((await budgets.admit('idle', 8, { rpm: 60, tpm: 600 })).admitted).toBe(true);
+    expect(await raw.hmget('test:idle:windows', 'mr', 'mt')).toEqual(['1', '8']);
+  });
+
   it('thousands of admissions keep the windows at their bucket count: the same work each', async () => {
     const { budgets, raw } = await connected();
     const limits = { rpm: 10_000_000, tpm: 1_000_000_000 };

@@ -10,6 +10,9 @@ export const MINUTE_MS = 60_000;
  */
 export const SECOND_WINDOW_MS = 1030;
 
+/** The limit a rate-limit header's dimension states. */
+const LIMIT_OF = { requests: 'rpm', tokens: 'tpm', input: 'itpm', output: 'otpm' } as const;
+
 /** Below this share of the limit left, the guard spreads what remains until the reset. */
 const LOW_REMAINING = 0.1;
 
@@ -92,6 +95,16 @@ export class Budget {
 
   /** A part of a shared key sends nothing before this: its first turn, at a random phase. */
   #paceFrom = 0;
+  /** Alone on a key: its rpm/60, as the last look at the limits had it. */
+  #perSecond: number | undefined;
+  /**
+   * A lane that filled its window goes evenly spaced, one each window / (rpm/60), until it is
+   * idle for a window and a spacing, rather than a burst each time the window slides past the
+   * last one: a burst's requests leave here one after the other, and the last of them, late
+   * at the provider, would share its second with the first of the next burst. An idle lane
+   * still sends a second's worth at once.
+   */
+  #evenly = false;
 
   constructor(
     readonly label: string,
@@ -176,6 +189,7 @@ export class Budget {
     if (rpm !== undefined) {
       if (charges.length >= rpm) later(charges[charges.length - rpm]!.at + MINUTE_MS, 'rpm');
       if (share < 1) {
+        this.#perSecond = undefined;
         // A part of a shared key goes evenly spaced: N replicas' bursts of rpm/60/N, each in a
         // second of its own, could all land in one of the provider's seconds.
         const last = charges.at(-1);
@@ -187,6 +201,11 @@ export class Budget {
         const recent = this.#since(now - SECOND_WINDOW_MS);
         if (charges.length - recent >= perSecond)
           later(charges[charges.length - perSecond]!.at + SECOND_WINDOW_MS, 'rpm');
+        // Once a window filled up, the lane goes evenly spaced until it is idle again.
+        this.#perSecond = perSecond;
+        const last = charges.at(-1);
+        if (this.#evenly && last !== undefined)
+          later(last.at + SECOND_WINDOW_MS / perSecond, 'rpm');
       }
     }
     const recent = this.#since(now - SECOND_WINDOW_MS);
@@ -228,6 +247,14 @@ export class Budget {
   }
 
   admit(now: number, tokens: number, retry: boolean, output = 0): Charge {
+    const perSecond = this.#perSecond;
+    if (perSecond !== undefined) {
+      const last = this.#charges.at(-1);
+      if (last === undefined || last.at <= now - SECOND_WINDOW_MS - SECOND_WINDOW_MS / perSecond)
+        this.#evenly = false;
+      if (this.#charges.length + 1 - this.#since(now - SECOND_WINDOW_MS) >= perSecond)
+        this.#evenly = true;
+    }
     const charge: Charge = {
       at: now,
       tokens,
@@ -304,17 +331,12 @@ export class Budget {
         // Azure states what remains, never the limit: what remains plus this lane's own use of
         // the minute up to this answer's attempt (those sent after it may not have arrived) is
         // at most the limit (others on the key use some too), and grows to it.
-        const key = ({ requests: 'rpm', tokens: 'tpm', input: 'itpm', output: 'otpm' } as const)[
-          dimension
-        ];
+        const key = LIMIT_OF[dimension];
         const used = this.#usedUpTo(now, sequence, dimension === 'requests' ? 'tokens' : dimension);
         const inferred = reading.remaining + (dimension === 'requests' ? used.count : used.tokens);
         this.learned[key] = Math.max(this.learned[key] ?? 0, inferred);
       }
-      if (reading.limit !== undefined)
-        this.learned[
-          ({ requests: 'rpm', tokens: 'tpm', input: 'itpm', output: 'otpm' } as const)[dimension]
-        ] = reading.limit;
+      if (reading.limit !== undefined) this.learned[LIMIT_OF[dimension]] = reading.limit;
       if (reading.remaining !== undefined) {
         if (dimension === 'requests' && sequence !== undefined)
           this.#observe(now, sequence, reading.remaining);

@@ -44,20 +44,20 @@ local function sweep(now, window, size, swept, r, t)
   end
   if from == nil or last > from then redis.call('HSET', KEYS[1], swept, last) end
 end
+-- Adds to the buckets of at still in their windows. A hash that expired (nothing admitted for a
+-- minute) has no S: it is not brought back, since without its sweep markers and TTL its totals
+-- would never leave.
+local WINDOWS_OF = { { SB, 'S', 'sr', 'st' }, { MB, 'M', 'mr', 'mt' } }
 local function add(at, requests, tokens)
-  local index = math.floor(at / SB)
-  if index > field('S') then
-    redis.call('HINCRBY', KEYS[1], 'sr' .. index, requests)
-    redis.call('HINCRBY', KEYS[1], 'st' .. index, tokens)
-    redis.call('HINCRBY', KEYS[1], 'sr', requests)
-    redis.call('HINCRBY', KEYS[1], 'st', tokens)
-  end
-  index = math.floor(at / MB)
-  if index > field('M') then
-    redis.call('HINCRBY', KEYS[1], 'mr' .. index, requests)
-    redis.call('HINCRBY', KEYS[1], 'mt' .. index, tokens)
-    redis.call('HINCRBY', KEYS[1], 'mr', requests)
-    redis.call('HINCRBY', KEYS[1], 'mt', tokens)
+  if not redis.call('HGET', KEYS[1], 'S') then return end
+  for _, w in ipairs(WINDOWS_OF) do
+    local index = math.floor(at / w[1])
+    if index > field(w[2]) then
+      redis.call('HINCRBY', KEYS[1], w[3] .. index, requests)
+      redis.call('HINCRBY', KEYS[1], w[4] .. index, tokens)
+      redis.call('HINCRBY', KEYS[1], w[3], requests)
+      redis.call('HINCRBY', KEYS[1], w[4], tokens)
+    end
   end
 end
 `;
