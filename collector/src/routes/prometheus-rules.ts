@@ -48,7 +48,8 @@ function expression(rule: Rule): string {
         const use = `max ${by} (${metric}{${joinMatchers(keyLabels)}})`;
         const ceiling = `max ${by} (headroom_ceiling{${joinMatchers([...keyLabels, `dimension="${dimension}"`])}})`;
         const slope = `max ${by} (deriv(${metric}{${joinMatchers(keyLabels)}}[${TREND_WINDOW}]) > 0)`;
-        return `((${ceiling} - ${use}) / (${slope} * 60) <= ${within})`;
+        // deriv() is per second, so what is left over the slope is in seconds.
+        return `((${ceiling} - ${use}) / ${slope} <= ${within})`;
       });
       return parts.join(' or ');
     }
@@ -75,10 +76,20 @@ function escapeLabel(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
-/** `HeadroomUtilizationWarning`-style names: Prometheus alert names are identifiers. */
+/**
+ * One name per kind of problem, as alerts are named (`KubePodCrashLooping`): the severity and the
+ * rule are labels, so a warning and a critical rule of one kind group and inhibit as one alert.
+ */
+const ALERT_NAMES: Record<Rule['kind'], string> = {
+  utilization: 'HeadroomNearCeiling',
+  predictive: 'HeadroomCeilingSoon',
+  rate_limited: 'HeadroomRateLimited',
+  retry_amplification: 'HeadroomRetryAmplification',
+  node_executions_per_run: 'HeadroomNodeLooping',
+};
+
 function alertName(rule: Rule): string {
-  const words = `${rule.kind} ${rule.severity} ${rule.id}`.split(/[^A-Za-z0-9]+/).filter(Boolean);
-  return `Headroom${words.map((word) => word[0]!.toUpperCase() + word.slice(1)).join('')}`;
+  return ALERT_NAMES[rule.kind];
 }
 
 function summary(rule: Rule): string {
