@@ -19,7 +19,7 @@ const roundTrips = [];
 let waits = 0;
 for (let admitted = 0; admitted < count; ) {
   const sent = performance.now();
-  const admission = await budgets.admit(process.env.LANE, 100, limits);
+  const admission = await budgets.admit(process.env.LANE, { tokens: 100 }, limits);
   roundTrips.push(Math.round((performance.now() - sent) * 1000));
   if (admission.admitted) {
     admitted++;

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import Anthropic from '@anthropic-ai/sdk';
 import { Redis } from 'ioredis';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -100,5 +101,45 @@ describe.skipIf(!redisServer)('guard with Redis: one budget for the fleet', () =
     const said = warnings.filter((line) => line.includes('is out of reach'));
     expect(said).toHaveLength(1);
     expect(said[0]).toContain('WRONGTYPE');
+  });
+
+  it('Anthropic with input and output limited apart: the fleet holds them apart, and its minute equals the provider’s count', async () => {
+    const redis = await startRedis(open);
+    // Long prompts (some 400 input tokens), short answers: output allows 100 tokens a second,
+    // input 10,000. Held as one TPM the size of the tighter, each call would fill a second.
+    const key = 'sk-ant-fleet';
+    const mock = await open.mock({ keys: { [key]: { itpm: 600_000, otpm: 6_000 } } });
+    const telemetry = open.telemetry();
+    const client = telemetry.headroom.instrument(
+      new Anthropic({ apiKey: key, baseURL: mock.url }),
+      {
+        key: 'fleet-anthropic',
+        guard: { redis: redis.url },
+      },
+    );
+    const prompt = [{ role: 'user' as const, content: 'Summarize this. '.repeat(100) }];
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        client.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 15, messages: prompt }),
+      ),
+    );
+    expect(answers).toHaveLength(12);
+    const truth = (await stats(mock)).keys[key]!;
+    expect(truth).toMatchObject({ requests: 12, rateLimited: 0 });
+    const raw = new Redis(redis.url);
+    open.add(() => raw.quit());
+    // The probes went on this replica's own budget; every other call was charged to the fleet's
+    // budget, input and output apart, and corrected to the usage the provider counted.
+    const [lane] = telemetry.headroom.telemetry.guard.lanes.values();
+    expect(lane!.budget.effective()).toMatchObject({ itpm: 600_000, otpm: 6_000 });
+    const windows = 'headroom:guard:fleet-anthropic:anthropic:claude-sonnet-4-5:windows';
+    const [requests, input, output, all] = (await raw.hmget(windows, 'mr', 'mi', 'mo', 'mt')).map(
+      Number,
+    );
+    const perCall = { input: truth.tokens.input / 12, output: truth.tokens.output / 12 };
+    expect(requests).toBeGreaterThanOrEqual(10);
+    expect(input).toBe(requests! * perCall.input);
+    expect(output).toBe(requests! * perCall.output);
+    expect(all).toBe(input! + output!);
   });
 });

@@ -39,7 +39,7 @@ export interface Ticket {
 
 /** A charge, and where it is also held when the fleet shares the budget. */
 export interface SharedCharge extends Charge {
-  shared?: { id: string; at: number; tokens: number };
+  shared?: { id: string; at: number; tokens: number; output: number };
 }
 
 interface Waiter extends AdmissionRequest {
@@ -155,11 +155,12 @@ export class Lane {
   correct(charge: SharedCharge, input: number | undefined, output: number | undefined): void {
     this.budget.correct(charge, input, output);
     const shared = charge.shared;
-    if (shared === undefined || this.shared === undefined || shared.tokens === charge.tokens)
-      return;
+    if (shared === undefined || this.shared === undefined) return;
+    if (shared.tokens === charge.tokens && shared.output === charge.output) return;
     const { budgets, lane } = this.shared;
-    budgets.correct(lane, shared.at, shared.tokens, charge.tokens).catch(() => {});
+    budgets.correct(lane, shared.at, shared, charge).catch(() => {});
     shared.tokens = charge.tokens;
+    shared.output = charge.output;
   }
 
   /** `3 running, 12 waiting, rpm 498/500`. */
@@ -180,7 +181,8 @@ export class Lane {
       request.retry,
       request.output,
     );
-    if (shared !== undefined) charge.shared = { ...shared, tokens: request.tokens };
+    if (shared !== undefined)
+      charge.shared = { ...shared, tokens: charge.tokens, output: charge.output };
     this.wait?.record(waitedMs / 1000);
     let released = false;
     return {
@@ -242,16 +244,15 @@ export class Lane {
       // One request at a time to learn the provider's ceilings (or a window learned from its
       // 429s) is this replica's own: the fleet's budget holds only configured concurrency.
       const limits = this.budget.effective();
-      // The fleet's budget counts all tokens: input and output limited apart are held there as
-      // one budget, the tighter of the two.
-      if (limits.tpm === undefined && (limits.itpm ?? limits.otpm) !== undefined)
-        limits.tpm = Math.min(limits.itpm ?? Infinity, limits.otpm ?? Infinity);
+      // Input and output are counted apart in the fleet's budget, for a provider that limits
+      // them apart (Anthropic): from the first probe on, before its limits are known.
+      const tokens = { tokens: waiter.tokens, output: Math.min(waiter.output ?? 0, waiter.tokens) };
       const local = this.budget.limits.concurrency === undefined ? limits.concurrency : undefined;
       // Full: a release here pumps again.
       if (local !== undefined && this.budget.running >= local) return 'full';
       let admission: Awaited<ReturnType<SharedBudgets['admit']>>;
       try {
-        admission = await budgets.admit(lane, waiter.tokens, {
+        admission = await budgets.admit(lane, tokens, {
           ...limits,
           concurrency: local === undefined ? limits.concurrency : undefined,
         });
@@ -268,7 +269,7 @@ export class Lane {
       if (!this.queue.serve(waiter)) {
         // It left the line (timeout, abort) while the fleet was asked: give back the slot and
         // the charge of an attempt that never went out.
-        void budgets.release(lane, admission.id, { at: admission.value, tokens: waiter.tokens });
+        void budgets.release(lane, admission.id, { at: admission.value, ...tokens });
         continue;
       }
       this.#forget(waiter);

@@ -16,47 +16,52 @@ export const MINUTE_BUCKET_MS = 500;
  * as at 30: each admission adds to its bucket and to the totals, and the buckets that left a
  * window since the last admission are taken off once (bounded by the window's bucket count).
  * An admission counts until its bucket's end plus the window: at most one bucket longer than
- * exact. Hash fields: `S`/`M` the last bucket swept out of the second/minute window, `sr` `st`
- * `mr` `mt` the totals (requests and tokens), `sr<i>` … per bucket.
+ * exact. Four measures: `r` requests, `t` tokens, `i` input and `o` output tokens (a provider
+ * that limits input and output apart, as Anthropic does). Hash fields: `S`/`M` the last bucket
+ * swept out of the second/minute window, `sr` `st` `si` `so` `mr` … the totals, `sr<i>` … per
+ * bucket (a measure with nothing in a bucket has no field there).
  */
 const WINDOWS = `
 local SB = ${SECOND_BUCKET_MS}
 local MB = ${MINUTE_BUCKET_MS}
+local MEASURES = { 'r', 't', 'i', 'o' }
 local function field(name) return tonumber(redis.call('HGET', KEYS[1], name) or '0') or 0 end
-local function sweep(now, window, size, swept, r, t)
+local function sweep(now, window, size, swept, w)
   local last = math.floor((now - window) / size) - 1
   local from = tonumber(redis.call('HGET', KEYS[1], swept))
   if from ~= nil and last > from then
     local names = {}
     for index = from + 1, math.min(last, from + math.ceil(window / size) + 2) do
-      names[#names + 1] = r .. index
-      names[#names + 1] = t .. index
+      for _, m in ipairs(MEASURES) do names[#names + 1] = w .. m .. index end
     end
     local values = redis.call('HMGET', KEYS[1], unpack(names))
-    local dr, dt = 0, 0
-    for at = 1, #values, 2 do
-      dr = dr + (tonumber(values[at]) or 0)
-      dt = dt + (tonumber(values[at + 1]) or 0)
+    local gone = { 0, 0, 0, 0 }
+    for at = 1, #values do
+      local m = (at - 1) % 4 + 1
+      gone[m] = gone[m] + (tonumber(values[at]) or 0)
     end
     redis.call('HDEL', KEYS[1], unpack(names))
-    if dr ~= 0 then redis.call('HINCRBY', KEYS[1], r, -dr) end
-    if dt ~= 0 then redis.call('HINCRBY', KEYS[1], t, -dt) end
+    for m, amount in ipairs(gone) do
+      if amount ~= 0 then redis.call('HINCRBY', KEYS[1], w .. MEASURES[m], -amount) end
+    end
   end
   if from == nil or last > from then redis.call('HSET', KEYS[1], swept, last) end
 end
--- Adds to the buckets of at still in their windows. A hash that expired (nothing admitted for a
--- minute) has no S: it is not brought back, since without its sweep markers and TTL its totals
--- would never leave.
-local WINDOWS_OF = { { SB, 'S', 'sr', 'st' }, { MB, 'M', 'mr', 'mt' } }
-local function add(at, requests, tokens)
+-- Adds amounts (requests, tokens, input, output) to the buckets of at still in their windows.
+-- A hash that expired (nothing admitted for a minute) has no S: it is not brought back, since
+-- without its sweep markers and TTL its totals would never leave.
+local WINDOWS_OF = { { SB, 'S', 's' }, { MB, 'M', 'm' } }
+local function add(at, amounts)
   if not redis.call('HGET', KEYS[1], 'S') then return end
   for _, w in ipairs(WINDOWS_OF) do
     local index = math.floor(at / w[1])
     if index > field(w[2]) then
-      redis.call('HINCRBY', KEYS[1], w[3] .. index, requests)
-      redis.call('HINCRBY', KEYS[1], w[4] .. index, tokens)
-      redis.call('HINCRBY', KEYS[1], w[3], requests)
-      redis.call('HINCRBY', KEYS[1], w[4], tokens)
+      for m, amount in ipairs(amounts) do
+        if amount ~= 0 then
+          redis.call('HINCRBY', KEYS[1], w[3] .. MEASURES[m] .. index, amount)
+          redis.call('HINCRBY', KEYS[1], w[3] .. MEASURES[m], amount)
+        end
+      end
     end
   end
 end
@@ -66,7 +71,9 @@ end
  * Admits one attempt against the fleet's budget, atomically, on the Redis server's clock.
  * KEYS: 1 windows (hash, above), 2 leases in flight (zset: member id, score expiry ms), 3 pause
  * (string with a TTL). ARGV: 1 id, 2 tokens, 3 rpm, 4 tpm, 5 concurrency (0: none), 6 second
- * window ms, 7 lease ms. Returns `{1, now}` when admitted, else `{0, ms to wait}` (-1: a slot).
+ * window ms, 7 lease ms, 8 of the tokens the output's ('' when not counted apart), 9 itpm, 10 otpm
+ * (a limit 0: none).
+ * Returns `{1, now}` when admitted, else `{0, ms to wait}` (-1: a slot).
  */
 const ADMIT = `${WINDOWS}
 local clock = redis.call('TIME')
@@ -75,8 +82,10 @@ local paused = redis.call('PTTL', KEYS[3])
 if paused > 0 then return {0, paused} end
 local id = ARGV[1]
 local tokens = tonumber(ARGV[2])
-local rpm = tonumber(ARGV[3])
-local tpm = tonumber(ARGV[4])
+-- Input and output are counted apart only for a lane that limits them apart.
+local output = ARGV[8] ~= '' and math.min(tonumber(ARGV[8]), tokens) or nil
+local amounts = { 1, tokens, output and tokens - output or 0, output or 0 }
+local limits = { tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[9]), tonumber(ARGV[10]) }
 local concurrency = tonumber(ARGV[5])
 local window = tonumber(ARGV[6])
 local lease = tonumber(ARGV[7])
@@ -84,8 +93,8 @@ if concurrency > 0 then
   redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
   if redis.call('ZCARD', KEYS[2]) >= concurrency then return {0, -1} end
 end
-sweep(now, window, SB, 'S', 'sr', 'st')
-sweep(now, 60000, MB, 'M', 'mr', 'mt')
+sweep(now, window, SB, 'S', 's')
+sweep(now, 60000, MB, 'M', 'm')
 -- How long until the oldest buckets free enough: the first one after which what is left, plus
 -- this attempt, fits the budget (or nothing is left: one attempt always fits an empty window).
 local function until_fits(total, want, budget, swept, prefix, size, span)
@@ -100,17 +109,19 @@ local function until_fits(total, want, budget, swept, prefix, size, span)
   return (last + 1) * size + span - now
 end
 local wait = 0
-if rpm > 0 then
-  wait = math.max(wait, until_fits(field('mr'), 1, rpm, 'M', 'mr', MB, 60000))
-  wait = math.max(wait, until_fits(field('sr'), 1, math.ceil(rpm / 60), 'S', 'sr', SB, window))
-end
-if tpm > 0 then
-  wait = math.max(wait, until_fits(field('mt'), math.min(tokens, tpm), tpm, 'M', 'mt', MB, 60000))
-  local second = math.ceil(tpm / 60)
-  wait = math.max(wait, until_fits(field('st'), math.min(tokens, second), second, 'S', 'st', SB, window))
+for m, limit in ipairs(limits) do
+  if limit > 0 then
+    -- A request bigger than a whole budget goes alone, into an empty window.
+    local name = MEASURES[m]
+    local want = math.min(amounts[m], limit)
+    wait = math.max(wait, until_fits(field('m' .. name), want, limit, 'M', 'm' .. name, MB, 60000))
+    local second = math.ceil(limit / 60)
+    want = math.min(amounts[m], second)
+    wait = math.max(wait, until_fits(field('s' .. name), want, second, 'S', 's' .. name, SB, window))
+  end
 end
 if wait > 0 then return {0, wait} end
-add(now, 1, tokens)
+add(now, amounts)
 redis.call('PEXPIRE', KEYS[1], 61000 + MB)
 if concurrency > 0 then
   redis.call('ZADD', KEYS[2], now + lease, id)
@@ -119,17 +130,24 @@ end
 return {1, now}
 `;
 
-/** KEYS: 1 windows; ARGV: 1 admitted at (server ms), 2 tokens more (or fewer) than charged. */
+/** KEYS: 1 windows; ARGV: 1 admitted at (server ms), 2 tokens more (or fewer) than charged, 3 of
+ * them output ('' when not counted apart). */
 const CORRECT = `${WINDOWS}
-add(tonumber(ARGV[1]), 0, tonumber(ARGV[2]))
+local tokens = tonumber(ARGV[2])
+local output = tonumber(ARGV[3])
+add(tonumber(ARGV[1]), { 0, tokens, output and tokens - output or 0, output or 0 })
 return 1
 `;
 
-/** KEYS: 1 windows, 2 leases; ARGV: 1 id, 2 admitted at or '', 3 tokens. Frees a slot, and the
- * charge of an attempt that never went out. */
+/** KEYS: 1 windows, 2 leases; ARGV: 1 id, 2 admitted at or '', 3 tokens, 4 of them output (''
+ * when not counted apart). Frees a slot, and the charge of an attempt that never went out. */
 const CANCEL = `${WINDOWS}
 redis.call('ZREM', KEYS[2], ARGV[1])
-if ARGV[2] ~= '' then add(tonumber(ARGV[2]), -1, -tonumber(ARGV[3])) end
+if ARGV[2] ~= '' then
+  local tokens = tonumber(ARGV[3])
+  local output = tonumber(ARGV[4])
+  add(tonumber(ARGV[2]), { -1, -tokens, output and output - tokens or 0, output and -output or 0 })
+end
 return 1
 `;
 
@@ -177,10 +195,18 @@ interface LaneKeys {
   pause: string;
 }
 
-/** An admitted attempt that never went out: when it was charged (server time), and how much. */
-export interface Unsent {
-  at: number;
+/**
+ * Tokens charged for an attempt: in all, and of them the output's when the lane limits input and
+ * output apart (undefined: counted in all only).
+ */
+export interface TokenCharge {
   tokens: number;
+  output?: number | undefined;
+}
+
+/** An admitted attempt that never went out: when it was charged (server time), and how much. */
+export interface Unsent extends TokenCharge {
+  at: number;
 }
 
 interface RedisLike {
@@ -285,7 +311,11 @@ export class SharedBudgets {
     return this.#wasUp;
   }
 
-  async admit(lane: string, tokens: number, limits: Limits): Promise<SharedAdmission> {
+  async admit(
+    lane: string,
+    { tokens, output }: TokenCharge,
+    limits: Limits,
+  ): Promise<SharedAdmission> {
     const id = randomUUID();
     const keys = this.#keys(lane);
     let result: [number, number];
@@ -303,6 +333,9 @@ export class SharedBudgets {
         limits.concurrency ?? 0,
         FLEET_SECOND_WINDOW_MS,
         LEASE_MS,
+        output ?? '',
+        limits.itpm ?? 0,
+        limits.otpm ?? 0,
       )) as [number, number];
     } catch (error) {
       // It may have run on the server before the answer was lost: its slot is given back when
@@ -338,8 +371,15 @@ export class SharedBudgets {
   }
 
   /** The attempt admitted at `at` (server time) used `to` tokens, not the `from` charged. */
-  async correct(lane: string, at: number, from: number, to: number): Promise<void> {
-    await this.#redis.eval(CORRECT, 1, this.#keys(lane).windows, at, to - from);
+  async correct(lane: string, at: number, from: TokenCharge, to: TokenCharge): Promise<void> {
+    await this.#redis.eval(
+      CORRECT,
+      1,
+      this.#keys(lane).windows,
+      at,
+      to.tokens - from.tokens,
+      to.output === undefined ? '' : to.output - (from.output ?? 0),
+    );
   }
 
   /** The whole fleet waits: the provider said so to one of us. */
@@ -377,6 +417,7 @@ export class SharedBudgets {
       id,
       unsent?.at ?? '',
       unsent?.tokens ?? 0,
+      unsent?.output ?? '',
     );
   }
 
