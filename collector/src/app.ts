@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { describeValue } from '@headroom/contract';
 import { Hono } from 'hono';
 import { bodyLimit as limitBody } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
@@ -12,6 +13,7 @@ import { sameOriginWrites } from './middleware/same-origin-writes.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { validUri } from './middleware/valid-uri.js';
 import { OtlpDecodeError } from './otlp/index.js';
+import { fleetRules } from './prometheus/fleet-rules.js';
 import { alertsRoute } from './routes/alerts-route.js';
 import { configRoutes } from './routes/config-routes.js';
 import { dashboardRoute } from './routes/dashboard-route.js';
@@ -112,11 +114,21 @@ export function createApp(
   app.get('/api/alerts', alertsRoute(collector));
   app.get('/api/incidents', incidentsRoute(collector));
   if (collector.store) app.route('/api', configRoutes(collector, collector.store));
-  app.get('/api/prometheus-rules', (c) =>
-    c.body(prometheusRules(collector.rules), 200, {
-      'content-type': 'application/yaml; charset=utf-8',
-    }),
-  );
+  // Over the replicas' own metrics by default (no collector in Prometheus's path); over this
+  // collector's `/metrics` with `?over=collector`.
+  app.get('/api/prometheus-rules', (c) => {
+    const over = c.req.query('over') ?? 'sdk';
+    if (over !== 'sdk' && over !== 'collector')
+      throw httpError(
+        400,
+        `Expected \`over\` to be \`sdk\` or \`collector\`, got ${describeValue(over)}`,
+      );
+    const text =
+      over === 'sdk'
+        ? fleetRules(collector.rules, collector.ceilings)
+        : prometheusRules(collector.rules);
+    return c.body(text, 200, { 'content-type': 'application/yaml; charset=utf-8' });
+  });
   app.get('/metrics', (c) =>
     c.body(prometheusText(collector.snapshot(), collector.activeAlerts(), collector), 200, {
       'content-type': 'text/plain; version=0.0.4; charset=utf-8',

@@ -1,8 +1,13 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { defaultRules, loadConfigFile } from './config/index.js';
+import { fleetRules } from './prometheus/fleet-rules.js';
+import { prometheusRules } from './routes/prometheus-rules.js';
 import { startCollector } from './start-collector.js';
+import type { Rule } from './storage/types.js';
 
-const USAGE = `usage: headroom start [--port 4800] [--host 127.0.0.1] [--allowed-host NAME]... [--token T] [--data .headroom] [--config headroom.yaml] [--max-series 50000] [--key-attribute NAME]... [--allow-private-webhooks]`;
+const USAGE = `usage: headroom start [--port 4800] [--host 127.0.0.1] [--allowed-host NAME]... [--token T] [--data .headroom] [--config headroom.yaml] [--max-series 50000] [--key-attribute NAME]... [--allow-private-webhooks]
+       headroom rules [--config headroom.yaml] [--over sdk|collector] [--interval 15s]`;
 
 function fail(message: string): never {
   process.stderr.write(`headroom: ${message}\n${USAGE}\n`);
@@ -16,6 +21,7 @@ async function main(argv: string[]): Promise<void> {
     if (command === undefined) process.exit(2);
     return;
   }
+  if (command === 'rules') return rules(rest);
   if (command !== 'start') fail(`unknown command ${JSON.stringify(command)}`);
   let values: Record<string, string | boolean | string[] | undefined>;
   try {
@@ -96,6 +102,60 @@ async function main(argv: string[]): Promise<void> {
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/**
+ * `headroom rules`: the Prometheus rules file for the default rules and a config file's rules and
+ * ceilings, on stdout, with no collector running (what `GET /api/prometheus-rules` serves).
+ */
+function rules(args: string[]): void {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        config: { type: 'string' },
+        over: { type: 'string', default: 'sdk' },
+        interval: { type: 'string', default: '15s' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    fail((error as Error).message.split('\n')[0]!);
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const over = values.over as string;
+  if (over !== 'sdk' && over !== 'collector')
+    fail(`--over takes sdk or collector, got ${JSON.stringify(over)}`);
+  const interval = values.interval as string;
+  if (!/^[1-9][0-9]*(ms|s|m|h)$/.test(interval))
+    fail(
+      `--interval takes a Prometheus duration such as 15s or 1m, got ${JSON.stringify(interval)}`,
+    );
+  const now = Date.now();
+  let configured: ReturnType<typeof loadConfigFile> | undefined;
+  try {
+    configured =
+      values.config === undefined ? undefined : loadConfigFile(values.config as string, { now });
+  } catch (error) {
+    process.stderr.write(`headroom: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  // As a collector started with the file holds them: the defaults, then the file's by id.
+  const byId = new Map<string, Rule>();
+  for (const rule of [...defaultRules(now), ...(configured?.rules ?? [])]) byId.set(rule.id, rule);
+  const all = [...byId.values()];
+  process.stdout.on('error', () => {});
+  process.stdout.write(
+    over === 'sdk'
+      ? fleetRules(all, configured?.ceilings ?? [], { interval })
+      : prometheusRules(all),
+  );
 }
 
 void main(process.argv.slice(2));

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { createApp } from '../src/app.js';
 import { Collector } from '../src/collector.js';
 import { openStore } from '../src/storage/index.js';
@@ -96,6 +97,25 @@ describe('collector app', () => {
     expect(text).toContain(`headroom_calls_total{${labels}} 4\n`);
     expect(text).toContain(`headroom_tokens_total{${labels},type="input"} 300\n`);
     expect(text).toContain(`headroom_tokens_total{${labels},type="output"} 30\n`);
+  });
+
+  it('serves the rules for Prometheus: over the replicas’ metrics by default, over /metrics on request', async () => {
+    const app = createApp(new Collector());
+    const fleet = await app.request('http://localhost/api/prometheus-rules');
+    expect(fleet.headers.get('content-type')).toBe('application/yaml; charset=utf-8');
+    const fleetText = await fleet.text();
+    expect(fleetText).toContain('name: headroom-fleet');
+    expect(fleetText).toContain('rate(headroom_requests_total[1m])');
+    const own = await (
+      await app.request('http://localhost/api/prometheus-rules?over=collector')
+    ).text();
+    // A collector with no store holds no rules: one empty group.
+    expect(parse(own)).toEqual({ groups: [{ name: 'headroom', rules: [] }] });
+    const bad = await app.request('http://localhost/api/prometheus-rules?over=grafana');
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({
+      error: 'Expected `over` to be `sdk` or `collector`, got "grafana"',
+    });
   });
 
   it('ceilings: created, listed, used by the view, validated, conflicting, deleted, and kept on disk', async () => {

@@ -1,10 +1,11 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -140,6 +141,11 @@ describe('headroom start', () => {
       'headroom: --max-series must be a whole number from 1 up, got "0"',
     ],
     [['serve'], 'headroom: unknown command "serve"'],
+    [['rules', '--over', 'grafana'], 'headroom: --over takes sdk or collector, got "grafana"'],
+    [
+      ['rules', '--interval', 'soon'],
+      'headroom: --interval takes a Prometheus duration such as 15s or 1m, got "soon"',
+    ],
   ])('bad flags give one line and exit code 2: %j', async (args, message) => {
     const { child, line, exited } = await start(args);
     try {
@@ -149,5 +155,58 @@ describe('headroom start', () => {
     } finally {
       stop(child);
     }
+  });
+
+  it('`headroom rules --config` prints the fleet rules of the defaults and the file, with no collector', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'headroom-rules-'));
+    cleanups.push(() => rmSync(directory, { recursive: true, force: true }));
+    const config = join(directory, 'headroom.yaml');
+    writeFileSync(
+      config,
+      [
+        'ceilings:',
+        '  - { key: prod, provider: openai, model: "*", rpm: 500 }',
+        'rules:',
+        '  - { name: Prod near its ceiling, kind: utilization, severity: critical, threshold: 0.9, selector: { key: prod } }',
+      ].join('\n'),
+    );
+    const text = execFileSync(process.execPath, [cli, 'rules', '--config', config], {
+      encoding: 'utf8',
+    });
+    const file = parse(text);
+    const [recording, alerting] = file.groups;
+    const ceiling = recording.rules.find(
+      (rule: { record: string; labels?: { dimension?: string } }) =>
+        rule.record === 'headroom:ceiling' && rule.labels?.dimension === 'rpm',
+    );
+    expect(ceiling.expr).toContain('headroom:calls_in_flight{key="prod",provider="openai"} + 500');
+    // The six default rules, and the file's.
+    expect(alerting.rules).toHaveLength(7);
+    expect(alerting.rules.at(-1)).toMatchObject({
+      alert: 'HeadroomNearCeiling',
+      expr: 'headroom:utilization_ratio{key="prod"} >= 0.9',
+      labels: { severity: 'critical' },
+    });
+    if (spawnSync('promtool', ['--version']).status === 0) {
+      const path = join(directory, 'rules.yml');
+      writeFileSync(path, text);
+      expect(execFileSync('promtool', ['check', 'rules', path], { encoding: 'utf8' })).toContain(
+        'SUCCESS',
+      );
+    }
+  });
+
+  it('`headroom rules --config` with a bad file: one line, exit code 1, nothing on stdout', () => {
+    const result = spawnSync(
+      process.execPath,
+      [cli, 'rules', '--config', '/nonexistent/headroom.yaml'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^headroom: .*nonexistent\/headroom\.yaml/);
   });
 });

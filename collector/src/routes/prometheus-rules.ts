@@ -1,4 +1,6 @@
 import { stringify } from 'yaml';
+import { ALERT_NAMES, alertSummary } from '../prometheus/alert-text.js';
+import { escapeLabel } from '../prometheus/fleet-rules.js';
 import type { Rule } from '../storage/types.js';
 
 /** Seconds the slope of use is taken over in predictive rules, as in the collector's own. */
@@ -19,7 +21,7 @@ export function prometheusRules(rules: readonly Rule[]): string {
       for: `${rule.forSeconds}s`,
       labels: { severity: rule.severity, rule: rule.id },
       annotations: {
-        summary: summary(rule),
+        summary: alertSummary(rule.kind),
         description: `Headroom rule "${rule.name}" (${rule.kind}, threshold ${rule.threshold}).`,
       },
     }));
@@ -72,37 +74,6 @@ function joinMatchers(list: string[]): string {
   return list.join(',');
 }
 
-function escapeLabel(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
-
-/**
- * One name per kind of problem, as alerts are named (`KubePodCrashLooping`): the severity and the
- * rule are labels, so a warning and a critical rule of one kind group and inhibit as one alert.
- */
-const ALERT_NAMES: Record<Rule['kind'], string> = {
-  utilization: 'HeadroomNearCeiling',
-  predictive: 'HeadroomCeilingSoon',
-  rate_limited: 'HeadroomRateLimited',
-  retry_amplification: 'HeadroomRetryAmplification',
-  node_executions_per_run: 'HeadroomNodeLooping',
-};
-
 function alertName(rule: Rule): string {
   return ALERT_NAMES[rule.kind];
-}
-
-function summary(rule: Rule): string {
-  switch (rule.kind) {
-    case 'utilization':
-      return '{{ $labels.key }} {{ $labels.provider }}/{{ $labels.model }} is at {{ $value | humanizePercentage }} of its {{ $labels.dimension }} ceiling';
-    case 'predictive':
-      return '{{ $labels.key }} {{ $labels.provider }}/{{ $labels.model }} reaches its ceiling in {{ $value | humanizeDuration }} at the current slope';
-    case 'rate_limited':
-      return '{{ $labels.key }} {{ $labels.provider }}/{{ $labels.model }} got {{ $value }} 429s in the last minute';
-    case 'retry_amplification':
-      return '{{ $labels.key }} {{ $labels.provider }}/{{ $labels.model }} sends {{ $value }} HTTP attempts per call';
-    case 'node_executions_per_run':
-      return 'node {{ $labels.node }} of {{ $labels.graph }} ran {{ $value }} times in one run';
-  }
 }
