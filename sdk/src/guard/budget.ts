@@ -359,6 +359,8 @@ export class Budget {
     const fleet = this.fleet;
     if (fleet === undefined) return;
     const wasMeasured = fleet.measured;
+    const whole = this.limits.rpm ?? this.learned.rpm;
+    fleet.perSecond = whole === undefined ? undefined : Math.ceil(whole / 60);
     fleet.observe(now, sequence, remaining);
     const spacing = this.#spacing();
     if (!wasMeasured && fleet.measured && spacing !== undefined)

@@ -5,6 +5,17 @@
 export const MEASURE_MS = 1000;
 /** With others on the key, the fleet aims at this part of the ceiling: room for their jitter. */
 export const FLEET_UTILIZATION = 0.95;
+
+/**
+ * The part of the ceiling `replicas` replicas aim at when the provider holds them to `perSecond`
+ * in each of its seconds. Each replica's evenly spaced requests put the floor or the ceiling of
+ * its rate into any one second, depending on where its spacing falls: N replicas at unrelated
+ * phases stray from their sum by up to √N / 2 (a standard deviation), which is nothing at 50 a
+ * second and a 429 every few seconds for 8 replicas at 20. Room for 1.5 of those is kept.
+ */
+export function fleetUtilization(replicas: number, perSecond: number): number {
+  return Math.max(0.5, Math.min(FLEET_UTILIZATION, 1 - (0.75 * Math.sqrt(replicas)) / perSecond));
+}
 /**
  * How fast a part may grow once nothing says stop: by its own size each half second
  * (multiplicative, to take up at once what replicas that finished leave) and by a tenth of the
@@ -28,8 +39,8 @@ interface Interval {
  * This replica's part of a key that others may share, with no Redis to count them: learned from
  * the provider's `remaining` header. Between two of this lane's readings (in the order they were
  * sent), `remaining` fell by what the whole fleet sent; this lane knows what it sent itself; the
- * rest is the others'. The lane then takes its part of {@link FLEET_UTILIZATION} of the
- * ceiling, in proportion to what it sent, as every replica does: the parts add up to that whole.
+ * rest is the others'. The lane then takes its part of {@link fleetUtilization} of the ceiling,
+ * in proportion to what it sent, as every replica does: the parts add up to that whole.
  * A 429 the lane did not expect cuts its part in half (multiplicative decrease); a part grows
  * back toward what the readings allow at a bounded pace (additive increase, and doubling each
  * half second so that what finished replicas leave is taken up at once).
@@ -44,6 +55,8 @@ export class FleetShare {
   measured = false;
   /** Others' requests seen in the last {@link MEASURE_MS}, and this lane's own. */
   readonly seen = { own: 0, others: 0 };
+  /** The key's rpm/60 once known: with few a second, the fleet keeps more room. */
+  perSecond: number | undefined;
   #last: { sequence: number; remaining: number } | undefined;
   #intervals: Interval[] = [];
   #updatedAt = Number.NEGATIVE_INFINITY;
@@ -93,7 +106,12 @@ export class FleetShare {
     }
     this.seen.own = own;
     this.seen.others = others;
-    const target = others === 0 ? 1 : (FLEET_UTILIZATION * own) / (own + others);
+    // As many replicas as this one's part says, if all send alike.
+    const aim =
+      this.perSecond === undefined || own === 0
+        ? FLEET_UTILIZATION
+        : fleetUtilization((own + others) / own, this.perSecond);
+    const target = others === 0 ? 1 : (aim * own) / (own + others);
     const elapsed = Number.isFinite(this.#updatedAt) ? Math.max(0, now - this.#updatedAt) : 0;
     this.#updatedAt = now;
     const grown = this.share * (1 + elapsed / DOUBLING_MS) + (GROWTH_PER_SECOND * elapsed) / 1000;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Limits } from './budget.js';
+import { fleetUtilization } from './fleet-share.js';
 import { Guard, type LaneOptions, type Ticket } from './guard.js';
 import { HeadroomGuardError } from './guard-error.js';
 import { manualClock } from './manual-clock.js';
@@ -247,7 +248,7 @@ describe('guard lane', () => {
     expect(calls.filter((call) => call.ticket).length).toBe(10);
   });
 
-  it('with others on the key, takes its part of 95 % of the ceiling, evenly spaced', async () => {
+  it('with others on the key, takes its part of the fleet’s aim (95 %, less at a few a second), evenly spaced', async () => {
     const { clock, lane, ask } = setup({});
     const calls = ask(6);
     await clock.advance(0);
@@ -257,18 +258,30 @@ describe('guard lane', () => {
     // Between this lane's two probes the key's remaining fell by 3: two were someone else's.
     answer(calls[1]!, 596);
     expect(lane.budget.fleet?.seen).toEqual({ own: 1, others: 2 });
-    // A third of what the fleet sent: its part is 0.95 × 1/3 of 600 RPM, 190 RPM. It starts at
-    // half of that (the others may not all have been seen yet): 95 RPM, one each 632 ms.
-    expect(lane.budget.part()).toBeCloseTo(0.95 / 6, 10);
+    // Three replicas at 10 a second: the fleet aims at 1 − 0.75 × √3 / 10 of the ceiling, not
+    // 95 %, to hold their spacings' floors and ceilings within the provider's seconds.
+    const aim = fleetUtilization(3, 10);
+    expect(aim).toBeCloseTo(0.87, 2);
+    // A third of what the fleet sent: its part is aim × 1/3 of 600 RPM. It starts at half of
+    // that (the others may not all have been seen yet): 100 × aim RPM.
+    expect(lane.budget.part()).toBeCloseTo(aim / 6, 10);
     await clock.advance(3000);
-    // The second probe went as the first came back; from it on, one each 60 s / 95.
+    // The second probe went as the first came back; from it on, one each 60 s / (100 × aim).
     const times = calls.map((call) => call.at!);
     expect(times.slice(0, 2)).toEqual([0, 0]);
     for (let index = 2; index < times.length; index++)
-      expect(times[index]).toBeCloseTo(((index - 1) * 60_000) / 95, 6);
+      expect(times[index]).toBeCloseTo(((index - 1) * 60_000) / (100 * aim), 6);
     // The next reading, 3 s on (one own request, two others'), grows the part into its whole.
     answer(calls[2]!, 593);
-    expect(lane.budget.part()).toBeCloseTo(0.95 / 3, 10);
+    expect(lane.budget.part()).toBeCloseTo(aim / 3, 10);
+  });
+
+  it('the fleet’s aim: 95 % at many a second, less for many replicas at a few', () => {
+    expect(fleetUtilization(4, 50)).toBe(0.95);
+    expect(fleetUtilization(8, 50)).toBe(0.95);
+    expect(fleetUtilization(4, 20)).toBeCloseTo(0.925, 10);
+    expect(fleetUtilization(8, 20)).toBeCloseTo(1 - (0.75 * Math.sqrt(8)) / 20, 10);
+    expect(fleetUtilization(64, 2)).toBe(0.5);
   });
 
   it('a 429 halves its part at once; the part grows back by its size each half second, and a tenth of the ceiling a second', async () => {
