@@ -5,6 +5,7 @@ import { ChatOpenAI } from '@langchain/openai';
 import { SpanKind, trace } from '@opentelemetry/api';
 import OpenAI, { AzureOpenAI, RateLimitError } from 'openai';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SECOND_WINDOW_MS } from '../src/guard/budget.js';
 import { manualClock } from '../src/guard/manual-clock.js';
 import type { GuardOptions } from '../src/index.js';
 import { resetFaults } from '../src/internal/fault.js';
@@ -461,7 +462,7 @@ describe('guard on an @anthropic-ai/sdk client', () => {
     const [lane] = telemetry.headroom.telemetry.guard.lanes.values();
     expect(lane!.budget.effective()).toMatchObject({ itpm: 600_000, otpm: 6_000 });
     expect(lane!.budget.effective().tpm).toBeUndefined();
-    await clock.advance(1030);
+    await clock.advance(SECOND_WINDOW_MS);
     await until(async () => (await requests()) === 12, 'the second second’s calls');
     const answers = await Promise.all(calls);
     expect(answers).toHaveLength(12);
@@ -541,11 +542,11 @@ describe('guard on an AzureOpenAI client', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await byModel()).toEqual([10, 10]);
     // 120 on gpt-4o take 12 of the guard's windows: more than one of Azure's 10 s, never more
-    // than its 100 in one. Past the first second's 10, one each 103 ms.
-    for (let window = 1; window <= 12; window++) {
-      await clock.advance(1030);
+    // than its 100 in one.
+    for (let window = 1; window < 12; window++) {
+      await clock.advance(SECOND_WINDOW_MS);
       await until(
-        async () => (await byModel())[0] === Math.min(120, 10 * window + 1),
+        async () => (await byModel())[0] === Math.min(120, 10 * (window + 1)),
         `window ${window}`,
       );
     }

@@ -155,13 +155,14 @@ function alertExpression(rule: Rule): string {
       return `headroom:node_executions_per_run:max${labelMatchers(pick(rule, ['graph', 'node']))} > ${rule.threshold}`;
     case 'predictive': {
       // Seconds until use reaches the ceiling at the slope of the last minute (deriv() is per
-      // second), while use is below it and rising.
+      // second), while use is below it and rising. Not in a key's first minute: its rate over
+      // 1 m is still filling then, and rises whatever the traffic does.
       const within = rule.withinSeconds ?? 120;
       const selector = labelMatchers({ ...pick(rule, ['key', 'provider', 'model']) }, [
         'dimension=~"rpm|tpm"',
       ]);
       const use = `headroom:use${selector}`;
-      return `(headroom:ceiling${selector} - ${use}) / (deriv(${use}[1m]) > 0) <= ${within} and ${use} < headroom:ceiling${selector}`;
+      return `(headroom:ceiling${selector} - ${use}) / (deriv(${use}[1m]) > 0) <= ${within} and ${use} < headroom:ceiling${selector} and on (${KEY_LABELS}) (headroom:requests_per_minute offset 1m)`;
     }
   }
 }

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import type { Limits } from './budget.js';
+import { type Limits, SECOND_WINDOW_MS } from './budget.js';
 /**
- * The fleet's per-second window: longer than one process's, since an admission on the Redis
- * clock and its arrival at the provider are further apart when the replicas are busy processes.
+ * The fleet's per-second window: one process's, 50 ms over a second, for the jitter between an
+ * admission on the Redis clock and its arrival at the provider.
  */
-export const FLEET_SECOND_WINDOW_MS = 1050;
+export const FLEET_SECOND_WINDOW_MS = SECOND_WINDOW_MS;
 
 /** The fleet's windows count in buckets of these: each a few fields of one hash on Redis. */
 export const SECOND_BUCKET_MS = 10;
