@@ -27,3 +27,17 @@ export function alertSummary(kind: Rule['kind']): string {
       return 'node {{ $labels.node }} of {{ $labels.graph }} ran {{ $value }} times in one run';
   }
 }
+
+/** One Prometheus alerting rule for a Headroom rule, over `expr`. */
+export function alertingRule(rule: Rule, expr: string) {
+  return {
+    alert: ALERT_NAMES[rule.kind],
+    expr,
+    for: `${rule.forSeconds}s`,
+    labels: { severity: rule.severity, rule: rule.id },
+    annotations: {
+      summary: alertSummary(rule.kind),
+      description: `Headroom rule "${rule.name}" (${rule.kind}, threshold ${rule.threshold}).`,
+    },
+  };
+}

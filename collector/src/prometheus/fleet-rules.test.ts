@@ -1,17 +1,12 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { Ceiling, Rule } from '../storage/types.js';
 import { fleetRules } from './fleet-rules.js';
+import { hasPromtool, promtool, promtoolVersion } from './test-helpers.js';
 
-const version = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
-const promtool = version.status === 0;
 // Prometheus 3 made range selectors left-open: a 1m range at 15 s holds 4 samples, not 5, and
 // rate() extrapolates. That moves the rising key's rate (not the steady ones').
-const leftOpen = Number(/version (\d+)\./.exec(version.stdout ?? '')?.[1] ?? 2) >= 3;
+const leftOpen = Number(/version (\d+)\./.exec(promtoolVersion.stdout ?? '')?.[1] ?? 2) >= 3;
 
 function rule(kind: Rule['kind'], threshold: number, overrides: Partial<Rule> = {}): Rule {
   return {
@@ -74,34 +69,28 @@ describe('fleetRules: the fleet view and alerts over the SDK’s own metrics', (
     ]);
   });
 
-  it.skipIf(!promtool)('is accepted by `promtool check rules`', () => {
-    const directory = mkdtempSync(join(tmpdir(), 'headroom-fleet-rules-'));
-    try {
-      const path = join(directory, 'rules.yml');
-      writeFileSync(path, fleetRules(RULES, CEILINGS));
-      const output = execFileSync('promtool', ['check', 'rules', path], { encoding: 'utf8' });
-      expect(output).toContain('SUCCESS: 19 rules found');
-    } finally {
-      rmSync(directory, { recursive: true, force: true });
-    }
+  it.skipIf(!hasPromtool)('is accepted by `promtool check rules`', () => {
+    const { output, status } = promtool({ 'rules.yml': fleetRules(RULES, CEILINGS) }, [
+      'check',
+      'rules',
+      'rules.yml',
+    ]);
+    expect(output).toContain('SUCCESS: 19 rules found');
+    expect(status).toBe(0);
   });
 
-  it.skipIf(!promtool)(
+  it.skipIf(!hasPromtool)(
     'passes `promtool test rules`: two replicas summed, each rule kind on its figures',
     () => {
-      const directory = mkdtempSync(join(tmpdir(), 'headroom-fleet-rules-'));
-      try {
-        writeFileSync(join(directory, 'rules.yml'), fleetRules(RULES, CEILINGS));
-        writeFileSync(join(directory, 'rules.test.yml'), stringify(PROMTOOL_TESTS));
-        const result = spawnSync('promtool', ['test', 'rules', 'rules.test.yml'], {
-          cwd: directory,
-          encoding: 'utf8',
-        });
-        expect(result.stdout + result.stderr).toContain('SUCCESS');
-        expect(result.status).toBe(0);
-      } finally {
-        rmSync(directory, { recursive: true, force: true });
-      }
+      const { output, status } = promtool(
+        {
+          'rules.yml': fleetRules(RULES, CEILINGS),
+          'rules.test.yml': stringify(PROMTOOL_TESTS),
+        },
+        ['test', 'rules', 'rules.test.yml'],
+      );
+      expect(output).toContain('SUCCESS');
+      expect(status).toBe(0);
     },
   );
 });

@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import type { Ceiling, Dimension, Rule } from '../storage/types.js';
-import { ALERT_NAMES, alertSummary } from './alert-text.js';
+import { alertingRule } from './alert-text.js';
 
 /**
  * The fleet view and the alert rules as a Prometheus rules file over what every replica's SDK
@@ -49,16 +49,7 @@ export function fleetRules(
   ];
   const alerts = rules
     .filter((rule) => rule.enabled)
-    .map((rule) => ({
-      alert: ALERT_NAMES[rule.kind],
-      expr: alertExpression(rule),
-      for: `${rule.forSeconds}s`,
-      labels: { severity: rule.severity, rule: rule.id },
-      annotations: {
-        summary: alertSummary(rule.kind),
-        description: `Headroom rule "${rule.name}" (${rule.kind}, threshold ${rule.threshold}).`,
-      },
-    }));
+    .map((rule) => alertingRule(rule, alertExpression(rule)));
   return stringify(
     {
       groups: [

@@ -1,18 +1,8 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { hasPromtool, promtool } from '../prometheus/test-helpers.js';
 import type { Rule } from '../storage/types.js';
 import { prometheusRules } from './prometheus-rules.js';
-
-const promtool = spawnSync('promtool', ['--version']).status === 0;
-if (!promtool) {
-  console.warn(
-    'promtool not found: `apt-get install prometheus` to run the promtool check (.ci/run installs it)',
-  );
-}
 
 function rule(kind: Rule['kind'], overrides: Partial<Rule> = {}): Rule {
   return {
@@ -76,34 +66,28 @@ describe('prometheusRules', () => {
     );
   });
 
-  it.skipIf(!promtool)('is accepted by `promtool check rules`', () => {
-    const directory = mkdtempSync(join(tmpdir(), 'headroom-rules-'));
-    try {
-      const path = join(directory, 'headroom-rules.yml');
-      writeFileSync(path, prometheusRules(RULES));
-      const output = execFileSync('promtool', ['check', 'rules', path], { encoding: 'utf8' });
-      expect(output).toContain('SUCCESS: 6 rules found');
-    } finally {
-      rmSync(directory, { recursive: true, force: true });
-    }
+  it.skipIf(!hasPromtool)('is accepted by `promtool check rules`', () => {
+    const { output, status } = promtool({ 'headroom-rules.yml': prometheusRules(RULES) }, [
+      'check',
+      'rules',
+      'headroom-rules.yml',
+    ]);
+    expect(output).toContain('SUCCESS: 6 rules found');
+    expect(status).toBe(0);
   });
 
-  it.skipIf(!promtool)(
+  it.skipIf(!hasPromtool)(
     'passes `promtool test rules`: each kind fires on its figures, and only then',
     () => {
-      const directory = mkdtempSync(join(tmpdir(), 'headroom-rules-'));
-      try {
-        writeFileSync(join(directory, 'headroom-rules.yml'), prometheusRules(RULES));
-        writeFileSync(join(directory, 'headroom-rules.test.yml'), stringify(PROMTOOL_TESTS));
-        const result = spawnSync('promtool', ['test', 'rules', 'headroom-rules.test.yml'], {
-          cwd: directory,
-          encoding: 'utf8',
-        });
-        expect(result.stdout + result.stderr).toContain('SUCCESS');
-        expect(result.status).toBe(0);
-      } finally {
-        rmSync(directory, { recursive: true, force: true });
-      }
+      const { output, status } = promtool(
+        {
+          'headroom-rules.yml': prometheusRules(RULES),
+          'headroom-rules.test.yml': stringify(PROMTOOL_TESTS),
+        },
+        ['test', 'rules', 'headroom-rules.test.yml'],
+      );
+      expect(output).toContain('SUCCESS');
+      expect(status).toBe(0);
     },
   );
 });

@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { ALERT_NAMES, alertSummary } from '../prometheus/alert-text.js';
+import { alertingRule } from '../prometheus/alert-text.js';
 import { escapeLabel } from '../prometheus/fleet-rules.js';
 import type { Rule } from '../storage/types.js';
 
@@ -15,16 +15,7 @@ const TREND_WINDOW = '1m';
 export function prometheusRules(rules: readonly Rule[]): string {
   const alerts = rules
     .filter((rule) => rule.enabled)
-    .map((rule) => ({
-      alert: alertName(rule),
-      expr: expression(rule),
-      for: `${rule.forSeconds}s`,
-      labels: { severity: rule.severity, rule: rule.id },
-      annotations: {
-        summary: alertSummary(rule.kind),
-        description: `Headroom rule "${rule.name}" (${rule.kind}, threshold ${rule.threshold}).`,
-      },
-    }));
+    .map((rule) => alertingRule(rule, expression(rule)));
   return stringify({ groups: [{ name: 'headroom', rules: alerts }] }, { lineWidth: 0 });
 }
 
@@ -72,8 +63,4 @@ function matchers(
 
 function joinMatchers(list: string[]): string {
   return list.join(',');
-}
-
-function alertName(rule: Rule): string {
-  return ALERT_NAMES[rule.kind];
 }
