@@ -174,15 +174,16 @@ describe('headroom start', () => {
       encoding: 'utf8',
     });
     const file = parse(text);
-    const [recording, alerting] = file.groups;
-    const ceiling = recording.rules.find(
+    const [group] = file.groups;
+    const alerts = group.rules.filter((rule: { alert?: string }) => rule.alert !== undefined);
+    const ceiling = group.rules.find(
       (rule: { record: string; labels?: { dimension?: string } }) =>
         rule.record === 'headroom:ceiling' && rule.labels?.dimension === 'rpm',
     );
     expect(ceiling.expr).toContain('headroom:calls_in_flight{key="prod",provider="openai"} + 500');
     // The six default rules, and the file's.
-    expect(alerting.rules).toHaveLength(7);
-    expect(alerting.rules.at(-1)).toMatchObject({
+    expect(alerts).toHaveLength(7);
+    expect(alerts.at(-1)).toMatchObject({
       alert: 'HeadroomNearCeiling',
       expr: 'headroom:utilization_ratio{key="prod"} >= 0.9',
       labels: { severity: 'critical' },

@@ -35,13 +35,14 @@ const here = dirname(fileURLToPath(import.meta.url));
 const replicaScript = join(here, '..', 'apps', 'prometheus-replica.mjs');
 const API_KEY = 'sk-prometheus-fleet';
 const REPLICAS = 4;
-/** Per replica: 0.5 calls a second for 65 s (the fleet's 120 RPM), then up to 3 over 60 s. */
-const BASE_RATE = 0.5;
-const PEAK_RATE = 3;
+/** Per replica: 2 calls a second for 65 s (the fleet's 480 RPM), then up to 15 over 60 s. */
+const BASE_RATE = 2;
+const PEAK_RATE = 15;
 const STEADY_MS = 65_000;
 const RAMP_MS = 60_000;
-/** The configured ceiling, below what the provider allows (600 RPM, 10 a second). */
-const CEILING_RPM = 180;
+/** The provider's limit (50 a second), and the configured ceiling below it. */
+const PROVIDER_RPM = 3000;
+const CEILING_RPM = 720;
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -135,7 +136,7 @@ describe.skipIf(!available)(
       const data = open.directory('headroom-prometheus-');
       const mock = await startMockProcess(
         data,
-        { keys: { [API_KEY]: { rpm: 600 } } },
+        { keys: { [API_KEY]: { rpm: PROVIDER_RPM } } },
         {
           latencyMs: 50,
           jitterMs: 0,
@@ -183,7 +184,7 @@ describe.skipIf(!available)(
               API_KEY,
               MOCK_URL: mock.url,
               START_AT: String(startAt),
-              // The replicas' calls interleave: one each 2 s per replica, 0.5 s apart.
+              // The replicas' calls interleave: each sends one each 500 ms, 125 ms after the last.
               PHASE_MS: String((index * 1000) / BASE_RATE / REPLICAS),
               BASE_RATE: String(BASE_RATE),
               PEAK_RATE: String(PEAK_RATE),
@@ -258,7 +259,7 @@ describe.skipIf(!available)(
           Math.abs(entry.at - time) < Math.abs(best.at - time) ? entry : best,
         );
       const providerMinute = at(now - 1500).requests - at(now - 61_500).requests;
-      expect(providerMinute).toBeGreaterThan(100);
+      expect(providerMinute).toBeGreaterThan(400);
       expect(rpm?.labels).toMatchObject({ key: 'fleet', provider: 'openai', model: 'gpt-4o-mini' });
       expect(Math.abs(rpm!.value - providerMinute) / providerMinute).toBeLessThanOrEqual(0.02);
       expect((await query(prometheus, 'headroom:replicas{key="fleet"}'))[0]?.value).toBe(REPLICAS);

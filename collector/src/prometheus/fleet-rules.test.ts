@@ -47,20 +47,29 @@ const CEILINGS: Ceiling[] = [
 describe('fleetRules: the fleet view and alerts over the SDK’s own metrics', () => {
   it('records the fleet per key × provider × model and alerts on the recorded series', () => {
     const file = parse(fleetRules(RULES, CEILINGS));
-    const [recording, alerting] = file.groups;
-    expect(recording.name).toBe('headroom-fleet');
-    expect(recording.rules.map((entry: { record: string }) => entry.record)).toContain(
-      'headroom:utilization_ratio',
-    );
+    // One group, the recording rules first: each alert reads this evaluation's fleet series.
+    expect(file.groups).toHaveLength(1);
+    interface Entry {
+      record?: string;
+      alert?: string;
+      expr: string;
+      labels?: { dimension?: string };
+    }
+    const rules = file.groups[0].rules as Entry[];
+    const firstAlert = rules.findIndex((entry) => entry.alert !== undefined);
+    expect(rules.slice(firstAlert).every((entry) => entry.alert !== undefined)).toBe(true);
+    const recording = { rules: rules.slice(0, firstAlert) };
+    const alerting = { rules: rules.slice(firstAlert) };
+    expect(file.groups[0].name).toBe('headroom-fleet');
+    expect(recording.rules.map((entry) => entry.record)).toContain('headroom:utilization_ratio');
     // The rpm ceiling: the most specific ceiling first, the provider's stated limit last.
     const rpm = recording.rules.find(
-      (entry: { record: string; labels?: { dimension?: string } }) =>
-        entry.record === 'headroom:ceiling' && entry.labels?.dimension === 'rpm',
-    );
+      (entry) => entry.record === 'headroom:ceiling' && entry.labels?.dimension === 'rpm',
+    )!;
     expect(rpm.expr.indexOf('key="prod"')).toBeLessThan(rpm.expr.indexOf('key="ramp"'));
     expect(rpm.expr.indexOf('key="ramp"')).toBeLessThan(rpm.expr.indexOf('+ 1000'));
     expect(rpm.expr).toContain('headroom_ratelimit_dimension="requests"');
-    expect(alerting.rules.map((entry: { alert: string }) => entry.alert)).toEqual([
+    expect(alerting.rules.map((entry) => entry.alert)).toEqual([
       'HeadroomNearCeiling',
       'HeadroomCeilingSoon',
       'HeadroomRateLimited',

@@ -8,7 +8,8 @@ import { alertingRule } from './alert-text.js';
  * Prometheus), with no Headroom collector in the path. Recording rules sum the replicas per key ×
  * provider × model (labels `key`, `provider`, `model`); the ceilings are series of their own, the
  * configured ones first (the most specific match per dimension, as the collector resolves them),
- * else the limit the provider states in its headers; the alerting rules read the recorded series.
+ * else the limit the provider states in its headers; the alerting rules, after them in the same
+ * group, read the recorded series.
  */
 export function fleetRules(
   rules: readonly Rule[],
@@ -50,13 +51,11 @@ export function fleetRules(
   const alerts = rules
     .filter((rule) => rule.enabled)
     .map((rule) => alertingRule(rule, alertExpression(rule)));
+  // One group: Prometheus evaluates a group's rules in order, so each alert reads the fleet
+  // series recorded in the same evaluation (groups run concurrently: an alert in a group of its
+  // own could read them one interval old).
   return stringify(
-    {
-      groups: [
-        { name: 'headroom-fleet', interval, rules: recording },
-        { name: 'headroom-alerts', interval, rules: alerts },
-      ],
-    },
+    { groups: [{ name: 'headroom-fleet', interval, rules: [...recording, ...alerts] }] },
     { lineWidth: 0 },
   );
 }
