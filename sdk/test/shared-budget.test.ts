@@ -131,6 +131,32 @@ describe.skipIf(!redisServer)("the fleet's budget on Redis", () => {
     expect(await raw.hmget('test:idle:windows', 'mr', 'mt')).toEqual(['1', '8']);
   });
 
+  it('after a pause the second window holds only what is still in it: its chain, its totals', async () => {
+    const { budgets, raw } = await connected();
+    const limits = { rpm: 600, tpm: 60_000 };
+    const first = await budgets.admit('sparse', { tokens: 7 }, limits);
+    await new Promise((resolve) =>
+      setTimeout(resolve, FLEET_SECOND_WINDOW_MS + 2 * SECOND_BUCKET_MS),
+    );
+    const second = await budgets.admit('sparse', { tokens: 5 }, limits);
+    expect([first.admitted, second.admitted]).toEqual([true, true]);
+    const bucket = (at: number) => Math.floor(at / SECOND_BUCKET_MS);
+    const fields = await raw.hgetall('test:sparse:windows');
+    // The first's bucket left the second's window: its fields are gone, the totals are the second's.
+    expect(fields[`sr${bucket(first.value)}`]).toBeUndefined();
+    expect(fields[`sn${bucket(first.value)}`]).toBeUndefined();
+    expect([fields.sr, fields.st]).toEqual(['1', '5']);
+    expect([fields.Sf, fields.Sh]).toEqual([
+      String(bucket(second.value)),
+      String(bucket(second.value)),
+    ]);
+    // The minute still holds both, chained in order.
+    const minute = (at: number) => Math.floor(at / MINUTE_BUCKET_MS);
+    expect([fields.mr, fields.mt]).toEqual(['2', '12']);
+    if (minute(first.value) !== minute(second.value))
+      expect(fields[`mn${minute(first.value)}`]).toBe(String(minute(second.value)));
+  });
+
   it('thousands of admissions keep the windows at their bucket count: the same work each', async () => {
     const { budgets, raw } = await connected();
     const limits = { rpm: 10_000_000, tpm: 1_000_000_000 };
@@ -139,8 +165,9 @@ describe.skipIf(!redisServer)("the fleet's budget on Redis", () => {
     }
     const buckets =
       Math.ceil(FLEET_SECOND_WINDOW_MS / SECOND_BUCKET_MS) + 2 + 60_000 / MINUTE_BUCKET_MS + 2;
+    // Per bucket its requests, its tokens and the link to the next; the totals and markers.
     const fields = await raw.hlen('test:busy:windows');
-    expect(fields).toBeLessThanOrEqual(2 * buckets + 6);
+    expect(fields).toBeLessThanOrEqual(3 * buckets + 10);
     const totals = await raw.hmget('test:busy:windows', 'mr', 'mt');
     expect(totals).toEqual(['3000', '30000']);
   });

@@ -14,38 +14,53 @@ export const MINUTE_BUCKET_MS = 500;
 /**
  * The fleet's windows as buckets with running totals, so admitting costs the same at 30,000 RPM
  * as at 30: each admission adds to its bucket and to the totals, and the buckets that left a
- * window since the last admission are taken off once (bounded by the window's bucket count).
- * An admission counts until its bucket's end plus the window: at most one bucket longer than
- * exact. Four measures: `r` requests, `t` tokens, `i` input and `o` output tokens (a provider
- * that limits input and output apart, as Anthropic does). Hash fields: `S`/`M` the last bucket
- * swept out of the second/minute window, `sr` `st` `si` `so` `mr` … the totals, `sr<i>` … per
- * bucket (a measure with nothing in a bucket has no field there).
+ * window since the last admission are taken off once. The buckets that hold anything are
+ * chained in time order, so a sweep or a wait reads those and never the empty ones between
+ * them. An admission counts until its bucket's end plus the window: at most one bucket longer
+ * than exact. Four measures: `r` requests, `t` tokens, `i` input and `o` output tokens (a
+ * provider that limits input and output apart, as Anthropic does). Hash fields, for the second
+ * (`s`, markers `S`) and the minute (`m`, `M`): `S` the last bucket swept out of the window,
+ * `Sf`/`Sh` the first and the last bucket in the chain, `sn<i>` the bucket after bucket i, `sr`
+ * `st` `si` `so` the totals, `sr<i>` … per bucket (a measure with nothing in a bucket has no
+ * field there; every bucket in the chain has its `r`).
  */
 const WINDOWS = `
 local SB = ${SECOND_BUCKET_MS}
 local MB = ${MINUTE_BUCKET_MS}
 local MEASURES = { 'r', 't', 'i', 'o' }
 local function field(name) return tonumber(redis.call('HGET', KEYS[1], name) or '0') or 0 end
-local function sweep(now, window, size, swept, w)
+local function number(name) return tonumber(redis.call('HGET', KEYS[1], name)) end
+-- Takes the chained buckets at or before the window's start off the totals.
+local function sweep(now, window, size, W, w)
   local last = math.floor((now - window) / size) - 1
-  local from = tonumber(redis.call('HGET', KEYS[1], swept))
-  if from ~= nil and last > from then
-    local names = {}
-    for index = from + 1, math.min(last, from + math.ceil(window / size) + 2) do
-      for _, m in ipairs(MEASURES) do names[#names + 1] = w .. m .. index end
-    end
-    local values = redis.call('HMGET', KEYS[1], unpack(names))
-    local gone = { 0, 0, 0, 0 }
-    for at = 1, #values do
-      local m = (at - 1) % 4 + 1
-      gone[m] = gone[m] + (tonumber(values[at]) or 0)
-    end
-    redis.call('HDEL', KEYS[1], unpack(names))
-    for m, amount in ipairs(gone) do
-      if amount ~= 0 then redis.call('HINCRBY', KEYS[1], w .. MEASURES[m], -amount) end
-    end
+  local from = number(W)
+  if from ~= nil and last <= from then return end
+  redis.call('HSET', KEYS[1], W, last)
+  if from == nil then return end
+  local index = number(W .. 'f')
+  local names = {}
+  while index ~= nil and index <= last do
+    for _, m in ipairs(MEASURES) do names[#names + 1] = w .. m .. index end
+    local next_index = number(w .. 'n' .. index)
+    names[#names + 1] = w .. 'n' .. index
+    index = next_index
   end
-  if from == nil or last > from then redis.call('HSET', KEYS[1], swept, last) end
+  if #names == 0 then return end
+  local values = redis.call('HMGET', KEYS[1], unpack(names))
+  local gone = { 0, 0, 0, 0 }
+  for at = 1, #values do
+    local m = (at - 1) % 5 + 1
+    if m <= 4 then gone[m] = gone[m] + (tonumber(values[at]) or 0) end
+  end
+  redis.call('HDEL', KEYS[1], unpack(names))
+  for m, amount in ipairs(gone) do
+    if amount ~= 0 then redis.call('HINCRBY', KEYS[1], w .. MEASURES[m], -amount) end
+  end
+  if index == nil then
+    redis.call('HDEL', KEYS[1], W .. 'f', W .. 'h')
+  else
+    redis.call('HSET', KEYS[1], W .. 'f', index)
+  end
 end
 -- Adds amounts (requests, tokens, input, output) to the buckets of at still in their windows.
 -- A hash that expired (nothing admitted for a minute) has no S: it is not brought back, since
@@ -54,12 +69,27 @@ local WINDOWS_OF = { { SB, 'S', 's' }, { MB, 'M', 'm' } }
 local function add(at, amounts)
   if not redis.call('HGET', KEYS[1], 'S') then return end
   for _, w in ipairs(WINDOWS_OF) do
-    local index = math.floor(at / w[1])
-    if index > field(w[2]) then
+    local size, W, prefix = w[1], w[2], w[3]
+    local index = math.floor(at / size)
+    if index > field(W) then
+      local tail = number(W .. 'h')
+      if tail == nil or index > tail then
+        -- A new bucket, after the chain's last.
+        if tail == nil then
+          redis.call('HSET', KEYS[1], W .. 'f', index)
+        else
+          redis.call('HSET', KEYS[1], prefix .. 'n' .. tail, index)
+        end
+        redis.call('HSET', KEYS[1], W .. 'h', index)
+      elseif index < tail and redis.call('HEXISTS', KEYS[1], prefix .. 'r' .. index) == 0 then
+        -- Before the chain's last but not in it (the server's clock stepped back): the last
+        -- bucket holds it, a little longer than exact.
+        index = tail
+      end
       for m, amount in ipairs(amounts) do
-        if amount ~= 0 then
-          redis.call('HINCRBY', KEYS[1], w[3] .. MEASURES[m] .. index, amount)
-          redis.call('HINCRBY', KEYS[1], w[3] .. MEASURES[m], amount)
+        if amount ~= 0 or m == 1 then
+          redis.call('HINCRBY', KEYS[1], prefix .. MEASURES[m] .. index, amount)
+          if amount ~= 0 then redis.call('HINCRBY', KEYS[1], prefix .. MEASURES[m], amount) end
         end
       end
     end
@@ -97,16 +127,18 @@ sweep(now, window, SB, 'S', 's')
 sweep(now, 60000, MB, 'M', 'm')
 -- How long until the oldest buckets free enough: the first one after which what is left, plus
 -- this attempt, fits the budget (or nothing is left: one attempt always fits an empty window).
-local function until_fits(total, want, budget, swept, prefix, size, span)
+-- W and w name the window (its markers and its chain), measure the measure.
+local function until_fits(total, want, budget, W, w, measure, size, span)
   if total + want <= budget or total == 0 then return 0 end
-  local index = field(swept)
-  local last = index + math.ceil(span / size) + 2
-  while index < last do
-    index = index + 1
-    total = total - field(prefix .. index)
+  local index = number(W .. 'f')
+  local last = index
+  while index ~= nil do
+    last = index
+    total = total - field(w .. measure .. index)
     if total + want <= budget or total <= 0 then return (index + 1) * size + span - now end
+    index = number(w .. 'n' .. index)
   end
-  return (last + 1) * size + span - now
+  return ((last or math.floor(now / size)) + 1) * size + span - now
 end
 local wait = 0
 for m, limit in ipairs(limits) do
@@ -114,10 +146,10 @@ for m, limit in ipairs(limits) do
     -- A request bigger than a whole budget goes alone, into an empty window.
     local name = MEASURES[m]
     local want = math.min(amounts[m], limit)
-    wait = math.max(wait, until_fits(field('m' .. name), want, limit, 'M', 'm' .. name, MB, 60000))
+    wait = math.max(wait, until_fits(field('m' .. name), want, limit, 'M', 'm', name, MB, 60000))
     local second = math.ceil(limit / 60)
     want = math.min(amounts[m], second)
-    wait = math.max(wait, until_fits(field('s' .. name), want, second, 'S', 's' .. name, SB, window))
+    wait = math.max(wait, until_fits(field('s' .. name), want, second, 'S', 's', name, SB, window))
   end
 end
 if wait > 0 then return {0, wait} end
