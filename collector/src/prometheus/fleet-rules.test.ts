@@ -178,6 +178,16 @@ const PROMTOOL_TESTS = {
           values: '0+15x20',
         },
         { series: sdk('headroom_calls_active', 'a', 'dev'), values: '1x20' },
+        // A stream on `slow` sends requests whose calls have not ended: no amplification, not +Inf.
+        {
+          series: sdk('headroom_requests_total', 'b', 'slow', { headroom_outcome: 'ok' }),
+          values: '0+15x20',
+        },
+        {
+          series: sdk('headroom_calls_total', 'b', 'slow', { headroom_outcome: 'ok' }),
+          values: '0x20',
+        },
+        { series: sdk('headroom_calls_active', 'b', 'slow'), values: '1x20' },
         {
           series: sdk('headroom_requests_total', 'a', 'ramp', { headroom_outcome: 'ok' }),
           values: RAMP,
@@ -208,6 +218,11 @@ const PROMTOOL_TESTS = {
                 'headroom:requests_per_minute{key="ramp",provider="openai",model="gpt-4o-mini"}',
               value: RAMP_RPM,
             },
+            {
+              labels:
+                'headroom:requests_per_minute{key="slow",provider="openai",model="gpt-4o-mini"}',
+              value: 60,
+            },
           ],
         },
         {
@@ -234,6 +249,11 @@ const PROMTOOL_TESTS = {
                 'headroom:ceiling{key="prod",provider="openai",model="gpt-4o-mini",dimension="tpm"}',
               value: 200000,
             },
+            {
+              labels:
+                'headroom:ceiling{key="slow",provider="openai",model="gpt-4o-mini",dimension="rpm"}',
+              value: 1000,
+            },
           ],
         },
         {
@@ -244,6 +264,17 @@ const PROMTOOL_TESTS = {
               labels:
                 'headroom:tokens_per_minute{key="prod",provider="openai",model="gpt-4o-mini"}',
               value: 12000,
+            },
+          ],
+        },
+        {
+          expr: 'headroom:retry_amplification',
+          eval_time: '2m',
+          exp_samples: [
+            {
+              labels:
+                'headroom:retry_amplification{key="prod",provider="openai",model="gpt-4o-mini"}',
+              value: 2.1,
             },
           ],
         },

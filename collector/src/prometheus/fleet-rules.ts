@@ -26,9 +26,10 @@ export function fleetRules(
       'headroom:rate_limited_per_minute',
       `${sumByKey(`rate(${SDK.requests}{headroom_outcome="rate_limited"}[1m])`)} * 60`,
     ),
+    // Attempts per call ended; none while no call ended (a stream, a retry still going).
     record(
       'headroom:retry_amplification',
-      `${sumByKey(`rate(${SDK.requests}[1m])`)} / ${sumByKey(`rate(${SDK.calls}[1m])`)}`,
+      `${sumByKey(`rate(${SDK.requests}[1m])`)} / (${sumByKey(`rate(${SDK.calls}[1m])`)} > 0)`,
     ),
     record(
       'headroom:replicas',
@@ -41,7 +42,7 @@ export function fleetRules(
     record('headroom:use', 'headroom:requests_per_minute', { dimension: 'rpm' }),
     record('headroom:use', 'headroom:tokens_per_minute', { dimension: 'tpm' }),
     record('headroom:use', 'headroom:calls_in_flight', { dimension: 'concurrency' }),
-    record('headroom:utilization_ratio', 'headroom:use / headroom:ceiling'),
+    record('headroom:utilization_ratio', 'headroom:use / (headroom:ceiling > 0)'),
     // The bound of the bucket the longest loop of the last 5 minutes fell in.
     record(
       'headroom:node_executions_per_run:max',
