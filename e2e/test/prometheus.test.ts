@@ -176,25 +176,32 @@ describe.skipIf(!available)(
       );
 
       const startAt = Date.now() + 6000;
+      // Each one stopped at the end even when another fails to start.
       const replicas: Started[] = await Promise.all(
-        Array.from({ length: REPLICAS }, (_, index) =>
-          startCommand(`replica ${index}`, process.execPath, [replicaScript], {
-            timeoutMs: 30_000,
-            env: {
-              API_KEY,
-              MOCK_URL: mock.url,
-              START_AT: String(startAt),
-              // The replicas' calls interleave: each sends one each 500 ms, 125 ms after the last.
-              PHASE_MS: String((index * 1000) / BASE_RATE / REPLICAS),
-              BASE_RATE: String(BASE_RATE),
-              PEAK_RATE: String(PEAK_RATE),
-              STEADY_MS: String(STEADY_MS),
-              RAMP_MS: String(RAMP_MS),
+        Array.from({ length: REPLICAS }, async (_, index) => {
+          const replica = await startCommand(
+            `replica ${index}`,
+            process.execPath,
+            [replicaScript],
+            {
+              timeoutMs: 30_000,
+              env: {
+                API_KEY,
+                MOCK_URL: mock.url,
+                START_AT: String(startAt),
+                // The replicas' calls interleave: each sends one each 500 ms, 125 ms after the last.
+                PHASE_MS: String((index * 1000) / BASE_RATE / REPLICAS),
+                BASE_RATE: String(BASE_RATE),
+                PEAK_RATE: String(PEAK_RATE),
+                STEADY_MS: String(STEADY_MS),
+                RAMP_MS: String(RAMP_MS),
+              },
             },
-          }),
-        ),
+          );
+          open.add(replica.stop);
+          return replica;
+        }),
       );
-      for (const replica of replicas) open.add(replica.stop);
 
       const prometheusPort = await freePort();
       const prometheus = `http://127.0.0.1:${prometheusPort}`;
