@@ -13,7 +13,7 @@ import { sameOriginWrites } from './middleware/same-origin-writes.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { validUri } from './middleware/valid-uri.js';
 import { OtlpDecodeError } from './otlp/index.js';
-import { fleetRules } from './prometheus/fleet-rules.js';
+import { rulesFile } from './prometheus/rules-file.js';
 import { alertsRoute } from './routes/alerts-route.js';
 import { configRoutes } from './routes/config-routes.js';
 import { dashboardRoute } from './routes/dashboard-route.js';
@@ -21,7 +21,6 @@ import { historyRoute } from './routes/history-route.js';
 import { incidentsRoute } from './routes/incidents-route.js';
 import { type LiveOptions, liveRoute } from './routes/live.js';
 import { otlpRoute } from './routes/otlp.js';
-import { prometheusRules } from './routes/prometheus-rules.js';
 import { prometheusText } from './routes/prometheus-text.js';
 
 export interface AppOptions {
@@ -123,11 +122,9 @@ export function createApp(
         400,
         `Expected \`over\` to be \`sdk\` or \`collector\`, got ${describeValue(over)}`,
       );
-    const text =
-      over === 'sdk'
-        ? fleetRules(collector.rules, collector.ceilings)
-        : prometheusRules(collector.rules);
-    return c.body(text, 200, { 'content-type': 'application/yaml; charset=utf-8' });
+    return c.body(rulesFile(over, collector.rules, collector.ceilings), 200, {
+      'content-type': 'application/yaml; charset=utf-8',
+    });
   });
   app.get('/metrics', (c) =>
     c.body(prometheusText(collector.snapshot(), collector.activeAlerts(), collector), 200, {

@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { defaultRules, loadConfigFile } from './config/index.js';
-import { fleetRules } from './prometheus/fleet-rules.js';
-import { prometheusRules } from './routes/prometheus-rules.js';
+import { rulesFile } from './prometheus/rules-file.js';
 import { startCollector } from './start-collector.js';
 import type { Rule } from './storage/types.js';
 
@@ -14,6 +13,28 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
+
+/** A command's flags, strictly; undefined once `--help` printed the usage. A bad flag exits 2. */
+function flags(args: string[], options: Options) {
+  let values: Record<string, string | boolean | Array<string | boolean> | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    fail((error as Error).message.split('\n')[0]!);
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return undefined;
+  }
+  return values;
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command === '--help' || command === '-h' || command === undefined) {
@@ -23,32 +44,18 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command === 'rules') return rules(rest);
   if (command !== 'start') fail(`unknown command ${JSON.stringify(command)}`);
-  let values: Record<string, string | boolean | string[] | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: rest,
-      options: {
-        port: { type: 'string', default: '4800' },
-        host: { type: 'string', default: '127.0.0.1' },
-        'allowed-host': { type: 'string', multiple: true },
-        'key-attribute': { type: 'string', multiple: true },
-        token: { type: 'string' },
-        data: { type: 'string', default: '.headroom' },
-        config: { type: 'string' },
-        'allow-private-webhooks': { type: 'boolean', default: false },
-        'max-series': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    fail((error as Error).message.split('\n')[0]!);
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
+  const values = flags(rest, {
+    port: { type: 'string', default: '4800' },
+    host: { type: 'string', default: '127.0.0.1' },
+    'allowed-host': { type: 'string', multiple: true },
+    'key-attribute': { type: 'string', multiple: true },
+    token: { type: 'string' },
+    data: { type: 'string', default: '.headroom' },
+    config: { type: 'string' },
+    'allow-private-webhooks': { type: 'boolean', default: false },
+    'max-series': { type: 'string' },
+  });
+  if (values === undefined) return;
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     fail(`--port must be an integer from 0 to 65535, got ${JSON.stringify(values.port)}`);
@@ -109,26 +116,12 @@ async function main(argv: string[]): Promise<void> {
  * ceilings, on stdout, with no collector running (what `GET /api/prometheus-rules` serves).
  */
 function rules(args: string[]): void {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        config: { type: 'string' },
-        over: { type: 'string', default: 'sdk' },
-        interval: { type: 'string', default: '15s' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    fail((error as Error).message.split('\n')[0]!);
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
+  const values = flags(args, {
+    config: { type: 'string' },
+    over: { type: 'string', default: 'sdk' },
+    interval: { type: 'string', default: '15s' },
+  });
+  if (values === undefined) return;
   const over = values.over as string;
   if (over !== 'sdk' && over !== 'collector')
     fail(`--over takes sdk or collector, got ${JSON.stringify(over)}`);
@@ -151,11 +144,7 @@ function rules(args: string[]): void {
   for (const rule of [...defaultRules(now), ...(configured?.rules ?? [])]) byId.set(rule.id, rule);
   const all = [...byId.values()];
   process.stdout.on('error', () => {});
-  process.stdout.write(
-    over === 'sdk'
-      ? fleetRules(all, configured?.ceilings ?? [], { interval })
-      : prometheusRules(all),
-  );
+  process.stdout.write(rulesFile(over, all, configured?.ceilings ?? [], interval));
 }
 
 void main(process.argv.slice(2));

@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import type { Ceiling, Dimension, Rule } from '../storage/types.js';
 import { alertingRule } from './alert-text.js';
+import { braced, literalMatchers, selectorMatchers } from './matchers.js';
 
 /**
  * The fleet view and the alert rules as a Prometheus rules file over what every replica's SDK
@@ -114,11 +115,9 @@ function ceilingExpression(dimension: Dimension, ceilings: readonly Ceiling[]): 
     // Most literal fields first; among equals the first listed, as the collector matches them.
     .sort((a, b) => b.score - a.score || a.index - b.index)
     .map(({ ceiling }) => {
-      const selector = labelMatchers({
-        key: ceiling.key,
-        provider: ceiling.provider,
-        model: ceiling.model,
-      });
+      const selector = braced(
+        literalMatchers({ key: ceiling.key, provider: ceiling.provider, model: ceiling.model }),
+      );
       return `(0 * headroom:calls_in_flight${selector} + ${ceiling[dimension]})`;
     });
   const stated = STATED[dimension];
@@ -134,7 +133,7 @@ function specificity(ceiling: Ceiling): number {
 }
 
 function alertExpression(rule: Rule): string {
-  const key = labelMatchers(pick(rule, ['key', 'provider', 'model']));
+  const key = braced(selectorMatchers(rule, ['key', 'provider', 'model']));
   switch (rule.kind) {
     case 'utilization':
       return `headroom:utilization_ratio${key} >= ${rule.threshold}`;
@@ -143,37 +142,18 @@ function alertExpression(rule: Rule): string {
     case 'retry_amplification':
       return `headroom:retry_amplification${key} > ${rule.threshold}`;
     case 'node_executions_per_run':
-      return `headroom:node_executions_per_run:max${labelMatchers(pick(rule, ['graph', 'node']))} > ${rule.threshold}`;
+      return `headroom:node_executions_per_run:max${braced(selectorMatchers(rule, ['graph', 'node']))} > ${rule.threshold}`;
     case 'predictive': {
       // Seconds until use reaches the ceiling at the slope of the last minute (deriv() is per
       // second), while use is below it and rising. Not in a key's first minute: its rate over
       // 1 m is still filling then, and rises whatever the traffic does.
       const within = rule.withinSeconds ?? 120;
-      const selector = labelMatchers({ ...pick(rule, ['key', 'provider', 'model']) }, [
+      const selector = braced([
+        ...selectorMatchers(rule, ['key', 'provider', 'model']),
         'dimension=~"rpm|tpm"',
       ]);
       const use = `headroom:use${selector}`;
       return `(headroom:ceiling${selector} - ${use}) / (deriv(${use}[1m]) > 0) <= ${within} and ${use} < headroom:ceiling${selector} and on (${KEY_LABELS}) (headroom:requests_per_minute offset 1m)`;
     }
   }
-}
-
-function pick(
-  rule: Rule,
-  labels: Array<'key' | 'provider' | 'model' | 'graph' | 'node'>,
-): Record<string, string | undefined> {
-  return Object.fromEntries(labels.map((label) => [label, rule.selector[label]]));
-}
-
-/** `{key="prod",provider="openai"}` of the literal fields; `*` and absent ones match anything. */
-function labelMatchers(fields: Record<string, string | undefined>, extra: string[] = []): string {
-  const matchers = Object.entries(fields)
-    .filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '*')
-    .map(([label, value]) => `${label}="${escapeLabel(value)}"`);
-  const all = [...matchers, ...extra];
-  return all.length === 0 ? '' : `{${all.join(',')}}`;
-}
-
-export function escapeLabel(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }

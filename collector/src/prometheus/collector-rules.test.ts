@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { hasPromtool, promtool } from '../prometheus/test-helpers.js';
 import type { Rule } from '../storage/types.js';
-import { prometheusRules } from './prometheus-rules.js';
+import { prometheusRules } from './collector-rules.js';
+import { hasPromtool, promtool } from './test-helpers.js';
 
 function rule(kind: Rule['kind'], overrides: Partial<Rule> = {}): Rule {
   return {

@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
-import { alertingRule } from '../prometheus/alert-text.js';
-import { escapeLabel } from '../prometheus/fleet-rules.js';
 import type { Rule } from '../storage/types.js';
+import { alertingRule } from './alert-text.js';
+import { selectorMatchers } from './matchers.js';
 
 /** Seconds the slope of use is taken over in predictive rules, as in the collector's own. */
 const TREND_WINDOW = '1m';
@@ -20,7 +20,7 @@ export function prometheusRules(rules: readonly Rule[]): string {
 }
 
 function expression(rule: Rule): string {
-  const keyLabels = matchers(rule, ['key', 'provider', 'model']);
+  const keyLabels = selectorMatchers(rule, ['key', 'provider', 'model']);
   switch (rule.kind) {
     case 'utilization':
       return `headroom_utilization_ratio{${joinMatchers(keyLabels)}} >= ${rule.threshold}`;
@@ -29,7 +29,7 @@ function expression(rule: Rule): string {
     case 'retry_amplification':
       return `headroom_retry_amplification{${joinMatchers(keyLabels)}} > ${rule.threshold}`;
     case 'node_executions_per_run':
-      return `headroom_node_max_executions_per_run{${joinMatchers(matchers(rule, ['graph', 'node']))}} > ${rule.threshold}`;
+      return `headroom_node_max_executions_per_run{${joinMatchers(selectorMatchers(rule, ['graph', 'node']))}} > ${rule.threshold}`;
     case 'predictive': {
       // Seconds until use reaches the ceiling at the current slope, for rpm and tpm alike.
       const within = rule.withinSeconds ?? 60;
@@ -47,18 +47,6 @@ function expression(rule: Rule): string {
       return parts.join(' or ');
     }
   }
-}
-
-function matchers(
-  rule: Rule,
-  labels: Array<'key' | 'provider' | 'model' | 'graph' | 'node'>,
-): string[] {
-  const result: string[] = [];
-  for (const label of labels) {
-    const value = rule.selector[label];
-    if (value !== undefined && value !== '*') result.push(`${label}="${escapeLabel(value)}"`);
-  }
-  return result;
 }
 
 function joinMatchers(list: string[]): string {
