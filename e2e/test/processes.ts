@@ -72,14 +72,22 @@ export interface StartCommandOptions {
    * for a command such as `npx`, whose server is a grandchild.
    */
   group?: boolean;
+  /**
+   * For a server that prints no `listening on` line (Prometheus, Alertmanager): its URL, ready
+   * once `<ready>/-/ready` answers 200.
+   */
+  ready?: string;
 }
 
-/** `startProcess` for any command: resolves with the URL it prints as `listening on <url>`. */
+/**
+ * `startProcess` for any command: resolves with the URL it prints as `listening on <url>`, or
+ * with `ready` once that answers.
+ */
 export async function startCommand(
   name: string,
   command: string,
   args: string[],
-  { cwd, env, timeoutMs = 20_000, group = false }: StartCommandOptions = {},
+  { cwd, env, timeoutMs = 20_000, group = false, ready }: StartCommandOptions = {},
 ): Promise<Started> {
   const child = spawn(command, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -110,6 +118,7 @@ export async function startCommand(
       };
       child.stdout!.on('data', read);
       child.stderr!.on('data', read);
+      if (ready !== undefined) void poll(ready, child).then(resolve, reject);
       child.once('error', reject);
       child.once('exit', (code) => reject(new Error(`${name} exited (${code}): ${output}`)));
       setTimeout(
@@ -122,6 +131,19 @@ export async function startCommand(
     await stop();
     throw error;
   }
+}
+
+/** Resolves with `url` once `url/-/ready` answers 200, for as long as `child` runs. */
+async function poll(url: string, child: ChildProcess): Promise<string> {
+  while (child.exitCode === null && child.signalCode === null) {
+    const ready = await fetch(`${url}/-/ready`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ready) return url;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return new Promise<string>(() => {});
 }
 
 /** `headroom start` on a free port, its SQLite file in `data`, with `args` after. */

@@ -1,4 +1,4 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -76,42 +76,6 @@ async function alertReceiver() {
     received,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-}
-
-/**
- * Prometheus or Alertmanager: ready once `url`/-/ready answers 200. They print no `listening on`
- * line, so the process is started here and stopped (SIGKILL) when the test's resources close.
- */
-async function startServer(
-  name: string,
-  command: string,
-  args: string[],
-  url: string,
-  owner: ReturnType<typeof resources>,
-) {
-  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let output = '';
-  child.stderr!.on('data', (chunk) => {
-    output += chunk;
-  });
-  owner.add(async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
-  });
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const ready = await fetch(`${url}/-/ready`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (ready) return;
-    if (child.exitCode !== null) throw new Error(`${name} exited: ${output.slice(-2000)}`);
-    if (Date.now() > deadline)
-      throw new Error(`${name} was not ready in 30 s: ${output.slice(-2000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 async function query(
@@ -220,29 +184,34 @@ describe.skipIf(!available)(
           `    static_configs: [{ targets: [${replicas.map((replica) => `'${new URL(replica.url).host}'`).join(', ')}] }]`,
         ].join('\n'),
       );
-      await startServer(
-        'alertmanager',
-        'prometheus-alertmanager',
-        [
-          `--config.file=${join(data, 'alertmanager.yml')}`,
-          `--storage.path=${join(data, 'alertmanager')}`,
-          `--web.listen-address=127.0.0.1:${alertmanagerPort}`,
-          '--cluster.listen-address=',
-        ],
-        alertmanager,
-        open,
-      );
-      await startServer(
-        'prometheus',
-        'prometheus',
-        [
-          `--config.file=${join(data, 'prometheus.yml')}`,
-          `--storage.tsdb.path=${join(data, 'prometheus')}`,
-          `--web.listen-address=127.0.0.1:${prometheusPort}`,
-        ],
-        prometheus,
-        open,
-      );
+      // Each one stopped at the end even when the other fails to start.
+      const server = async (name: string, command: string, args: string[], ready: string) => {
+        const started = await startCommand(name, command, args, { ready, timeoutMs: 30_000 });
+        open.add(started.stop);
+      };
+      await Promise.all([
+        server(
+          'alertmanager',
+          'prometheus-alertmanager',
+          [
+            `--config.file=${join(data, 'alertmanager.yml')}`,
+            `--storage.path=${join(data, 'alertmanager')}`,
+            `--web.listen-address=127.0.0.1:${alertmanagerPort}`,
+            '--cluster.listen-address=',
+          ],
+          alertmanager,
+        ),
+        server(
+          'prometheus',
+          'prometheus',
+          [
+            `--config.file=${join(data, 'prometheus.yml')}`,
+            `--storage.tsdb.path=${join(data, 'prometheus')}`,
+            `--web.listen-address=127.0.0.1:${prometheusPort}`,
+          ],
+          prometheus,
+        ),
+      ]);
 
       // The provider's count, each second: what it admitted and refused so far.
       const counted: Array<{ at: number; requests: number }> = [];
